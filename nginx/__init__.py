@@ -1,0 +1,1 @@
+"""The public nginx front: config templates and their renderer."""

@@ -1,0 +1,149 @@
+"""Render the nginx front config from nginx/templates for one deployment.
+
+The same templates serve the local stack, the tests and the container image; only
+`FrontSettings` differs. Placeholders are `${UPPER_CASE}` (nginx's own variables are
+lower case, so the two never clash) and an unknown placeholder is an error, never
+left in the output.
+
+    python -m nginx.render --out var/nginx --dist client/dist --upstream 127.0.0.1:8080
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
+SHARED_TEMPLATES = ("nginx.conf", "security-headers.conf", "api-proxy.conf", "locations.conf")
+
+
+@dataclass(frozen=True)
+class FrontSettings:
+    conf_dir: Path
+    runtime_dir: Path
+    dist_root: Path
+    upstream: str = "127.0.0.1:8080"
+    listen_address: str = "127.0.0.1"
+    http_port: int = 8000
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    https_port: int = 443
+    acme_root: Path | None = None
+    auth_rate_per_minute: int = 30
+    auth_burst: int = 20
+    client_max_body_size: str = "64k"
+    access_log: str | None = None
+    error_log: str | None = None
+    mime_types: Path = Path("/etc/nginx/mime.types")
+    # Only meaningful when the master runs as root (local stack, tests as root).
+    worker_user: str | None = None
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None
+
+    @property
+    def auth_retry_after(self) -> int:
+        """Seconds until the auth zone frees one more request."""
+        return math.ceil(60 / self.auth_rate_per_minute)
+
+    def variables(self) -> dict[str, str]:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("TLS needs both a certificate and a key")
+        return {
+            "CONF_DIR": str(self.conf_dir),
+            "RUNTIME_DIR": str(self.runtime_dir),
+            "DIST_ROOT": str(self.dist_root),
+            "UPSTREAM": self.upstream,
+            "LISTEN_ADDRESS": self.listen_address,
+            "HTTP_PORT": str(self.http_port),
+            "HTTPS_PORT": str(self.https_port),
+            "HTTPS_REDIRECT_PORT": "" if self.https_port == 443 else f":{self.https_port}",
+            "TLS_CERT": str(self.tls_cert),
+            "TLS_KEY": str(self.tls_key),
+            "ACME_ROOT": str(self.acme_root or self.runtime_dir / "acme"),
+            "AUTH_RATE": f"{self.auth_rate_per_minute}r/m",
+            "AUTH_BURST": str(self.auth_burst),
+            "AUTH_RETRY_AFTER": str(self.auth_retry_after),
+            "CLIENT_MAX_BODY_SIZE": self.client_max_body_size,
+            "ACCESS_LOG": self.access_log or str(self.runtime_dir / "access.log"),
+            "ERROR_LOG": self.error_log or str(self.runtime_dir / "error.log"),
+            "MIME_TYPES": str(self.mime_types),
+            "WORKER_USER_DIRECTIVE": f"user {self.worker_user};" if self.worker_user else "",
+        }
+
+
+def fill(template: str, variables: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in variables:
+            raise KeyError(f"unknown placeholder ${{{name}}}")
+        return variables[name]
+
+    return PLACEHOLDER.sub(replace, template)
+
+
+def render(settings: FrontSettings, out_dir: Path | None = None) -> Path:
+    """Write the config files and return the main nginx.conf.
+
+    out_dir defaults to settings.conf_dir; an image build renders elsewhere and copies
+    the files to conf_dir, which is where the includes point.
+    """
+    variables = settings.variables()
+    site_template = "site-tls.conf" if settings.tls else "site-http.conf"
+    outputs = {name: name for name in SHARED_TEMPLATES} | {"site.conf": site_template}
+    target = out_dir or settings.conf_dir
+    target.mkdir(parents=True, exist_ok=True)
+    for output_name, template_name in outputs.items():
+        text = (TEMPLATES_DIR / template_name).read_text(encoding="utf-8")
+        (target / output_name).write_text(fill(text, variables), encoding="utf-8")
+    return target / "nginx.conf"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, required=True, help="directory for the rendered config")
+    parser.add_argument("--conf-dir", type=Path, help="where nginx will read the config (default: --out)")
+    parser.add_argument("--runtime-dir", type=Path, required=True, help="writable dir for pid and temp files")
+    parser.add_argument("--dist", type=Path, required=True, help="built client (index.html, assets/)")
+    parser.add_argument("--upstream", default="127.0.0.1:8080", help="gunicorn host:port")
+    parser.add_argument("--listen-address", default="127.0.0.1")
+    parser.add_argument("--http-port", type=int, default=8000)
+    parser.add_argument("--https-port", type=int, default=443)
+    parser.add_argument("--tls-cert", type=Path, help="certificate chain; turns TLS on")
+    parser.add_argument("--tls-key", type=Path)
+    parser.add_argument("--acme-root", type=Path)
+    parser.add_argument("--auth-rate-per-minute", type=int, default=30)
+    parser.add_argument("--auth-burst", type=int, default=20)
+    parser.add_argument("--access-log")
+    parser.add_argument("--error-log")
+    parser.add_argument("--mime-types", type=Path, default=Path("/etc/nginx/mime.types"))
+    parser.add_argument("--worker-user", help='e.g. "nobody nogroup" when the master runs as root')
+    args = parser.parse_args(argv)
+    settings = FrontSettings(
+        conf_dir=args.conf_dir or args.out,
+        runtime_dir=args.runtime_dir,
+        dist_root=args.dist,
+        upstream=args.upstream,
+        listen_address=args.listen_address,
+        http_port=args.http_port,
+        https_port=args.https_port,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        acme_root=args.acme_root,
+        auth_rate_per_minute=args.auth_rate_per_minute,
+        auth_burst=args.auth_burst,
+        access_log=args.access_log,
+        error_log=args.error_log,
+        mime_types=args.mime_types,
+        worker_user=args.worker_user,
+    )
+    print(render(settings, args.out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""/api/ through nginx to a real upstream peer: forwarded headers, keep-alive, limits, errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+TIMEOUT = 5
+MAX_BODY = 64 * 1024
+GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+@pytest.fixture(scope="module")
+def front(launch_front, upstream_peer):
+    return launch_front("api", upstream_peer.address)
+
+
+def last_seen(upstream_peer):
+    return upstream_peer.seen[-1]
+
+
+def test_api_requests_reach_the_upstream(front, upstream_peer):
+    response = requests.get(front.base_url + "/api/v1/ping?x=1", timeout=TIMEOUT)
+    assert response.status_code == 200
+    assert response.json()["path"] == "/api/v1/ping?x=1"
+    assert last_seen(upstream_peer).path == "/api/v1/ping?x=1"
+
+
+def test_forwarded_for_is_the_real_peer_not_what_the_client_claims(front, upstream_peer):
+    requests.get(
+        front.base_url + "/api/v1/ping", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=TIMEOUT
+    )
+    seen = last_seen(upstream_peer)
+    assert seen.header_values("X-Forwarded-For") == ["127.0.0.1"]
+    assert seen.header_values("X-Forwarded-Proto") == ["http"]
+    assert seen.header_values("Host") == ["127.0.0.1"]
+
+
+def test_request_id_is_generated_when_absent(front, upstream_peer):
+    response = requests.get(front.base_url + "/api/v1/ping", timeout=TIMEOUT)
+    (forwarded,) = last_seen(upstream_peer).header_values("X-Request-ID")
+    assert GENERATED_ID.match(forwarded)
+    assert response.headers["X-Request-ID"] == forwarded
+
+
+def test_request_ids_differ_per_request(front, upstream_peer):
+    for _ in range(2):
+        requests.get(front.base_url + "/api/v1/ping", timeout=TIMEOUT)
+    first, second = (seen.header_values("X-Request-ID")[0] for seen in upstream_peer.seen[-2:])
+    assert first != second
+
+
+def test_client_request_id_is_kept_when_well_formed(front, upstream_peer):
+    response = requests.get(
+        front.base_url + "/api/v1/ping", headers={"X-Request-ID": "trace-42.abc_Z"}, timeout=TIMEOUT
+    )
+    assert last_seen(upstream_peer).header_values("X-Request-ID") == ["trace-42.abc_Z"]
+    assert response.headers["X-Request-ID"] == "trace-42.abc_Z"
+
+
+def test_client_request_id_is_replaced_when_unsafe_to_log(front, upstream_peer):
+    requests.get(
+        front.base_url + "/api/v1/ping", headers={"X-Request-ID": 'a" injected=1'}, timeout=TIMEOUT
+    )
+    (forwarded,) = last_seen(upstream_peer).header_values("X-Request-ID")
+    assert GENERATED_ID.match(forwarded)
+
+
+def test_upstream_connections_are_kept_alive(front, upstream_peer):
+    with requests.Session() as session:  # one client connection, so one nginx worker
+        for _ in range(3):
+            assert session.get(front.base_url + "/api/v1/ping", timeout=TIMEOUT).status_code == 200
+    recent = upstream_peer.seen[-3:]
+    assert {seen.request_version for seen in recent} == {"HTTP/1.1"}
+    assert len({seen.client_port for seen in recent}) == 1
+    assert all(seen.header_values("Connection") in ([], [""]) for seen in recent)
+
+
+def test_api_responses_are_never_stored(front):
+    response = requests.get(front.base_url + "/api/v1/ping", timeout=TIMEOUT)
+    assert response.headers["Cache-Control"] == "no-store"  # the upstream's max-age is gone
+
+
+def test_api_responses_carry_one_copy_of_each_security_header(front):
+    response = requests.get(front.base_url + "/api/v1/ping", timeout=TIMEOUT)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"  # not "nosniff, nosniff"
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self';")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Server"] == "nginx"
+
+
+def test_large_api_responses_are_gzipped(front):
+    response = requests.get(
+        front.base_url + "/api/v1/users?pad=1", headers={"Accept-Encoding": "gzip"}, timeout=TIMEOUT
+    )
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.json()["padding"] == "x" * 4000
+
+
+def test_auth_responses_are_not_compressed(front):
+    response = requests.post(
+        front.base_url + "/api/v1/auth/login?pad=1", headers={"Accept-Encoding": "gzip"}, timeout=TIMEOUT
+    )
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response.headers
+
+
+def test_body_at_the_limit_is_forwarded(front, upstream_peer):
+    response = requests.post(front.base_url + "/api/v1/users", data=b"a" * MAX_BODY, timeout=TIMEOUT)
+    assert response.status_code == 200
+    assert last_seen(upstream_peer).body_length == MAX_BODY
+
+
+def test_body_over_the_limit_is_refused_with_the_api_envelope(front, upstream_peer):
+    before = len(upstream_peer.seen)
+    response = requests.post(front.base_url + "/api/v1/users", data=b"a" * (MAX_BODY + 1), timeout=TIMEOUT)
+    assert response.status_code == 413
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {"status": "fail", "message": "Request body is too large."}
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert len(upstream_peer.seen) == before
+
+
+def test_upstream_down_answers_with_the_error_envelope(launch_front, unused_port):
+    down = launch_front("upstream-down", f"127.0.0.1:{unused_port}")
+    response = requests.get(down.base_url + "/api/v1/health", timeout=TIMEOUT)
+    assert response.status_code == 502
+    assert response.json() == {"status": "error", "message": "Service temporarily unavailable."}
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self';")
+    # The site itself still loads while the API is away.
+    assert requests.get(down.base_url + "/status", timeout=TIMEOUT).status_code == 200
