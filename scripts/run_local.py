@@ -1,0 +1,74 @@
+"""`make run`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the API and site.
+
+Ctrl-C (or SIGTERM) stops gunicorn, then PostgreSQL. Both children also die with this
+process if it is killed outright, so the next run always starts cleanly.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from scripts.localdb import LocalPostgres
+from scripts.process_guard import dies_with_parent
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+
+
+def dev_secret_key() -> str:
+    """Kept under var/ so tokens and password hashes survive restarts of the dev server."""
+    path = VAR / "dev-secret-key"
+    if not path.exists():
+        VAR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def service_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.setdefault("APP_ENV", "development")
+    env.setdefault("SECRET_KEY", dev_secret_key())
+    env.setdefault("PORT", "8080")
+    env.setdefault("COOKIE_SECURE", "false")  # plain http://127.0.0.1
+    env["DATABASE_URL"] = database_url
+    dist = ROOT / "client" / "dist"
+    if (dist / "index.html").exists():
+        env.setdefault("CLIENT_DIST", str(dist))
+    return env
+
+
+def main() -> int:
+    database = None
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        database = LocalPostgres(VAR / "pg", int(os.environ.get("PG_PORT", "54329"))).start()
+        database_url = database.url
+        print(f"PostgreSQL (embedded, data in var/pg): {database_url}", flush=True)
+    env = service_env(database_url)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    print(f"Site: {base}/   API: {base}/api/v1   Docs: {base}/api/v1/docs   (Ctrl-C stops)", flush=True)
+    server = subprocess.Popen([sys.executable, "-m", "service", "serve"], env=env, cwd=ROOT,
+                              start_new_session=True, preexec_fn=dies_with_parent(signal.SIGTERM))
+
+    def stop(signum, frame):
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        code = server.wait()
+    finally:
+        if database:
+            database.stop()
+        print("stopped.", flush=True)
+    return 0 if code in (0, -signal.SIGTERM) else code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

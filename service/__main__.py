@@ -1,0 +1,159 @@
+"""Command line: python -m service {serve,migrate,create-admin,seed,openapi}."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging.config
+import os
+import secrets
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from service import db as database_module
+from service.accounts import Accounts, Conflict
+from service.logging_config import logging_dict
+from service.models import User, utcnow
+from service.openapi import build_openapi
+from service.schemas import UserCreateRequest
+from service.security.passwords import PasswordHasher
+from service.settings import Settings, SettingsError, load_settings, read_version
+
+GUNICORN_CONFIG = Path(__file__).resolve().parent / "gunicorn.conf.py"
+SEED_BATCH = 1000
+
+
+class CommandError(Exception):
+    """A command could not do its job; the message says why."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "openapi":  # needs no database or secrets
+            version = os.environ.get("APP_VERSION") or read_version()
+            print(json.dumps(build_openapi(version), indent=2, sort_keys=True))
+            return 0
+        settings = load_settings()
+        logging.config.dictConfig(logging_dict(settings.log_level))
+        return args.handler(args, settings)
+    except (SettingsError, CommandError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def serve(args, settings: Settings) -> int:
+    applied = database_module.migrate(database_module.create_database(settings.database_url))
+    if applied:
+        print(f"applied migrations: {', '.join(applied)}", file=sys.stderr)
+    env = dict(os.environ)
+    if not env.get("SECRET_KEY"):
+        # Development only (production refused above): one key shared by every worker.
+        env["SECRET_KEY"] = settings.secret_key
+    if args.host:
+        env["HOST"] = args.host
+    if args.port:
+        env["PORT"] = str(args.port)
+    if args.workers:
+        env["WEB_CONCURRENCY"] = str(args.workers)
+    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "service.wsgi:app"]
+    os.execve(sys.executable, command, env)
+    return 0  # not reached
+
+
+def migrate(args, settings: Settings) -> int:
+    applied = database_module.migrate(database_module.create_database(settings.database_url))
+    print(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+    return 0
+
+
+def create_admin(args, settings: Settings) -> int:
+    password = os.environ.get("ADMIN_PASSWORD") or _prompt_password()
+    try:
+        body = UserCreateRequest(username=args.username, email=args.email, password=password, admin=True)
+    except ValidationError as error:
+        raise CommandError("; ".join(f"{e['loc'][0] if e['loc'] else 'password'}: {e['msg']}"
+                                     for e in error.errors())) from None
+    database = database_module.create_database(settings.database_url)
+    accounts = Accounts(database, PasswordHasher(settings.secret_key, settings.bcrypt_rounds))
+    with database.connection_context():
+        try:
+            user = accounts.create(body.username, body.email, body.password, admin=True)
+        except Conflict as taken:
+            raise CommandError(" ".join(message for messages in taken.errors.values() for message in messages)) from None
+    print(f"created admin {user.username} <{user.email}> (id {user.id})")
+    return 0
+
+
+def _prompt_password() -> str:
+    if not sys.stdin.isatty():
+        raise CommandError("set ADMIN_PASSWORD, or run in a terminal to be prompted.")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise CommandError("the passwords do not match.")
+    return first
+
+
+def seed(args, settings: Settings) -> int:
+    if settings.production:
+        raise CommandError("seed adds demo users and is refused in production.")
+    password = os.environ.get("SEED_PASSWORD") or secrets.token_urlsafe(12)
+    # One hash for all: seeding 100k users must not take 100k bcrypt rounds.
+    password_hash = PasswordHasher(settings.secret_key, settings.bcrypt_rounds).hash(password)
+    database = database_module.create_database(settings.database_url)
+    start = utcnow() - timedelta(seconds=args.count)
+    prefix = args.prefix or f"demo{secrets.token_hex(2)}"
+    with database.connection_context():
+        for offset in range(0, args.count, SEED_BATCH):
+            rows = [{"username": f"{prefix}_{n}", "email": f"{prefix}_{n}@example.com",
+                     "password_hash": password_hash, "created_at": start + timedelta(seconds=n),
+                     "updated_at": start + timedelta(seconds=n)}
+                    for n in range(offset, min(offset + SEED_BATCH, args.count))]
+            with database.atomic():
+                User.insert_many(rows).execute()
+    print(f"seeded {args.count} users {prefix}_0..{prefix}_{args.count - 1}; their password: {password}")
+    return 0
+
+
+def _seed_count(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+        raise argparse.ArgumentTypeError("must be an integer from 1 to 1000000")
+    return int(value)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m service", description="The users service.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("serve", help="apply migrations, then serve the API with gunicorn",
+                              description="Apply migrations, then serve the API with gunicorn.")
+    run.add_argument("--host", help="bind address (env HOST, default 127.0.0.1)")
+    run.add_argument("--port", type=int, help="port (env PORT, default 8080)")
+    run.add_argument("--workers", type=int, help="worker processes (env WEB_CONCURRENCY)")
+    run.set_defaults(handler=serve)
+
+    commands.add_parser("migrate", help="apply pending migrations (safe to re-run)",
+                        description="Apply pending migrations. Safe to re-run.").set_defaults(handler=migrate)
+
+    admin = commands.add_parser("create-admin", help="create an admin account",
+                                description="Create an admin. The password comes from ADMIN_PASSWORD or a prompt.")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--email", required=True)
+    admin.set_defaults(handler=create_admin)
+
+    demo = commands.add_parser("seed", help="add demo users (not in production)",
+                               description="Add demo users sharing one password (SEED_PASSWORD or random).")
+    demo.add_argument("--count", type=_seed_count, default=25, help="1 to 1000000 (default 25)")
+    demo.add_argument("--prefix", help="username prefix (default: random)")
+    demo.set_defaults(handler=seed)
+
+    commands.add_parser("openapi", help="print the OpenAPI document",
+                        description="Print the OpenAPI 3.1 document as JSON.")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The table of contents of the API: every component, every route, wired explicitly."""
+from __future__ import annotations
+
+import logging
+
+import falcon
+import peewee
+
+from service import db as database_module
+from service.accounts import Accounts
+from service.auth import AuthService
+from service.errors import ApiError, not_found, serialize_error, unavailable
+from service.middleware.authorization import Authorization
+from service.middleware.cache_control import NoStoreForApi
+from service.middleware.json_body import JsonBody
+from service.middleware.request_log import RequestLog
+from service.openapi import build_openapi
+from service.resources import auth, docs, meta, users
+from service.resources.docs import SWAGGER_ASSETS
+from service.security.passwords import PasswordHasher
+from service.security.tokens import AccessTokens
+from service.sessions import Sessions
+from service.settings import Settings
+from service.throttle import LoginThrottleStore
+
+JSON_TYPE = "application/json; charset=utf-8"
+log = logging.getLogger("service.app")
+
+
+def create_app(settings: Settings, database: peewee.Database | None = None) -> falcon.App:
+    database = database or database_module.create_database(settings.database_url)
+
+    hasher = PasswordHasher(settings.secret_key, settings.bcrypt_rounds)
+    tokens = AccessTokens(settings.secret_key, settings.access_token_ttl,
+                          settings.token_issuer, settings.token_audience)
+    accounts = Accounts(database, hasher)
+    sessions = Sessions(database, settings.refresh_token_ttl)
+    throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
+                                  settings.login_window)
+    auth_service = AuthService(accounts, sessions, tokens, hasher, throttle)
+    cookie = auth.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
+
+    middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
+    if settings.cors_allow_origins:
+        middleware.append(falcon.CORSMiddleware(allow_origins=list(settings.cors_allow_origins),
+                                                allow_credentials=list(settings.cors_allow_origins)))
+    middleware += [Authorization(auth_service), JsonBody(settings.max_body_bytes)]
+
+    app = falcon.App(middleware=middleware, media_type=JSON_TYPE)
+    app.req_options.strip_url_path_trailing_slash = True
+    app.set_error_serializer(serialize_error)
+    app.add_error_handler(Exception, _internal_error)
+    app.add_error_handler(peewee.OperationalError, _database_unavailable(database))
+    app.add_error_handler(peewee.InterfaceError, _database_unavailable(database))
+
+    api = "/api/v1"
+    app.add_route(f"{api}/ping", meta.Ping(settings.version))
+    app.add_route(f"{api}/health", meta.Health(database))
+    app.add_route(f"{api}/auth/register", auth.Register(auth_service, cookie))
+    app.add_route(f"{api}/auth/login", auth.Login(auth_service, cookie))
+    app.add_route(f"{api}/auth/refresh", auth.Refresh(auth_service, cookie))
+    app.add_route(f"{api}/auth/logout", auth.Logout(auth_service, cookie))
+    app.add_route(f"{api}/auth/status", auth.Status())
+    app.add_route(f"{api}/users", users.UserCollection(accounts))
+    app.add_route(f"{api}/users/me", users.MyProfile(accounts))
+    app.add_route(f"{api}/users/me/password", users.MyPassword(auth_service))
+    app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, sessions))
+    app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version)))
+    docs_page = docs.DocsPage()
+    app.add_route(f"{api}/docs", docs_page)
+    app.add_route(f"{api}/docs/init.js", docs_page, suffix="script")
+    app.add_static_route(f"{api}/docs/static", SWAGGER_ASSETS)
+
+    if settings.client_dist:
+        # Development only: in production nginx serves the client.
+        app.add_sink(_api_not_found, prefix=r"^/api/(?!v1/docs/static/)")
+        app.add_static_route("/", settings.client_dist.resolve(), fallback_filename="index.html")
+    return app
+
+
+def _api_not_found(req, resp, **kwargs):
+    raise ApiError(falcon.HTTP_404, "Not found.")
+
+
+def _internal_error(req, resp, error, params):
+    if isinstance(error, falcon.HTTPError):
+        raise error
+    log.exception("unhandled error", extra={"request_id": getattr(req.context, "request_id", None)})
+    raise ApiError(falcon.HTTP_500, "Internal server error.")
+
+
+def _database_unavailable(database: peewee.Database):
+    def handle(req, resp, error, params):
+        log.error("database unavailable: %s", error, extra={"request_id": getattr(req.context, "request_id", None)})
+        # Drop the broken connection so the next request reconnects as soon as PostgreSQL is back.
+        try:
+            database.close()
+        except peewee.PeeweeException:
+            pass
+        raise unavailable()
+
+    return handle

@@ -1,0 +1,112 @@
+"""Sign-up, login, refresh, logout and bearer authentication, composed from the stores."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from service.accounts import Accounts
+from service.models import User
+from service.security.passwords import PasswordHasher
+from service.security.tokens import AccessTokens, InvalidToken, RefreshToken
+from service.sessions import Opened, RefreshReuse, Sessions
+from service.throttle import LoginThrottleStore
+
+events = logging.getLogger("service.auth")
+
+
+class LoginFailed(Exception):
+    """Unknown email, wrong password and disabled account look the same from outside."""
+
+
+class LoginThrottled(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a successful sign-in hands the client."""
+
+    user: User
+    access_token: str
+    expires_in: int
+    refresh_token: RefreshToken
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: User
+    session_id: object
+
+
+class AuthService:
+    def __init__(self, accounts: Accounts, sessions: Sessions, tokens: AccessTokens,
+                 hasher: PasswordHasher, throttle: LoginThrottleStore):
+        self._accounts = accounts
+        self._sessions = sessions
+        self._tokens = tokens
+        self._hasher = hasher
+        self._throttle = throttle
+
+    def register(self, username: str, email: str, password: str, client: dict) -> Grant:
+        user = self._accounts.create(username, email, password)
+        events.info("registered", extra={"event": "register", "user_id": user.id, **client})
+        return self._grant(user, self._sessions.open(user, **client))
+
+    def login(self, email: str, password: str, client: dict) -> Grant:
+        ip = client["ip"]
+        retry_after = self._throttle.retry_after(email, ip)
+        if retry_after:
+            events.warning("login throttled", extra={"event": "login_throttled", "retry_after": retry_after, **client})
+            raise LoginThrottled(retry_after)
+        user = self._accounts.find_by_email(email)
+        if user is None:
+            self._hasher.verify_dummy(password)
+            verified = False
+        else:
+            verified = self._hasher.verify(password, user.password_hash)
+        if not verified or not user.active:
+            self._throttle.record_failure(email, ip)
+            events.warning("login failed", extra={"event": "login_failed", **client})
+            raise LoginFailed()
+        self._throttle.reset_account(email)
+        if self._hasher.needs_rehash(user.password_hash):
+            self._accounts.set_password_hash(user, password)
+        events.info("login succeeded", extra={"event": "login_succeeded", "user_id": user.id, **client})
+        return self._grant(user, self._sessions.open(user, **client))
+
+    def refresh(self, cookie_value: str | None, client: dict) -> Grant:
+        if not cookie_value:
+            raise InvalidToken("Missing refresh token.")
+        presented = RefreshToken.parse(cookie_value)
+        try:
+            user, opened = self._sessions.rotate(presented)
+        except RefreshReuse:
+            events.warning("refresh token reuse", extra={"event": "refresh_reuse",
+                                                         "session_id": str(presented.session_id), **client})
+            raise
+        return self._grant(user, opened)
+
+    def logout(self, identity: Identity, client: dict) -> None:
+        self._sessions.revoke(identity.session_id)
+        events.info("logged out", extra={"event": "logout", "user_id": identity.user.id, **client})
+
+    def authenticate(self, bearer_token: str) -> Identity:
+        claims = self._tokens.decode(bearer_token)
+        user = self._sessions.live_user(claims.session_id, claims.user_id)
+        if user is None:
+            raise InvalidToken("Token revoked.")
+        return Identity(user, claims.session_id)
+
+    def change_password(self, identity: Identity, current_password: str, new_password: str) -> None:
+        if not self._hasher.verify(current_password, identity.user.password_hash):
+            raise LoginFailed()
+        self._accounts.set_password_hash(identity.user, new_password)
+        revoked = self._sessions.revoke_all(identity.user, keep=identity.session_id)
+        events.info("password changed", extra={"event": "password_changed", "user_id": identity.user.id,
+                                               "sessions_revoked": revoked})
+
+    def _grant(self, user: User, opened: Opened) -> Grant:
+        token = self._tokens.issue(user.id, opened.session.id)
+        return Grant(user, token, self._tokens.ttl, opened.refresh_token)

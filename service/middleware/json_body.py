@@ -1,0 +1,38 @@
+"""Reads request bodies: bounded in size, JSON only, parsed once into req.context.json."""
+from __future__ import annotations
+
+import json
+
+import falcon
+
+from service.errors import ApiError, bad_request
+
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class JsonBody:
+    def __init__(self, max_bytes: int):
+        self._max = max_bytes
+
+    def process_resource(self, req, resp, resource, params):
+        req.context.json = None
+        if req.method not in BODY_METHODS or resource is None:
+            return
+        too_large = ApiError(falcon.HTTP_413, f"Request body is too large (limit {self._max // 1024} KiB).")
+        if req.content_length and req.content_length > self._max:
+            raise too_large
+        raw = req.bounded_stream.read(self._max + 1)
+        if len(raw) > self._max:
+            raise too_large
+        if not raw:
+            return
+        if (req.content_type or "").split(";")[0].strip().lower() != "application/json":
+            raise ApiError(falcon.HTTP_415, "Content-Type must be application/json.")
+        try:
+            req.context.json = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise bad_request("Malformed JSON.") from None

@@ -1,0 +1,40 @@
+"""Gives every request an id (honouring a sane X-Request-ID), its client IP, and one log line."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from service.client_ip import client_ip
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+log = logging.getLogger("service.request")
+
+
+class RequestLog:
+    def __init__(self, trusted_proxies: tuple):
+        self._trusted = trusted_proxies
+
+    def process_request(self, req, resp):
+        req.context.started = time.perf_counter()
+        offered = req.get_header("X-Request-ID") or ""
+        req.context.request_id = offered if REQUEST_ID.match(offered) else uuid.uuid4().hex
+        req.context.ip = client_ip(req.remote_addr, req.get_header("X-Forwarded-For"), self._trusted)
+        req.context.user = None
+        resp.set_header("X-Request-ID", req.context.request_id)
+
+    def process_response(self, req, resp, resource, req_succeeded):
+        started = getattr(req.context, "started", None)
+        if started is None:
+            return
+        user = getattr(req.context, "user", None)
+        log.info("request", extra={
+            "request_id": req.context.request_id,
+            "method": req.method,
+            "path": req.path,
+            "status": resp.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "ip": req.context.ip,
+            "user_id": user.id if user else None,
+        })

@@ -1,0 +1,62 @@
+"""Tables. Constraints the code relies on (case-insensitive uniqueness) live in migrations."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import peewee
+from playhouse.postgres_ext import DateTimeTZField
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    username = peewee.CharField(max_length=32)
+    email = peewee.CharField(max_length=254)
+    password_hash = peewee.CharField(max_length=100)
+    active = peewee.BooleanField(default=True)
+    admin = peewee.BooleanField(default=False)
+    created_at = DateTimeTZField(default=utcnow)
+    updated_at = DateTimeTZField(default=utcnow)
+
+    class Meta:
+        table_name = "users"
+
+
+class Session(BaseModel):
+    """A login: one refresh-token chain. Access tokens name it in their `sid` claim."""
+
+    id = peewee.UUIDField(primary_key=True)
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE", backref="sessions")
+    refresh_hash = peewee.CharField(max_length=64)
+    previous_hash = peewee.CharField(max_length=64, default="")
+    rotated_at = DateTimeTZField(null=True)
+    created_at = DateTimeTZField(default=utcnow)
+    last_used_at = DateTimeTZField(default=utcnow)
+    expires_at = DateTimeTZField()
+    revoked_at = DateTimeTZField(null=True)
+    user_agent = peewee.CharField(max_length=256, default="")
+    ip = peewee.CharField(max_length=45, default="")
+
+    class Meta:
+        table_name = "sessions"
+
+
+class LoginThrottle(BaseModel):
+    """Failed logins per key ("account:<email>" or "ip:<address>") in the current window."""
+
+    key = peewee.CharField(max_length=300, primary_key=True)
+    failures = peewee.IntegerField(default=0)
+    window_started_at = DateTimeTZField(default=utcnow)
+
+    class Meta:
+        table_name = "login_throttle"
+
+
+MODELS = [User, Session, LoginThrottle]

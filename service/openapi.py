@@ -1,0 +1,164 @@
+"""The OpenAPI 3.1 document: paths listed here, schemas generated from service.schemas.
+
+It is the one contract between the service and the client (whose types are generated
+from it), and the test suite checks real responses against it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from service import schemas
+
+BASE = "/api/v1"
+REF = "#/components/schemas/{model}"
+
+# Reusable responses, keyed by status code.
+ERRORS = {
+    400: "Invalid payload, JSON or query; `errors` names the fields at fault.",
+    401: "Missing, malformed, expired or revoked token (`WWW-Authenticate: Bearer`).",
+    403: "Authenticated, but not allowed.",
+    404: "No such user.",
+    409: "The username or email is already taken (case-insensitive).",
+    413: "Request body over 64 KiB.",
+    415: "Request body is not JSON.",
+    429: "Too many attempts; see `Retry-After`.",
+}
+BODY_ERRORS = (400, 413, 415)
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    summary: str
+    tag: str
+    ok: tuple  # (status, description, response model or None)
+    body: type[BaseModel] | None = None
+    bearer: str = "none"  # "none", "optional" or "required"
+    errors: tuple = ()
+    params: tuple = ()
+    cookie: bool = False
+
+
+USER_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
+           "description": "The user's numeric id. Anything else is answered 404."}
+PAGE = (
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+    {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 200},
+     "description": "`next_cursor` from the previous page."},
+)
+
+OPERATIONS = (
+    Operation("get", "/ping", "Liveness and platform version", "meta", (200, "Pong.", schemas.Ping)),
+    Operation("get", "/health", "Readiness: 200 when the database answers", "meta",
+              (200, "Healthy.", schemas.Success), errors=(503,)),
+    Operation("post", "/auth/register", "Create an account and log in", "auth",
+              (201, "Registered; sets the refresh cookie.", schemas.AuthEnvelope),
+              body=schemas.RegisterRequest, errors=(*BODY_ERRORS, 409, 429)),
+    Operation("post", "/auth/login", "Log in with email and password", "auth",
+              (200, "Logged in; sets the refresh cookie.", schemas.AuthEnvelope),
+              body=schemas.LoginRequest, errors=(*BODY_ERRORS, 401, 429)),
+    Operation("post", "/auth/refresh", "Swap the refresh cookie for a new access token", "auth",
+              (200, "New access token; the refresh cookie is rotated.", schemas.AuthEnvelope),
+              errors=(401, 413, 415), cookie=True),
+    Operation("post", "/auth/logout", "End this session: its access and refresh tokens stop working", "auth",
+              (200, "Logged out.", schemas.Success), bearer="required", errors=(401, 413, 415)),
+    Operation("get", "/auth/status", "The logged-in user", "auth",
+              (200, "The user.", schemas.UserEnvelope), bearer="required", errors=(401,)),
+    Operation("get", "/users", "All users, newest first (admins see every field)", "users",
+              (200, "A page of users.", schemas.UserPageEnvelope), bearer="optional", errors=(400, 401),
+              params=PAGE),
+    Operation("post", "/users", "Create a user (admin)", "users",
+              (201, "Created.", schemas.UserEnvelope), body=schemas.UserCreateRequest, bearer="required",
+              errors=(*BODY_ERRORS, 401, 403, 409)),
+    Operation("patch", "/users/me", "Change my username or email", "users",
+              (200, "Updated.", schemas.UserEnvelope), body=schemas.ProfileUpdateRequest, bearer="required",
+              errors=(*BODY_ERRORS, 401, 409)),
+    Operation("post", "/users/me/password", "Change my password; my other sessions end", "users",
+              (200, "Changed.", schemas.Success), body=schemas.PasswordChangeRequest, bearer="required",
+              errors=(*BODY_ERRORS, 401)),
+    Operation("get", "/users/{id}", "One user (admins see every field)", "users",
+              (200, "The user.", schemas.UserEnvelope), bearer="optional", errors=(401, 404), params=(USER_ID,)),
+    Operation("patch", "/users/{id}", "Change a user (admin); admins cannot demote or disable themselves", "users",
+              (200, "Updated.", schemas.UserEnvelope), body=schemas.UserUpdateRequest, bearer="required",
+              errors=(*BODY_ERRORS, 401, 403, 404, 409), params=(USER_ID,)),
+    Operation("delete", "/users/{id}", "Delete a user (admin); admins cannot delete themselves", "users",
+              (204, "Deleted.", None), bearer="required", errors=(401, 403, 404), params=(USER_ID,)),
+)
+
+MODELS = (
+    schemas.RegisterRequest, schemas.LoginRequest, schemas.UserCreateRequest, schemas.UserUpdateRequest,
+    schemas.ProfileUpdateRequest, schemas.PasswordChangeRequest, schemas.Ping, schemas.Success,
+    schemas.AuthEnvelope, schemas.UserEnvelope, schemas.UserPageEnvelope, schemas.Failure,
+)
+
+
+def build_openapi(version: str) -> dict:
+    components = _component_schemas()
+    paths: dict = {}
+    for op in OPERATIONS:
+        paths.setdefault(BASE + op.path, {})[op.method] = _operation(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Users platform API",
+            "version": version,
+            "description": "Register, log in and out, see your status; admins manage users. "
+                           "Every response is JSON in a `status` envelope.",
+        },
+        "servers": [{"url": "/"}],
+        "tags": [{"name": "meta"}, {"name": "auth"}, {"name": "users"}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "refreshCookie": {"type": "apiKey", "in": "cookie", "name": "refresh_token"},
+            },
+            "responses": {str(code): _error_response(text) for code, text in {**ERRORS, 503: "Unavailable."}.items()},
+        },
+    }
+
+
+def _component_schemas() -> dict:
+    mode_of = {model: ("validation" if issubclass(model, schemas.Request) else "serialization") for model in MODELS}
+    _, top = models_json_schema([(model, mode_of[model]) for model in MODELS], ref_template=REF)
+    return top.get("$defs", {})
+
+
+def _operation(op: Operation) -> dict:
+    status, description, model = op.ok
+    ok: dict = {"description": description}
+    if model is not None:
+        ok["content"] = {"application/json": {"schema": {"$ref": REF.format(model=model.__name__)}}}
+    if op.cookie or op.path in ("/auth/register", "/auth/login"):
+        ok["headers"] = {"Set-Cookie": {"schema": {"type": "string"},
+                                        "description": "`refresh_token`, HttpOnly, SameSite=Strict, Path=/api/v1/auth"}}
+    operation = {
+        "operationId": f"{op.method}{op.path.replace('/', '_').replace('{', '').replace('}', '')}",
+        "summary": op.summary,
+        "tags": [op.tag],
+        "parameters": list(op.params),
+        "responses": {str(status): ok, **{str(code): {"$ref": f"#/components/responses/{code}"}
+                                            for code in sorted(op.errors)}},
+    }
+    if op.body is not None:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}}}
+    if op.bearer == "required":
+        operation["security"] = [{"bearer": []}]
+    elif op.bearer == "optional":
+        operation["security"] = [{}, {"bearer": []}]
+    elif op.cookie:
+        operation["security"] = [{"refreshCookie": []}]
+    else:
+        operation["security"] = []
+    return operation
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": REF.format(model="Failure")}}}}

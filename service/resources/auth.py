@@ -1,0 +1,105 @@
+"""/auth: register, login, refresh, logout, status. HTTP in and out; the work is AuthService's."""
+from __future__ import annotations
+
+import falcon
+
+from service.accounts import Conflict
+from service.auth import LoginFailed, LoginThrottled
+from service.errors import conflict, throttled, unauthorized
+from service.middleware.authorization import Access
+from service.resources.payload import user_view, validated
+from service.schemas import LoginRequest, RegisterRequest
+from service.security.tokens import InvalidToken
+
+REFRESH_COOKIE = "refresh_token"
+REFRESH_COOKIE_PATH = "/api/v1/auth"
+
+
+def client_of(req) -> dict:
+    return {"ip": req.context.ip, "user_agent": (req.user_agent or "")[:256]}
+
+
+class RefreshCookie:
+    """The refresh token travels only in this cookie: HttpOnly, SameSite=Strict, scoped to /auth."""
+
+    def __init__(self, max_age: int, secure: bool):
+        self._max_age = max_age
+        self._secure = secure
+
+    def set(self, resp, value: str) -> None:
+        resp.set_cookie(REFRESH_COOKIE, value, max_age=self._max_age, path=REFRESH_COOKIE_PATH,
+                        secure=self._secure, http_only=True, same_site="Strict")
+
+    def clear(self, resp) -> None:
+        resp.unset_cookie(REFRESH_COOKIE, path=REFRESH_COOKIE_PATH, same_site="Strict")
+
+
+def grant_response(resp, cookie: RefreshCookie, grant, message: str) -> None:
+    cookie.set(resp, str(grant.refresh_token))
+    resp.media = {"status": "success", "message": message, "auth_token": grant.access_token,
+                  "expires_in": grant.expires_in, "data": user_view(grant.user, full=True)}
+
+
+class Register:
+    def __init__(self, auth, cookie: RefreshCookie):
+        self._auth = auth
+        self._cookie = cookie
+
+    def on_post(self, req, resp):
+        body = validated(req, RegisterRequest)
+        try:
+            grant = self._auth.register(body.username, body.email, body.password, client_of(req))
+        except Conflict as taken:
+            raise conflict(taken.errors) from None
+        grant_response(resp, self._cookie, grant, "Successfully registered.")
+        resp.status = falcon.HTTP_201
+
+
+class Login:
+    def __init__(self, auth, cookie: RefreshCookie):
+        self._auth = auth
+        self._cookie = cookie
+
+    def on_post(self, req, resp):
+        body = validated(req, LoginRequest)
+        try:
+            grant = self._auth.login(body.email, body.password, client_of(req))
+        except LoginThrottled as wait:
+            raise throttled(wait.retry_after) from None
+        except LoginFailed:
+            raise unauthorized("Invalid email or password.") from None
+        grant_response(resp, self._cookie, grant, "Successfully logged in.")
+
+
+class Refresh:
+    def __init__(self, auth, cookie: RefreshCookie):
+        self._auth = auth
+        self._cookie = cookie
+
+    def on_post(self, req, resp):
+        try:
+            grant = self._auth.refresh(req.get_cookie_values(REFRESH_COOKIE, [None])[0], client_of(req))
+        except InvalidToken as error:
+            self._cookie.clear(resp)
+            raise unauthorized(str(error)) from None
+        grant_response(resp, self._cookie, grant, "Token refreshed.")
+
+
+class Logout:
+    auth = {"POST": Access.USER}
+
+    def __init__(self, auth, cookie: RefreshCookie):
+        self._auth = auth
+        self._cookie = cookie
+
+    def on_post(self, req, resp):
+        self._auth.logout(req.context.identity, client_of(req))
+        self._cookie.clear(resp)
+        resp.media = {"status": "success", "message": "Successfully logged out."}
+
+
+class Status:
+    auth = {"GET": Access.USER}
+
+    def on_get(self, req, resp):
+        resp.media = {"status": "success", "data": user_view(req.context.user, full=True)}

@@ -1,0 +1,22 @@
+"""Translation between JSON and our models: validated request bodies, user views."""
+from __future__ import annotations
+
+from pydantic import BaseModel, ValidationError
+
+from service.errors import bad_request, invalid_payload
+from service.models import User
+from service.schemas import FullUser, PublicUser
+
+
+def validated(req, model: type[BaseModel]) -> BaseModel:
+    body = req.context.json
+    if not isinstance(body, dict):
+        raise bad_request("Request body must be a JSON object.")
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise invalid_payload(error) from None
+
+
+def user_view(user: User, full: bool) -> dict:
+    return (FullUser if full else PublicUser).model_validate(user).model_dump(mode="json")

@@ -1,0 +1,148 @@
+"""Request and response shapes. They validate input and generate the OpenAPI document."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Optional
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from service.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+EMAIL_MAX_LENGTH = 254
+
+
+def _normalise_email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise PydanticCustomError("email", "Enter a valid email address.") from None
+
+
+def _acceptable_password(value: str) -> str:
+    problem = password_problem(value)
+    if problem:
+        raise PydanticCustomError("password", problem)
+    return value
+
+
+Username = Annotated[str, Field(min_length=3, max_length=32, pattern=USERNAME_PATTERN,
+                                description="3 to 32 characters: letters, digits, _ . -")]
+Email = Annotated[str, Field(max_length=EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"}),
+                  AfterValidator(_normalise_email)]
+NewPassword = Annotated[str, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH,
+                                   description="8 to 128 characters, not easily guessed"),
+                        AfterValidator(_acceptable_password)]
+AnyPassword = Annotated[str, Field(min_length=1, max_length=MAX_LENGTH)]
+
+
+class Request(BaseModel):
+    # strict: "true" is not a boolean and 1 is not a string; forbid: nobody sends admin=true at sign-up.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class PasswordAgainstIdentity(Request):
+    """Refuse passwords built from the account's own username or email."""
+
+    @model_validator(mode="after")
+    def _not_built_from_identity(self):
+        password = getattr(self, "password", None)
+        if password:
+            problem = password_problem(password, (getattr(self, "username", None), getattr(self, "email", None)))
+            if problem:
+                raise PydanticCustomError("password", problem, {"field": "password"})
+        return self
+
+
+class RegisterRequest(PasswordAgainstIdentity):
+    username: Username
+    email: Email
+    password: NewPassword
+
+
+class LoginRequest(Request):
+    email: Annotated[str, Field(min_length=1, max_length=EMAIL_MAX_LENGTH)]
+    password: AnyPassword
+
+
+class UserCreateRequest(PasswordAgainstIdentity):
+    username: Username
+    email: Email
+    password: NewPassword
+    admin: bool = False
+    active: bool = True
+
+
+class UserUpdateRequest(PasswordAgainstIdentity):
+    username: Optional[Username] = None
+    email: Optional[Email] = None
+    password: Optional[NewPassword] = None
+    active: Optional[bool] = None
+    admin: Optional[bool] = None
+
+
+class ProfileUpdateRequest(Request):
+    username: Optional[Username] = None
+    email: Optional[Email] = None
+
+
+class PasswordChangeRequest(Request):
+    current_password: AnyPassword
+    new_password: NewPassword
+
+
+class PublicUser(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    created_at: datetime
+
+
+class FullUser(PublicUser):
+    email: str
+    active: bool
+    admin: bool
+    updated_at: datetime
+
+
+class UserPage(BaseModel):
+    users: list[FullUser | PublicUser]
+    next_cursor: Optional[str] = Field(description="Pass as `cursor` for the next page; null on the last page.")
+
+
+class Success(BaseModel):
+    status: str = Field("success", json_schema_extra={"const": "success"})
+    message: str
+
+
+class UserEnvelope(BaseModel):
+    status: str = Field("success", json_schema_extra={"const": "success"})
+    message: Optional[str] = None
+    data: FullUser | PublicUser
+
+
+class UserPageEnvelope(BaseModel):
+    status: str = Field("success", json_schema_extra={"const": "success"})
+    data: UserPage
+
+
+class AuthEnvelope(BaseModel):
+    status: str = Field("success", json_schema_extra={"const": "success"})
+    message: str
+    auth_token: str = Field(description="JWT access token; send as `Authorization: Bearer <token>`.")
+    expires_in: int = Field(description="Seconds until the access token expires.")
+    data: FullUser
+
+
+class Ping(BaseModel):
+    status: str = Field("success", json_schema_extra={"const": "success"})
+    message: str
+    version: str
+
+
+class Failure(BaseModel):
+    status: str = Field(description='"fail" for client errors, "error" for server errors')
+    message: str
+    errors: Optional[dict[str, list[str]]] = Field(None, description="Messages per field at fault.")

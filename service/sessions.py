@@ -1,0 +1,83 @@
+"""Login sessions: each holds the hash of its current refresh token and can be revoked."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import peewee
+
+from service.models import Session, User, utcnow
+from service.security.tokens import InvalidToken, RefreshToken
+
+# A refresh token replaced this recently is a race between tabs, not a theft: refuse it
+# without killing the session.
+ROTATION_GRACE = timedelta(seconds=30)
+
+
+class RefreshReuse(InvalidToken):
+    """An old refresh token came back: the chain is compromised and the session is revoked."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    session: Session
+    refresh_token: RefreshToken
+
+
+class Sessions:
+    def __init__(self, database: peewee.Database, ttl_seconds: int):
+        self._db = database
+        self._ttl = timedelta(seconds=ttl_seconds)
+
+    def open(self, user: User, user_agent: str = "", ip: str = "") -> Opened:
+        session_id = uuid.uuid4()
+        token = RefreshToken.new(session_id)
+        now = utcnow()
+        session = Session.create(
+            id=session_id, user=user, refresh_hash=token.digest, created_at=now, last_used_at=now,
+            expires_at=now + self._ttl, user_agent=user_agent[:256], ip=ip[:45],
+        )
+        return Opened(session, token)
+
+    def rotate(self, presented: RefreshToken) -> tuple[User, Opened]:
+        """Swap a live refresh token for a new one. Raises InvalidToken, or RefreshReuse."""
+        new = RefreshToken.new(presented.session_id)
+        now = utcnow()
+        with self._db.atomic():
+            session = (Session.select(Session, User).join(User)
+                       .where(Session.id == presented.session_id).for_update().get_or_none())
+            if session is None or session.revoked_at is not None or session.expires_at <= now:
+                raise InvalidToken("Invalid refresh token.")
+            if not presented.matches(session.refresh_hash):
+                if (presented.matches(session.previous_hash) and session.rotated_at
+                        and now - session.rotated_at < ROTATION_GRACE):
+                    raise InvalidToken("Refresh token already used.")
+                session.revoked_at = now
+                session.save(only=[Session.revoked_at])
+                raise RefreshReuse("Refresh token reuse detected; the session is revoked.")
+            if not session.user.active:
+                raise InvalidToken("Invalid refresh token.")
+            session.previous_hash = session.refresh_hash
+            session.refresh_hash = new.digest
+            session.rotated_at = session.last_used_at = now
+            session.save(only=[Session.previous_hash, Session.refresh_hash, Session.rotated_at,
+                               Session.last_used_at])
+        return session.user, Opened(session, new)
+
+    def live_user(self, session_id: uuid.UUID, user_id: int) -> User | None:
+        """The active user of a live session, or None. One indexed query per authenticated request."""
+        return (User.select().join(Session)
+                .where(Session.id == session_id, Session.user == user_id, Session.revoked_at.is_null(),
+                       Session.expires_at > utcnow(), User.active == True)  # noqa: E712
+                .get_or_none())
+
+    def revoke(self, session_id: uuid.UUID) -> None:
+        (Session.update(revoked_at=utcnow())
+         .where(Session.id == session_id, Session.revoked_at.is_null()).execute())
+
+    def revoke_all(self, user: User, keep: uuid.UUID | None = None) -> int:
+        query = Session.update(revoked_at=utcnow()).where(Session.user == user, Session.revoked_at.is_null())
+        if keep is not None:
+            query = query.where(Session.id != keep)
+        return query.execute()

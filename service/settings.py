@@ -1,0 +1,148 @@
+"""Settings read once from the environment and validated at start-up."""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping
+
+ENVIRONMENTS = ("development", "test", "production")
+DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:54329/users"
+MIN_SECRET_BYTES = 32
+VERSION_FILE = Path(__file__).resolve().parent.parent / "VERSION"
+
+log = logging.getLogger(__name__)
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    secret_key: str
+    version: str
+    access_token_ttl: int = 900
+    refresh_token_ttl: int = 14 * 24 * 3600
+    bcrypt_rounds: int = 12
+    cookie_secure: bool = True
+    trusted_proxies: tuple = ()
+    cors_allow_origins: tuple = ()
+    login_max_failures: int = 5
+    login_max_failures_per_ip: int = 50
+    login_window: int = 900
+    max_body_bytes: int = 64 * 1024
+    client_dist: Path | None = None
+    log_level: str = "INFO"
+    token_issuer: str = "users-platform"
+    token_audience: str = "users-platform-api"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def with_overrides(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    reader = _Reader(environ)
+    env = reader.choice("APP_ENV", ENVIRONMENTS, default="development")
+    production = env == "production"
+
+    database_url = reader.text("DATABASE_URL", default=None if production else DEVELOPMENT_DATABASE_URL)
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise SettingsError("DATABASE_URL must be a postgresql:// URL.")
+
+    secret_key = reader.text("SECRET_KEY", default=None if production else "")
+    if not secret_key:
+        # Only outside production: a per-process key, so tokens die with the process.
+        log.warning("SECRET_KEY is not set; using a random key for this process.")
+        secret_key = secrets.token_urlsafe(48)
+    if len(secret_key.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes.")
+
+    bcrypt_rounds = reader.integer("BCRYPT_ROUNDS", default=4 if env == "test" else 12, low=4, high=16)
+    if production and bcrypt_rounds < 12:
+        raise SettingsError("BCRYPT_ROUNDS must be at least 12 in production.")
+
+    client_dist = reader.text("CLIENT_DIST", default="")
+    return Settings(
+        env=env,
+        database_url=database_url,
+        secret_key=secret_key,
+        version=reader.text("APP_VERSION", default=read_version()),
+        access_token_ttl=reader.integer("ACCESS_TOKEN_TTL", default=900, low=1, high=24 * 3600),
+        refresh_token_ttl=reader.integer("REFRESH_TOKEN_TTL", default=14 * 24 * 3600, low=60, high=365 * 24 * 3600),
+        bcrypt_rounds=bcrypt_rounds,
+        cookie_secure=reader.boolean("COOKIE_SECURE", default=production),
+        trusted_proxies=reader.networks("TRUSTED_PROXIES"),
+        cors_allow_origins=reader.items("CORS_ALLOW_ORIGINS"),
+        login_max_failures=reader.integer("LOGIN_MAX_FAILURES", default=5, low=1, high=1000),
+        login_max_failures_per_ip=reader.integer("LOGIN_MAX_FAILURES_PER_IP", default=50, low=1, high=100000),
+        login_window=reader.integer("LOGIN_WINDOW", default=900, low=1, high=7 * 24 * 3600),
+        max_body_bytes=reader.integer("MAX_BODY_BYTES", default=64 * 1024, low=1024, high=1024 * 1024),
+        client_dist=Path(client_dist) if client_dist else None,
+        log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
+    )
+
+
+def read_version() -> str:
+    try:
+        return VERSION_FILE.read_text().strip() or "0.0.0"
+    except OSError:
+        return "0.0.0"
+
+
+class _Reader:
+    """Typed access to environment variables; every error names the variable."""
+
+    def __init__(self, environ: Mapping[str, str]):
+        self._environ = environ
+
+    def text(self, name: str, default: str | None) -> str:
+        value = self._environ.get(name, "").strip()
+        if value:
+            return value
+        if default is None:
+            raise SettingsError(f"{name} is required in production.")
+        return default
+
+    def choice(self, name: str, allowed: tuple, default: str) -> str:
+        value = self.text(name, default)
+        if value not in allowed:
+            raise SettingsError(f"{name} must be one of: {', '.join(allowed)}.")
+        return value
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.text(name, str(default))
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be an integer.") from None
+        if not low <= value <= high:
+            raise SettingsError(f"{name} must be between {low} and {high}.")
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        raw = self.text(name, "true" if default else "false").lower()
+        if raw in ("1", "true", "yes", "on"):
+            return True
+        if raw in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{name} must be true or false.")
+
+    def items(self, name: str) -> tuple:
+        return tuple(item.strip() for item in self._environ.get(name, "").split(",") if item.strip())
+
+    def networks(self, name: str) -> tuple:
+        try:
+            return tuple(ipaddress.ip_network(item, strict=False) for item in self.items(name))
+        except ValueError:
+            raise SettingsError(f"{name} must be a comma-separated list of IP addresses or networks.") from None
