@@ -1,0 +1,231 @@
+import { http, HttpResponse } from "msw";
+import { alice } from "../test/fixtures";
+import { api, authBody, fail, server, signedInAs } from "../test/server";
+import { createApi, type SessionEvent } from "./client";
+import { ApiError } from "./errors";
+
+function newApi() {
+  const client = createApi({ baseUrl: window.location.origin });
+  const events: SessionEvent[] = [];
+  client.subscribe((event) => events.push(event));
+  return { client, events };
+}
+
+async function caught(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("api client", () => {
+  it("logs in, keeps the token in memory and sends it as a bearer token", async () => {
+    let authorization: string | null = null;
+    server.use(
+      http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "Successfully logged in.", "tok-1"))),
+      http.get(api("/auth/status"), ({ request }) => {
+        authorization = request.headers.get("Authorization");
+        return HttpResponse.json({ status: "success", data: alice });
+      }),
+    );
+    const { client, events } = newApi();
+
+    const session = await client.login({ email: "alice@example.com", password: "pw" });
+
+    expect(session).toEqual({ user: alice, expiresIn: 900, message: "Successfully logged in." });
+    expect(events).toEqual([{ type: "started", session }]);
+    expect(await client.status()).toEqual(alice);
+    expect(authorization).toBe("Bearer tok-1");
+  });
+
+  it("sends auth calls with same-origin credentials so the HttpOnly refresh cookie goes along", async () => {
+    let credentials: RequestCredentials | null = null;
+    server.use(
+      http.post(api("/auth/refresh"), ({ request }) => {
+        credentials = request.credentials;
+        return HttpResponse.json(authBody(alice, "Token refreshed."));
+      }),
+    );
+    await newApi().client.refresh();
+    expect(credentials).toBe("same-origin");
+  });
+
+  it("refreshes once on a 401 and retries the request with the new token", async () => {
+    const seen: (string | null)[] = [];
+    server.use(
+      http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "ok", "old-token"))),
+      http.post(api("/auth/refresh"), () => HttpResponse.json(authBody(alice, "Token refreshed.", "new-token"))),
+      http.get(api("/auth/status"), ({ request }) => {
+        const header = request.headers.get("Authorization");
+        seen.push(header);
+        return header === "Bearer new-token"
+          ? HttpResponse.json({ status: "success", data: alice })
+          : fail(401, "Token expired.");
+      }),
+    );
+    const { client } = newApi();
+    await client.login({ email: "a@example.com", password: "pw" });
+
+    expect(await client.status()).toEqual(alice);
+    expect(seen).toEqual(["Bearer old-token", "Bearer new-token"]);
+  });
+
+  it("shares one refresh between concurrent 401s", async () => {
+    let refreshes = 0;
+    server.use(
+      http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "ok", "old-token"))),
+      http.post(api("/auth/refresh"), () => {
+        refreshes += 1;
+        return HttpResponse.json(authBody(alice, "Token refreshed.", "new-token"));
+      }),
+      http.get(api("/auth/status"), ({ request }) =>
+        request.headers.get("Authorization") === "Bearer new-token"
+          ? HttpResponse.json({ status: "success", data: alice })
+          : fail(401, "Token expired."),
+      ),
+    );
+    const { client } = newApi();
+    await client.login({ email: "a@example.com", password: "pw" });
+
+    await Promise.all([client.status(), client.status(), client.status()]);
+    expect(refreshes).toBe(1);
+  });
+
+  it("ends the session as expired when the refresh after a 401 fails", async () => {
+    server.use(
+      http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "ok"))),
+      http.get(api("/auth/status"), () => fail(401, "Token expired.")),
+    );
+    const { client, events } = newApi();
+    await client.login({ email: "a@example.com", password: "pw" });
+
+    const error = await caught(client.status());
+
+    expect(error.kind).toBe("expired");
+    expect(events.at(-1)).toEqual({ type: "ended", reason: "expired" });
+    expect(client.hasSession()).toBe(false);
+  });
+
+  it("does not treat bad credentials as an expired session", async () => {
+    server.use(http.post(api("/auth/login"), () => fail(401, "Invalid email or password.")));
+    const { client, events } = newApi();
+
+    const error = await caught(client.login({ email: "a@example.com", password: "nope" }));
+
+    expect(error.kind).toBe("rejected");
+    expect(error.message).toBe("Invalid email or password.");
+    expect(events).toEqual([]);
+  });
+
+  it("reports throttling with the Retry-After seconds", async () => {
+    server.use(
+      http.post(api("/auth/login"), () =>
+        fail(429, "Too many failed attempts. Try again in 42 seconds.", undefined, { "Retry-After": "42" }),
+      ),
+    );
+    const error = await caught(newApi().client.login({ email: "a@example.com", password: "x" }));
+    expect(error.kind).toBe("throttled");
+    expect(error.retryAfterSeconds).toBe(42);
+    expect(error.message).toBe("Too many attempts. Try again in 42 seconds.");
+  });
+
+  it("reports server errors and offline in plain words", async () => {
+    server.use(http.get(api("/ping"), () => HttpResponse.json({ status: "error", message: "boom" }, { status: 500 })));
+    const serverError = await caught(newApi().client.ping());
+    expect(serverError.kind).toBe("server");
+    expect(serverError.message).toBe("The server ran into a problem. Please try again in a moment.");
+
+    server.use(http.get(api("/ping"), () => HttpResponse.error()));
+    const offline = await caught(newApi().client.ping());
+    expect(offline.kind).toBe("offline");
+    expect(offline.message).toBe("Cannot reach the server. Check your connection and try again.");
+  });
+
+  it("carries field errors from a fail envelope", async () => {
+    server.use(
+      http.post(api("/auth/register"), () =>
+        fail(409, "Username is already taken.", { username: ["Username is already taken."] }),
+      ),
+    );
+    const error = await caught(
+      newApi().client.register({ username: "alice", email: "a@example.com", password: "x".repeat(12) }),
+    );
+    expect(error.status).toBe(409);
+    expect(error.fieldErrors).toEqual({ username: ["Username is already taken."] });
+  });
+
+  it("lists users page by page with the cursor", async () => {
+    const queries: string[] = [];
+    server.use(
+      http.get(api("/users"), ({ request }) => {
+        queries.push(new URL(request.url).search);
+        return HttpResponse.json({ status: "success", data: { users: [alice], next_cursor: "abc" } });
+      }),
+    );
+    const page = await newApi().client.listUsers({ limit: 20, cursor: "xyz" });
+    expect(page).toEqual({ users: [alice], nextCursor: "abc" });
+    expect(queries).toEqual(["?limit=20&cursor=xyz"]);
+  });
+
+  it("logs out through the API and forgets the token", async () => {
+    let authorization: string | null = null;
+    server.use(
+      http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "ok", "tok"))),
+      http.post(api("/auth/logout"), ({ request }) => {
+        authorization = request.headers.get("Authorization");
+        return HttpResponse.json({ status: "success", message: "Successfully logged out." });
+      }),
+    );
+    const { client, events } = newApi();
+    await client.login({ email: "a@example.com", password: "pw" });
+
+    expect(await client.logout()).toBe("Successfully logged out.");
+    expect(authorization).toBe("Bearer tok");
+    expect(client.hasSession()).toBe(false);
+    expect(events.at(-1)).toEqual({ type: "ended", reason: "logout" });
+  });
+
+  it("calls the admin and account endpoints with the documented methods and bodies", async () => {
+    const calls: string[] = [];
+    const record = async ({ request }: { request: Request }) => {
+      const body = request.method === "DELETE" ? "" : await request.text();
+      calls.push(`${request.method} ${new URL(request.url).pathname} ${body}`);
+    };
+    signedInAs(alice);
+    server.use(
+      http.post(api("/users"), async (info) => {
+        await record(info);
+        return HttpResponse.json({ status: "success", message: "User created.", data: alice }, { status: 201 });
+      }),
+      http.patch(api("/users/:id"), async (info) => {
+        await record(info);
+        return HttpResponse.json({ status: "success", message: "User updated.", data: alice });
+      }),
+      http.delete(api("/users/:id"), async (info) => {
+        await record(info);
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.post(api("/users/me/password"), async (info) => {
+        await record(info);
+        return HttpResponse.json({ status: "success", message: "Password changed." });
+      }),
+    );
+    const { client } = newApi();
+    await client.refresh();
+
+    await client.createUser({ username: "bob", email: "b@example.com", password: "pw", admin: true });
+    await client.updateUser(7, { admin: false });
+    await client.deleteUser(7);
+    expect(await client.changePassword({ current_password: "a", new_password: "b" })).toBe("Password changed.");
+
+    expect(calls).toEqual([
+      'POST /api/v1/users {"username":"bob","email":"b@example.com","password":"pw","admin":true}',
+      'PATCH /api/v1/users/7 {"admin":false}',
+      "DELETE /api/v1/users/7 ",
+      'POST /api/v1/users/me/password {"current_password":"a","new_password":"b"}',
+    ]);
+  });
+});

@@ -1,0 +1,186 @@
+// The one module that talks HTTP to the service. Every call is typed by the generated schema.
+// The access token lives only in this closure (never in storage); the refresh token is an
+// HttpOnly cookie the browser sends to /api/v1/auth/* on its own.
+import createClient from "openapi-fetch";
+import { ApiError, OFFLINE_MESSAGE, errorFromResponse } from "./errors";
+import type { paths } from "./schema";
+import type {
+  AuthBody,
+  AuthSession,
+  ChangePasswordRequest,
+  CreateUserRequest,
+  ListedUser,
+  LoginRequest,
+  RegisterRequest,
+  UpdateMeRequest,
+  UpdateUserRequest,
+  User,
+  UserPage,
+} from "./types";
+import { requireFullUser } from "./types";
+
+export type SessionEvent =
+  | { type: "started"; session: AuthSession }
+  | { type: "ended"; reason: "logout" | "expired" };
+
+export type SessionListener = (event: SessionEvent) => void;
+
+export interface ApiOptions {
+  /** Origin the API is served from; the site and the API share one origin. */
+  baseUrl: string;
+}
+
+const AUTH_PREFIX = "/api/v1/auth/";
+// These prove identity themselves, so a 401 from them is an answer, not an expired token.
+const CREDENTIAL_ROUTES = new Set(["/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh"]);
+
+interface Result<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+export function createApi({ baseUrl }: ApiOptions) {
+  let accessToken: string | null = null;
+  let refreshInFlight: Promise<AuthSession> | null = null;
+  const listeners = new Set<SessionListener>();
+
+  function emit(event: SessionEvent) {
+    for (const listener of listeners) listener(event);
+  }
+
+  async function send(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    const headers = new Headers(request.headers);
+    if (accessToken && !CREDENTIAL_ROUTES.has(path)) headers.set("Authorization", `Bearer ${accessToken}`);
+    const credentials: RequestCredentials = path.startsWith(AUTH_PREFIX) ? "same-origin" : "omit";
+    try {
+      return await globalThis.fetch(new Request(request, { headers, credentials }));
+    } catch {
+      throw new ApiError("offline", OFFLINE_MESSAGE);
+    }
+  }
+
+  function startSession(body: AuthBody): AuthSession {
+    accessToken = body.auth_token;
+    const session = { user: body.data, expiresIn: body.expires_in, message: body.message };
+    emit({ type: "started", session });
+    return session;
+  }
+
+  function endSession(reason: "logout" | "expired") {
+    accessToken = null;
+    emit({ type: "ended", reason });
+  }
+
+  function refreshForRetry(): Promise<boolean> {
+    return refresh().then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async function fetchWithSession(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    const hadToken = accessToken !== null;
+    const retry = request.clone();
+    const response = await send(request);
+    if (response.status !== 401 || !hadToken || CREDENTIAL_ROUTES.has(path)) return response;
+    if (await refreshForRetry()) return send(retry);
+    endSession("expired");
+    throw new ApiError("expired", "Your session has expired.", { status: 401 });
+  }
+
+  const http = createClient<paths>({ baseUrl, fetch: fetchWithSession });
+
+  function unwrap<T>({ data, error, response }: Result<T>): T {
+    if (response.ok) return data as T;
+    throw errorFromResponse(response, error);
+  }
+
+  // Callers share one refresh at a time: the cookie rotates, so a second concurrent use of the
+  // old cookie would be refused.
+  function refresh(): Promise<AuthSession> {
+    refreshInFlight ??= http
+      .POST("/api/v1/auth/refresh")
+      .then((result) => startSession(unwrap(result)))
+      .finally(() => {
+        refreshInFlight = null;
+      });
+    return refreshInFlight;
+  }
+
+  return {
+    hasSession: () => accessToken !== null,
+
+    subscribe(listener: SessionListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    /** Ends the in-memory session without calling the API (the refresh cookie is already useless). */
+    expireSession: () => endSession("expired"),
+
+    async ping(): Promise<{ version: string }> {
+      const body = unwrap(await http.GET("/api/v1/ping"));
+      return { version: body.version };
+    },
+
+    async register(body: RegisterRequest): Promise<AuthSession> {
+      return startSession(unwrap(await http.POST("/api/v1/auth/register", { body })));
+    },
+
+    async login(body: LoginRequest): Promise<AuthSession> {
+      return startSession(unwrap(await http.POST("/api/v1/auth/login", { body })));
+    },
+
+    refresh,
+
+    async logout(): Promise<string> {
+      try {
+        const body = unwrap(await http.POST("/api/v1/auth/logout"));
+        endSession("logout");
+        return body.message;
+      } catch (error) {
+        // An already-expired session is as logged out as it gets.
+        if (error instanceof ApiError && error.kind === "expired") return "Successfully logged out.";
+        throw error;
+      }
+    },
+
+    async status(): Promise<User> {
+      return requireFullUser(unwrap(await http.GET("/api/v1/auth/status")).data);
+    },
+
+    async listUsers(query: { limit?: number; cursor?: string | null } = {}): Promise<UserPage<ListedUser>> {
+      const params = { query: { limit: query.limit, cursor: query.cursor ?? undefined } };
+      const body = unwrap(await http.GET("/api/v1/users", { params }));
+      return { users: body.data.users, nextCursor: body.data.next_cursor ?? null };
+    },
+
+    async createUser(body: CreateUserRequest): Promise<{ user: User; message: string }> {
+      const result = unwrap(await http.POST("/api/v1/users", { body }));
+      return { user: requireFullUser(result.data), message: result.message ?? "User created." };
+    },
+
+    async updateUser(id: number, body: UpdateUserRequest): Promise<{ user: User; message: string }> {
+      const result = unwrap(await http.PATCH("/api/v1/users/{id}", { params: { path: { id: String(id) } }, body }));
+      return { user: requireFullUser(result.data), message: result.message ?? "User updated." };
+    },
+
+    async deleteUser(id: number): Promise<void> {
+      unwrap(await http.DELETE("/api/v1/users/{id}", { params: { path: { id: String(id) } } }));
+    },
+
+    async updateMe(body: UpdateMeRequest): Promise<{ user: User; message: string }> {
+      const result = unwrap(await http.PATCH("/api/v1/users/me", { body }));
+      return { user: requireFullUser(result.data), message: result.message ?? "Profile updated." };
+    },
+
+    async changePassword(body: ChangePasswordRequest): Promise<string> {
+      return unwrap(await http.POST("/api/v1/users/me/password", { body })).message;
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

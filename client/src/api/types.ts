@@ -1,0 +1,39 @@
+// Shapes the client uses, derived from the generated paths rather than component names so a
+// re-generated schema with different component names still type-checks.
+import type { paths } from "./schema";
+
+type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
+
+export type AuthBody = JsonOf<paths["/api/v1/auth/login"]["post"]["responses"][200]>;
+export type User = AuthBody["data"];
+export type ListedUser = JsonOf<paths["/api/v1/users"]["get"]["responses"][200]>["data"]["users"][number];
+export type PublicUser = Pick<ListedUser, "id" | "username" | "created_at">;
+
+export type RegisterRequest = JsonOf<NonNullable<paths["/api/v1/auth/register"]["post"]["requestBody"]>>;
+export type LoginRequest = JsonOf<NonNullable<paths["/api/v1/auth/login"]["post"]["requestBody"]>>;
+export type CreateUserRequest = JsonOf<NonNullable<paths["/api/v1/users"]["post"]["requestBody"]>>;
+export type UpdateUserRequest = JsonOf<NonNullable<paths["/api/v1/users/{id}"]["patch"]["requestBody"]>>;
+export type UpdateMeRequest = JsonOf<NonNullable<paths["/api/v1/users/me"]["patch"]["requestBody"]>>;
+export type ChangePasswordRequest = JsonOf<NonNullable<paths["/api/v1/users/me/password"]["post"]["requestBody"]>>;
+
+export interface AuthSession {
+  user: User;
+  expiresIn: number;
+  message: string;
+}
+
+export interface UserPage<U> {
+  users: U[];
+  nextCursor: string | null;
+}
+
+/** Admins receive full users from the listing; everyone else receives public ones. */
+export function isFullUser(user: ListedUser): user is User {
+  return "email" in user && "admin" in user;
+}
+
+/** Endpoints about oneself or answered to admins always return every field. */
+export function requireFullUser(user: ListedUser): User {
+  if (!isFullUser(user)) throw new Error(`Expected every field of user ${user.id}`);
+  return user;
+}

@@ -1,0 +1,23 @@
+import type { User } from "../api/types";
+
+let nextId = 100;
+
+export function makeUser(overrides: Partial<User> = {}): User {
+  const id = overrides.id ?? nextId++;
+  return {
+    id,
+    username: `user${id}`,
+    email: `user${id}@example.com`,
+    active: true,
+    admin: false,
+    created_at: "2026-03-01T10:00:00Z",
+    updated_at: "2026-03-02T11:30:00Z",
+    ...overrides,
+  };
+}
+
+export const alice = makeUser({ id: 1, username: "alice", email: "alice@example.com" });
+export const root = makeUser({ id: 2, username: "root", email: "root@example.com", admin: true });
+
+export const STRONG_PASSWORD = "correct horse battery staple 42!";
+export const WEAK_PASSWORD = "password1";
