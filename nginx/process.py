@@ -71,6 +71,8 @@ class NginxProcess:
                 self._command("-g", "daemon off;"),
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
+                # Own session: a terminal's Ctrl-C goes to our owner, which stops us in order.
+                start_new_session=True,
                 **self._identity(),
             )
         if wait_for:

@@ -32,6 +32,8 @@ class FrontSettings:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     https_port: int = 443
+    # The port clients see, when a container maps 443 to an unprivileged https_port.
+    public_https_port: int | None = None
     acme_root: Path | None = None
     auth_rate_per_minute: int = 30
     auth_burst: int = 20
@@ -45,6 +47,10 @@ class FrontSettings:
     @property
     def tls(self) -> bool:
         return self.tls_cert is not None
+
+    @property
+    def redirect_port(self) -> int:
+        return self.public_https_port or self.https_port
 
     @property
     def auth_retry_after(self) -> int:
@@ -62,7 +68,7 @@ class FrontSettings:
             "LISTEN_ADDRESS": self.listen_address,
             "HTTP_PORT": str(self.http_port),
             "HTTPS_PORT": str(self.https_port),
-            "HTTPS_REDIRECT_PORT": "" if self.https_port == 443 else f":{self.https_port}",
+            "HTTPS_REDIRECT_PORT": "" if self.redirect_port == 443 else f":{self.redirect_port}",
             "TLS_CERT": str(self.tls_cert),
             "TLS_KEY": str(self.tls_key),
             "ACME_ROOT": str(self.acme_root or self.runtime_dir / "acme"),
@@ -114,6 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--listen-address", default="127.0.0.1")
     parser.add_argument("--http-port", type=int, default=8000)
     parser.add_argument("--https-port", type=int, default=443)
+    parser.add_argument("--public-https-port", type=int, help="port in HTTP->HTTPS redirects")
     parser.add_argument("--tls-cert", type=Path, help="certificate chain; turns TLS on")
     parser.add_argument("--tls-key", type=Path)
     parser.add_argument("--acme-root", type=Path)
@@ -132,6 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         listen_address=args.listen_address,
         http_port=args.http_port,
         https_port=args.https_port,
+        public_https_port=args.public_https_port,
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         acme_root=args.acme_root,

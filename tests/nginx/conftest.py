@@ -132,6 +132,9 @@ class PeerHandler(BaseHTTPRequestHandler):
         # Headers nginx is expected to replace with its own.
         self.send_header("Cache-Control", "max-age=600")
         self.send_header("X-Content-Type-Options", "nosniff")
+        # The service echoes the request id too; the client must still see one copy.
+        if self.headers.get("X-Request-ID"):
+            self.send_header("X-Request-ID", self.headers["X-Request-ID"])
         for name, value in extra_headers.items():
             self.send_header(name, value)
         self.end_headers()

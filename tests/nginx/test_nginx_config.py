@@ -63,6 +63,15 @@ def test_site_variant_follows_tls_setting(tmp_path: Path, site_dist: Path):
     assert "return 301 https://$host$request_uri;" in tls_site  # port 443 stays implicit
 
 
+def test_redirect_uses_the_public_https_port(tmp_path: Path, site_dist: Path):
+    # A container listens on 8443 while clients reach it on 443.
+    certs = {"tls_cert": Path("/c.pem"), "tls_key": Path("/k.pem")}
+    render(local_settings(tmp_path / "a", site_dist, https_port=8443, public_https_port=443, **certs))
+    render(local_settings(tmp_path / "b", site_dist, https_port=8443, **certs))
+    assert "return 301 https://$host$request_uri;" in (tmp_path / "a/conf/site.conf").read_text()
+    assert "return 301 https://$host:8443$request_uri;" in (tmp_path / "b/conf/site.conf").read_text()
+
+
 def test_unknown_placeholder_is_an_error():
     with pytest.raises(KeyError, match="TYPO"):
         fill("listen ${TYPO};", {"HTTP_PORT": "80"})
