@@ -9,11 +9,12 @@ import peewee
 from service import db as database_module
 from service.accounts import Accounts
 from service.auth import AuthService
-from service.errors import ApiError, not_found, serialize_error, unavailable
+from service.errors import JSON_TYPE, ApiError, serialize_error, unavailable
 from service.middleware.authorization import Authorization
 from service.middleware.cache_control import NoStoreForApi
 from service.middleware.json_body import JsonBody
 from service.middleware.request_log import RequestLog
+from service.models import MODELS
 from service.openapi import build_openapi
 from service.resources import auth, docs, meta, users
 from service.resources.docs import SWAGGER_ASSETS
@@ -23,12 +24,13 @@ from service.sessions import Sessions
 from service.settings import Settings
 from service.throttle import LoginThrottleStore
 
-JSON_TYPE = "application/json; charset=utf-8"
 log = logging.getLogger("service.app")
 
 
 def create_app(settings: Settings, database: peewee.Database | None = None) -> falcon.App:
     database = database or database_module.create_database(settings.database_url)
+    # Peewee binds model classes per process; this app's database is the one they use.
+    database.bind(MODELS)
 
     hasher = PasswordHasher(settings.secret_key, settings.bcrypt_rounds)
     tokens = AccessTokens(settings.secret_key, settings.access_token_ttl,

@@ -4,6 +4,8 @@ from __future__ import annotations
 import falcon
 from pydantic import ValidationError
 
+JSON_TYPE = "application/json; charset=utf-8"
+
 FIELD_MESSAGES = {
     "missing": "This field is required.",
     "extra_forbidden": "Unknown field.",
@@ -95,7 +97,7 @@ def serialize_error(req: falcon.Request, resp: falcon.Response, error: falcon.HT
         body = {"status": "fail" if error.status_code < 500 else "error",
                 "message": _falcon_message(error)}
     resp.media = body
-    resp.content_type = falcon.MEDIA_JSON
+    resp.content_type = JSON_TYPE
 
 
 def _falcon_message(error: falcon.HTTPError) -> str:

@@ -54,7 +54,7 @@ PAGE = (
 OPERATIONS = (
     Operation("get", "/ping", "Liveness and platform version", "meta", (200, "Pong.", schemas.Ping)),
     Operation("get", "/health", "Readiness: 200 when the database answers", "meta",
-              (200, "Healthy.", schemas.Success), errors=(503,)),
+              (200, "Healthy.", schemas.Success)),
     Operation("post", "/auth/register", "Create an account and log in", "auth",
               (201, "Registered; sets the refresh cookie.", schemas.AuthEnvelope),
               body=schemas.RegisterRequest, errors=(*BODY_ERRORS, 409, 429)),
@@ -118,7 +118,7 @@ def build_openapi(version: str) -> dict:
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
                 "refreshCookie": {"type": "apiKey", "in": "cookie", "name": "refresh_token"},
             },
-            "responses": {str(code): _error_response(text) for code, text in {**ERRORS, 503: "Unavailable."}.items()},
+            "responses": {str(code): _error_response(text) for code, text in {**ERRORS, 503: "The database is unreachable; try again (see `Retry-After`)."}.items()},
         },
     }
 
@@ -143,7 +143,7 @@ def _operation(op: Operation) -> dict:
         "tags": [op.tag],
         "parameters": list(op.params),
         "responses": {str(status): ok, **{str(code): {"$ref": f"#/components/responses/{code}"}
-                                            for code in sorted(op.errors)}},
+                                            for code in sorted({*op.errors, 503})}},
     }
     if op.body is not None:
         operation["requestBody"] = {"required": True, "content": {

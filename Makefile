@@ -1,0 +1,49 @@
+# The two commands:   make run   (the platform on http://127.0.0.1:8080)
+#                     make test  (every test suite, with coverage)
+SHELL := /bin/bash
+BOOTSTRAP_PYTHON ?= python3
+VENV := .venv
+VENV_BIN := $(VENV)/bin
+PY := $(VENV_BIN)/python
+REQUIREMENTS := requirements.txt service/requirements.txt $(wildcard requirements-*.txt)
+VENV_STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test test-python bench clean
+
+help:
+	@echo "make run     serve the API and site on http://127.0.0.1:8080 (embedded PostgreSQL in var/)"
+	@echo "make test    run every test suite and print coverage"
+	@echo "make bench   load-test the API with wrk and print req/s, p50, p99"
+	@echo "make stack   the production-like stack: nginx + gunicorn + PostgreSQL on 127.0.0.1"
+	@echo "make clean   remove var/ (local database and logs) and build outputs"
+
+# The virtualenv is rebuilt from the pinned files whenever one of them changes.
+$(VENV_STAMP): $(REQUIREMENTS)
+	@test -x $(PY) || $(BOOTSTRAP_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(VENV_STAMP)
+
+run: venv client-build
+	$(PY) -m scripts.run_local
+
+# Every suite runs even when an earlier one fails; the exit code reports any failure.
+test: venv client-deps
+	@status=0; \
+	$(MAKE) --no-print-directory test-python || status=1; \
+	$(MAKE) --no-print-directory test-client || status=1; \
+	$(MAKE) --no-print-directory lint || status=1; \
+	exit $$status
+
+test-python: venv
+	$(PY) -m pytest
+
+bench: venv
+	$(PY) -m bench
+
+clean:
+	rm -rf var client/dist .coverage htmlcov
+
+include $(wildcard mk/*.mk)
