@@ -1,0 +1,175 @@
+"""The running platform on the host: PostgreSQL, the service and the web front, on private Docker networks.
+
+Everything here goes through a Docker provider pointed at the host's mutual-TLS API, and waits
+for that API to answer before creating anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_command as command
+import pulumi_docker as docker
+
+from infra.user_data import DATA_MOUNT, WEB_TLS_DIR
+
+BACKEND_SUBNET = "172.30.0.0/24"
+SERVICE_PORT = 8080
+# The unprivileged nginx image listens on high ports; the host publishes them as 80 and 443.
+WEB_HTTP_PORT = 8080
+WEB_HTTPS_PORT = 8443
+RESTART_POLICY = "unless-stopped"
+DB_NAME = "platform"
+DB_USER = "platform"
+
+
+@dataclass(frozen=True)
+class ContainersArgs:
+    docker_host: pulumi.Input[str]
+    ca_pem: pulumi.Input[str]
+    client_cert_pem: pulumi.Input[str]
+    client_key_pem: pulumi.Input[str]
+    ready_triggers: list[pulumi.Input[str]]
+    registry_server: pulumi.Input[str]
+    registry_username: pulumi.Input[str]
+    registry_password: pulumi.Input[str]
+    image_references: dict[str, pulumi.Input[str]]
+    postgres_image: str
+    db_password: pulumi.Output[str]
+    jwt_secret: pulumi.Output[str]
+    web_concurrency: int
+    cookie_secure: bool
+    host_dependencies: list[pulumi.Resource]
+    labels: dict[str, str]
+
+
+class Containers(pulumi.ComponentResource):
+    def __init__(self, name: str, args: ContainersArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("platform:containers:Containers", name, None, opts)
+        self.host_ready = command.local.Command(
+            f"{name}-docker-ready",
+            create="python3 -m infra.docker_ready",
+            environment={
+                "DOCKER_HOST": args.docker_host,
+                "DOCKER_CA_PEM": args.ca_pem,
+                "DOCKER_CERT_PEM": args.client_cert_pem,
+                "DOCKER_KEY_PEM": args.client_key_pem,
+            },
+            triggers=args.ready_triggers,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=args.host_dependencies),
+        )
+        self.provider = docker.Provider(
+            f"{name}-host",
+            host=args.docker_host,
+            ca_material=args.ca_pem,
+            cert_material=args.client_cert_pem,
+            key_material=args.client_key_pem,
+            # The readiness command is the check; the provider must not probe a host still booting.
+            disable_docker_daemon_check=True,
+            registry_auth=[
+                docker.ProviderRegistryAuthArgs(
+                    address=args.registry_server,
+                    username=args.registry_username,
+                    password=pulumi.Output.secret(args.registry_password),
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.host_ready]),
+        )
+        on_host = pulumi.ResourceOptions(parent=self, provider=self.provider, depends_on=[self.host_ready])
+        labels = [docker.ContainerLabelArgs(label=key, value=value) for key, value in args.labels.items()]
+        network_labels = [docker.NetworkLabelArgs(label=key, value=value) for key, value in args.labels.items()]
+
+        # Internal: no route to the outside, so PostgreSQL and the service are reachable only from nginx.
+        self.backend = docker.Network(
+            f"{name}-backend",
+            name="platform-backend",
+            internal=True,
+            ipam_configs=[docker.NetworkIpamConfigArgs(subnet=BACKEND_SUBNET)],
+            labels=network_labels,
+            opts=on_host,
+        )
+        self.frontend = docker.Network(f"{name}-frontend", name="platform-frontend", labels=network_labels, opts=on_host)
+
+        images = {
+            image: docker.RemoteImage(f"{name}-{image}", name=reference, keep_locally=True, opts=on_host)
+            for image, reference in {**args.image_references, "postgres": args.postgres_image}.items()
+        }
+
+        self.postgres = docker.Container(
+            f"{name}-postgres",
+            name="platform-postgres",
+            image=images["postgres"].name,
+            envs=[
+                f"POSTGRES_USER={DB_USER}",
+                f"POSTGRES_DB={DB_NAME}",
+                pulumi.Output.concat("POSTGRES_PASSWORD=", args.db_password),
+            ],
+            volumes=[docker.ContainerVolumeArgs(host_path=f"{DATA_MOUNT}/data", container_path="/var/lib/postgresql/data")],
+            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["postgres"])],
+            healthcheck=docker.ContainerHealthcheckArgs(
+                tests=["CMD-SHELL", f"pg_isready -U {DB_USER} -d {DB_NAME}"],
+                interval="10s",
+                timeout="5s",
+                retries=5,
+                start_period="30s",
+            ),
+            restart=RESTART_POLICY,
+            labels=labels,
+            opts=on_host,
+        )
+
+        database_url = pulumi.Output.concat("postgresql://", DB_USER, ":", args.db_password, f"@postgres:5432/{DB_NAME}")
+        self.service = docker.Container(
+            f"{name}-service",
+            name="platform-service",
+            image=images["service"].name,
+            # Migrations are idempotent, so every start (and every rollout) applies them before serving.
+            entrypoints=["/bin/sh", "-c"],
+            command=["python -m service migrate && exec python -m service serve"],
+            envs=[
+                "APP_ENV=production",
+                "HOST=0.0.0.0",
+                f"PORT={SERVICE_PORT}",
+                f"WEB_CONCURRENCY={args.web_concurrency}",
+                f"TRUSTED_PROXIES={BACKEND_SUBNET}",
+                f"COOKIE_SECURE={'true' if args.cookie_secure else 'false'}",
+                pulumi.Output.concat("DATABASE_URL=", database_url),
+                pulumi.Output.concat("SECRET_KEY=", args.jwt_secret),
+            ],
+            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["service"])],
+            healthcheck=docker.ContainerHealthcheckArgs(
+                tests=[
+                    "CMD",
+                    "python",
+                    "-c",
+                    f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{SERVICE_PORT}/api/v1/health', timeout=4)",
+                ],
+                interval="15s",
+                timeout="5s",
+                retries=3,
+                start_period="30s",
+            ),
+            restart=RESTART_POLICY,
+            labels=labels,
+            opts=pulumi.ResourceOptions.merge(on_host, pulumi.ResourceOptions(depends_on=[self.postgres])),
+        )
+
+        self.web = docker.Container(
+            f"{name}-web",
+            name="platform-web",
+            image=images["web"].name,
+            ports=[
+                docker.ContainerPortArgs(internal=WEB_HTTP_PORT, external=80),
+                docker.ContainerPortArgs(internal=WEB_HTTPS_PORT, external=443),
+            ],
+            networks_advanced=[
+                docker.ContainerNetworksAdvancedArgs(name=self.frontend.id),
+                docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["web"]),
+            ],
+            volumes=[docker.ContainerVolumeArgs(host_path=WEB_TLS_DIR, container_path="/etc/nginx/tls", read_only=True)],
+            restart=RESTART_POLICY,
+            labels=labels,
+            opts=pulumi.ResourceOptions.merge(on_host, pulumi.ResourceOptions(depends_on=[self.service])),
+        )
+        self.register_outputs({})

@@ -1,0 +1,23 @@
+"""Generated secrets: the PostgreSQL password and the service's JWT signing key.
+
+`pulumi_random` stores them encrypted in the stack state; wrapping them in `Output.secret`
+keeps them secret through every value derived from them (DATABASE_URL, container env).
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_random as random
+
+
+class PlatformCredentials(pulumi.ComponentResource):
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("platform:secrets:PlatformCredentials", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        # Letters and digits only, so the password needs no escaping inside DATABASE_URL.
+        db_password = random.RandomPassword(f"{name}-db-password", length=40, special=False, opts=child)
+        # 64 characters is well above the service's 32-byte minimum for SECRET_KEY.
+        jwt_secret = random.RandomPassword(f"{name}-jwt-secret", length=64, special=False, opts=child)
+        self.db_password = pulumi.Output.secret(db_password.result)
+        self.jwt_secret = pulumi.Output.secret(jwt_secret.result)
+        self.register_outputs({})

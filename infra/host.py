@@ -1,0 +1,163 @@
+"""The EC2 host: Amazon Linux 2023, IMDSv2 only, encrypted volumes, least-privilege role, Elastic IP."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.user_data import render_user_data
+
+DATA_DEVICE = "/dev/sdf"
+SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+ECR_READ_POLICY = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
+
+
+@dataclass(frozen=True)
+class HostArgs:
+    region: str
+    account_id: pulumi.Input[str]
+    availability_zone: str
+    subnet_id: str
+    security_group_id: pulumi.Input[str]
+    instance_type: str
+    root_volume_gb: int
+    data_volume_gb: int
+    ssh_key_name: str
+    detailed_monitoring: bool
+    protect_stateful: bool
+    tls_parameter_prefix: str
+    docker_port: int
+    snapshot_tag: dict[str, str]
+    tags: dict[str, str]
+
+
+def latest_amazon_linux(region: str) -> aws.ec2.GetAmiResult:
+    return aws.ec2.get_ami(
+        most_recent=True,
+        owners=["amazon"],
+        filters=[
+            aws.ec2.GetAmiFilterArgs(name="name", values=["al2023-ami-2023.*-x86_64"]),
+            aws.ec2.GetAmiFilterArgs(name="architecture", values=["x86_64"]),
+        ],
+        region=region,
+    )
+
+
+class Host(pulumi.ComponentResource):
+    def __init__(self, name: str, args: HostArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("platform:host:Host", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        stateful = pulumi.ResourceOptions(parent=self, protect=args.protect_stateful)
+
+        # Allocated before the instance so the Docker server certificate can name its address.
+        self.elastic_ip = aws.ec2.Eip(f"{name}-ip", domain="vpc", tags=args.tags, opts=stateful)
+        self.data_volume = aws.ebs.Volume(
+            f"{name}-pgdata",
+            availability_zone=args.availability_zone,
+            size=args.data_volume_gb,
+            type="gp3",
+            encrypted=True,
+            final_snapshot=args.protect_stateful,
+            tags={**args.tags, **args.snapshot_tag, "Name": f"{name}-pgdata"},
+            opts=stateful,
+        )
+        profile = self._instance_profile(name, args)
+        self.instance = aws.ec2.Instance(
+            name,
+            ami=latest_amazon_linux(args.region).id,
+            instance_type=args.instance_type,
+            subnet_id=args.subnet_id,
+            vpc_security_group_ids=[args.security_group_id],
+            iam_instance_profile=profile.name,
+            key_name=args.ssh_key_name or None,
+            monitoring=args.detailed_monitoring,
+            metadata_options=aws.ec2.InstanceMetadataOptionsArgs(
+                http_endpoint="enabled",
+                http_tokens="required",
+                # Containers are one hop further; 2 lets the host's own tools work, nothing beyond.
+                http_put_response_hop_limit=2,
+            ),
+            root_block_device=aws.ec2.InstanceRootBlockDeviceArgs(
+                volume_type="gp3",
+                volume_size=args.root_volume_gb,
+                encrypted=True,
+                delete_on_termination=True,
+                tags={**args.tags, "Name": f"{name}-root"},
+            ),
+            user_data=self.data_volume.id.apply(
+                lambda volume_id: render_user_data(
+                    region=args.region,
+                    parameter_prefix=args.tls_parameter_prefix,
+                    volume_id=volume_id,
+                    docker_port=args.docker_port,
+                )
+            ),
+            tags={**args.tags, "Name": name},
+            opts=child,
+        )
+        self.data_attachment = aws.ec2.VolumeAttachment(
+            f"{name}-pgdata",
+            device_name=DATA_DEVICE,
+            volume_id=self.data_volume.id,
+            instance_id=self.instance.id,
+            # Stop PostgreSQL's host cleanly rather than yank a mounted volume.
+            stop_instance_before_detaching=True,
+            opts=child,
+        )
+        self.ip_association = aws.ec2.EipAssociation(
+            f"{name}-ip", allocation_id=self.elastic_ip.allocation_id, instance_id=self.instance.id, opts=child
+        )
+        self.public_ip = self.elastic_ip.public_ip
+        self.register_outputs({"public_ip": self.public_ip, "instance_id": self.instance.id})
+
+    def _instance_profile(self, name: str, args: HostArgs) -> aws.iam.InstanceProfile:
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
+            f"{name}-role",
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                    ],
+                }
+            ),
+            tags=args.tags,
+            opts=child,
+        )
+        for policy_name, arn in (("ssm-core", SSM_CORE_POLICY), ("ecr-read", ECR_READ_POLICY)):
+            aws.iam.RolePolicyAttachment(f"{name}-{policy_name}", role=role.name, policy_arn=arn, opts=child)
+        aws.iam.RolePolicy(
+            f"{name}-docker-tls",
+            role=role.id,
+            policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account_id: tls_parameter_policy(args.region, account_id, args.tls_parameter_prefix)
+            ),
+            opts=child,
+        )
+        return aws.iam.InstanceProfile(f"{name}-profile", role=role.name, tags=args.tags, opts=child)
+
+
+def tls_parameter_policy(region: str, account_id: str, parameter_prefix: str) -> str:
+    """Read access to this stack's Docker TLS parameters only, decrypted through SSM's own key."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "ssm:GetParameter",
+                    "Resource": f"arn:aws:ssm:{region}:{account_id}:parameter{parameter_prefix}/*",
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "kms:Decrypt",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"kms:ViaService": f"ssm.{region}.amazonaws.com"}},
+                },
+            ],
+        }
+    )

@@ -1,0 +1,85 @@
+"""Network rules: the web is public on 80/443; SSH and the Docker API only from listed networks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+DOCKER_TLS_PORT = 2376
+PUBLIC_WEB_PORTS = (80, 443)
+WORLD_V4 = "0.0.0.0/0"
+WORLD_V6 = "::/0"
+
+
+@dataclass(frozen=True)
+class NetworkRulesArgs:
+    vpc_id: pulumi.Input[str]
+    admin_cidrs: tuple[str, ...]
+    deployer_cidrs: tuple[str, ...]
+    tags: dict[str, str]
+
+
+class NetworkRules(pulumi.ComponentResource):
+    """A security group with one ingress rule resource per port and source network."""
+
+    def __init__(self, name: str, args: NetworkRulesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("platform:network:NetworkRules", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.security_group = aws.ec2.SecurityGroup(
+            f"{name}-host",
+            description="users platform host: web public, SSH and Docker API restricted",
+            vpc_id=args.vpc_id,
+            tags=args.tags,
+            opts=child,
+        )
+        for port in PUBLIC_WEB_PORTS:
+            self._ingress(f"{name}-web-{port}-v4", port, cidr_ipv4=WORLD_V4, description="public web", tags=args.tags)
+            self._ingress(f"{name}-web-{port}-v6", port, cidr_ipv6=WORLD_V6, description="public web", tags=args.tags)
+        for index, cidr in enumerate(args.admin_cidrs):
+            self._ingress(f"{name}-ssh-{index}", 22, cidr=cidr, description="admin SSH", tags=args.tags)
+        for index, cidr in enumerate(args.deployer_cidrs):
+            self._ingress(
+                f"{name}-docker-{index}", DOCKER_TLS_PORT, cidr=cidr, description="Docker API (mutual TLS)", tags=args.tags
+            )
+        # The host pulls images and OS packages, so outbound stays open.
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-egress-v4",
+            security_group_id=self.security_group.id,
+            ip_protocol="-1",
+            cidr_ipv4=WORLD_V4,
+            description="outbound",
+            tags=args.tags,
+            opts=child,
+        )
+        self.register_outputs({"security_group_id": self.security_group.id})
+
+    def _ingress(
+        self,
+        name: str,
+        port: int,
+        *,
+        description: str,
+        tags: dict[str, str],
+        cidr: str | None = None,
+        cidr_ipv4: str | None = None,
+        cidr_ipv6: str | None = None,
+    ) -> None:
+        if cidr is not None:
+            if ":" in cidr:
+                cidr_ipv6 = cidr
+            else:
+                cidr_ipv4 = cidr
+        aws.vpc.SecurityGroupIngressRule(
+            name,
+            security_group_id=self.security_group.id,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            cidr_ipv4=cidr_ipv4,
+            cidr_ipv6=cidr_ipv6,
+            description=description,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -1,0 +1,90 @@
+"""The host's first-boot script: Docker with mutual TLS on 2376, and the PostgreSQL data volume.
+
+It carries only names (SSM parameter names, the volume id, the region); the TLS key is read
+from Parameter Store at each Docker start, so the script holds nothing secret.
+"""
+
+from __future__ import annotations
+
+import shlex
+from string import Template
+
+DATA_MOUNT = "/srv/pgdata"
+TLS_DIR = "/etc/docker/tls"
+WEB_TLS_DIR = "/srv/platform/tls"
+
+_SCRIPT = Template(
+    r"""#!/bin/bash
+set -euo pipefail
+
+dnf install -y docker xfsprogs
+
+# Docker's TLS files come from SSM SecureStrings at every start, so rotating them is a restart.
+install -d -m 0700 $tls_dir
+cat > /usr/local/sbin/fetch-docker-tls <<'FETCH'
+#!/bin/bash
+set -euo pipefail
+umask 077
+for file in ca.pem server-cert.pem server-key.pem; do
+  aws ssm get-parameter --region $region --with-decryption --name "$parameter_prefix/$$file" \
+    --query Parameter.Value --output text > "$tls_dir/$$file.new"
+  mv "$tls_dir/$$file.new" "$tls_dir/$$file"
+done
+FETCH
+chmod 0700 /usr/local/sbin/fetch-docker-tls
+
+cat > /etc/docker/daemon.json <<'DAEMON'
+{
+  "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:$docker_port"],
+  "tlsverify": true,
+  "tlscacert": "$tls_dir/ca.pem",
+  "tlscert": "$tls_dir/server-cert.pem",
+  "tlskey": "$tls_dir/server-key.pem",
+  "log-driver": "json-file",
+  "log-opts": {"max-size": "10m", "max-file": "5"},
+  "live-restore": true
+}
+DAEMON
+
+# daemon.json sets the listeners, so the unit must not pass -H as well.
+install -d /etc/systemd/system/docker.service.d
+cat > /etc/systemd/system/docker.service.d/tls.conf <<'UNIT'
+[Service]
+ExecStartPre=/usr/local/sbin/fetch-docker-tls
+ExecStart=
+ExecStart=/usr/bin/dockerd --containerd=/run/containerd/containerd.sock
+UNIT
+
+# The data volume is attached after boot starts; wait for it by its volume id.
+volume_id=$volume_id
+device=""
+for _ in $$(seq 1 120); do
+  for candidate in "/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$${volume_id/-/}" /dev/xvdf /dev/sdf; do
+    if [ -b "$$candidate" ]; then device="$$candidate"; break 2; fi
+  done
+  sleep 5
+done
+if [ -z "$$device" ]; then echo "data volume $$volume_id never appeared" >&2; exit 1; fi
+if ! blkid "$$device" >/dev/null 2>&1; then mkfs.xfs -L pgdata "$$device"; fi
+install -d $data_mount
+grep -q "LABEL=pgdata" /etc/fstab || echo "LABEL=pgdata $data_mount xfs defaults,nofail 0 2" >> /etc/fstab
+mount -a
+install -d -o 999 -g 999 -m 0700 $data_mount/data
+install -d -m 0755 $web_tls_dir
+
+systemctl daemon-reload
+systemctl enable --now docker
+"""
+)
+
+
+def render_user_data(*, region: str, parameter_prefix: str, volume_id: str, docker_port: int) -> str:
+    return _SCRIPT.substitute(
+        region=shlex.quote(region),
+        parameter_prefix=parameter_prefix,
+        volume_id=shlex.quote(volume_id),
+        docker_port=docker_port,
+        tls_dir=TLS_DIR,
+        data_mount=DATA_MOUNT,
+        web_tls_dir=WEB_TLS_DIR,
+    )

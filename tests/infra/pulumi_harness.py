@@ -1,0 +1,192 @@
+"""Harness that runs the real Pulumi program (infra/__main__.py) under `pulumi.runtime.set_mocks`.
+
+Each test gets a fresh program: new mocks, a new root stack and the config of one real stack
+file (Pulumi.yaml defaults overlaid by Pulumi.<stack>.yaml, as the CLI does). Every provider
+invoke the program makes is answered here; an unexpected one fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pulumi
+import pulumi.runtime.settings as pulumi_settings
+import yaml
+from pulumi.runtime import config as pulumi_config
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.rpc import _special_secret_sig as SECRET_SIG, _special_sig_key as SIG_KEY
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROGRAM = REPO_ROOT / "infra" / "__main__.py"
+STACKS = ("dev", "prod")
+ACCOUNT_ID = "123456789012"
+AMI_ID = "ami-0mockedal2023"
+MOCK_PUBLIC_IP = "192.0.2.10"
+
+
+def project_name() -> str:
+    return yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["name"]
+
+
+def stack_file(stack: str) -> dict[str, Any]:
+    return yaml.safe_load((REPO_ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+
+
+def stack_config(stack: str, overrides: dict[str, Any] | None = None) -> dict[str, str]:
+    """Config as the CLI hands it to the program: namespaced keys, structured values as JSON."""
+    project = project_name()
+    schema = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"]
+    values: dict[str, Any] = {f"{project}:{key}": spec["default"] for key, spec in schema.items() if "default" in spec}
+    values.update(stack_file(stack))
+    values.update({f"{project}:{key}": value for key, value in (overrides or {}).items()})
+    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()}
+
+
+@dataclass
+class Registration:
+    typ: str
+    name: str
+    inputs: dict[str, Any]
+    protect: bool = False
+    dependencies: list[str] = field(default_factory=list)
+    secret_inputs: set[str] = field(default_factory=set)
+    provider: str = ""
+
+
+class PlatformMocks(pulumi.runtime.Mocks):
+    """Echoes inputs as outputs and fills in what AWS, TLS, random and Docker would compute."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self.registrations: dict[tuple[str, str], Registration] = {}
+        self.invokes: list[str] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        outputs = dict(args.inputs)
+        registration = self.registrations.setdefault((args.typ, args.name), Registration(args.typ, args.name, {}))
+        # Secrecy is recorded from the wire by RecordingMonitor; assertions read plain values.
+        registration.inputs = _reveal(dict(args.inputs))
+        computed = {
+            "aws:ec2/eip:Eip": {"publicIp": MOCK_PUBLIC_IP, "allocationId": f"eipalloc-{args.name}"},
+            "aws:ecr/repository:Repository": {
+                "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{self.region}.amazonaws.com/{args.inputs.get('name')}",
+                "registryId": ACCOUNT_ID,
+            },
+            "aws:iam/role:Role": {"arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{args.name}", "name": args.name},
+            "aws:iam/instanceProfile:InstanceProfile": {"name": args.name},
+            "tls:index/privateKey:PrivateKey": {"privateKeyPem": f"-----BEGIN PRIVATE KEY----- {args.name}"},
+            "tls:index/selfSignedCert:SelfSignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},
+            "tls:index/locallySignedCert:LocallySignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},
+            "tls:index/certRequest:CertRequest": {"certRequestPem": f"-----BEGIN CERTIFICATE REQUEST----- {args.name}"},
+            "random:index/randomPassword:RandomPassword": {"result": f"generated-{args.name}"},
+        }.get(args.typ, {})
+        outputs.update(computed)
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        self.invokes.append(args.token)
+        if args.token == "aws:ec2/getAmi:getAmi":
+            return {"id": AMI_ID, "architecture": "x86_64", "name": "al2023-ami-2023.9-x86_64"}
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/ci", "id": ACCOUNT_ID, "userId": "AIDMOCK"}
+        if args.token == "aws:ec2/getVpc:getVpc":
+            return {"id": "vpc-0default", "cidrBlock": "172.31.0.0/16", "default": True}
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return {"id": self.region, "names": [f"{self.region}a", f"{self.region}b"], "zoneIds": ["z1", "z2"]}
+        if args.token == "aws:ec2/getSubnets:getSubnets":
+            return {"id": self.region, "ids": ["subnet-0b", "subnet-0a"]}
+        if args.token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+            return {"id": ACCOUNT_ID, "userName": "AWS", "password": "ecr-token", "authorizationToken": "dG9rZW4="}
+        raise AssertionError(f"the program made an invoke the tests do not mock: {args.token}")
+
+
+class RecordingMonitor(MockMonitor):
+    """Records what only the engine sees: protect, dependencies and which inputs arrive as secrets."""
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            registration = self.mocks.registrations.setdefault((request.type, request.name), Registration(request.type, request.name, {}))
+            registration.protect = request.protect
+            registration.dependencies = list(request.dependencies)
+            registration.provider = request.provider
+            registration.secret_inputs = {
+                key for key, value in request.object.fields.items() if _contains_secret(value)
+            }
+        return response
+
+
+def _reveal(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get(SIG_KEY) == SECRET_SIG:
+            return _reveal(value["value"])
+        return {key: _reveal(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_reveal(item) for item in value]
+    return value
+
+
+def _contains_secret(value) -> bool:
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        fields = value.struct_value.fields
+        if SIG_KEY in fields and fields[SIG_KEY].string_value == SECRET_SIG:
+            return True
+        return any(_contains_secret(item) for item in fields.values())
+    if kind == "list_value":
+        return any(_contains_secret(item) for item in value.list_value.values)
+    return False
+
+
+@dataclass
+class StackRun:
+    """One run of the program: its module globals, the resources it declared and the mocks' records."""
+
+    name: str
+    settings_file: dict[str, Any]
+    program: dict[str, Any]
+    resources: list[pulumi.Resource]
+    mocks: PlatformMocks
+
+    def outputs(self) -> dict[str, Any]:
+        return dict(pulumi_settings.get_root_resource().outputs)
+
+    def settled(self, check: Callable[[], None]) -> pulumi.Output:
+        """An Output that runs `check` once every declared resource has been registered."""
+        return pulumi.Output.all(*[resource.urn for resource in self.resources]).apply(lambda _: check())
+
+    def of_type(self, typ: str) -> list[Registration]:
+        return [r for r in self.mocks.registrations.values() if r.typ == typ]
+
+    def setting(self, key: str) -> Any:
+        return self.settings_file[key if ":" in key else f"{project_name()}:{key}"]
+
+
+def start_program(stack: str, overrides: dict[str, Any] | None = None) -> tuple[PlatformMocks, list[pulumi.Resource]]:
+    config = stack_config(stack, overrides)
+    mocks = PlatformMocks(region=config["aws:region"])
+    pulumi_settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(mocks, project=project_name(), stack=stack, preview=False, monitor=RecordingMonitor(mocks))
+    pulumi_config.set_all_config(config)
+    declared: list[pulumi.Resource] = []
+    # A legacy stack transformation runs in the SDK itself, so it sees every resource even under mocks.
+    pulumi.runtime.register_stack_transformation(lambda args: declared.append(args.resource))
+    return mocks, declared
+
+
+def run_program(stack: str, overrides: dict[str, Any] | None = None) -> StackRun:
+    mocks, declared = start_program(stack, overrides)
+    program = runpy.run_path(str(PROGRAM), run_name="__main__")
+    settings = {**stack_config(stack, overrides)}
+    return StackRun(stack, {k: _parse(v) for k, v in settings.items()}, program, declared, mocks)
+
+
+def _parse(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value

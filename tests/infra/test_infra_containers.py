@@ -1,0 +1,103 @@
+"""The platform on the host: version-tagged ECR images, PostgreSQL private, the host provider, readiness."""
+
+import pulumi
+from pulumi_harness import ACCOUNT_ID
+
+CONTAINER = "docker:index/container:Container"
+
+
+def _containers(run):
+    return {c.inputs["name"]: c for c in run.of_type(CONTAINER)}
+
+
+def _image_of(run, container):
+    """A container's image input is the `name` of the RemoteImage the host pulled."""
+    return container.inputs["image"]
+
+
+@pulumi.runtime.test
+def test_postgres_is_never_published_and_lives_on_the_internal_network(deploy, stack_name):
+    run = deploy(stack_name)
+
+    def check():
+        postgres = _containers(run)["platform-postgres"]
+        assert not postgres.inputs.get("ports") and not postgres.inputs.get("publishAllPorts")
+        networks = {n.name: n for n in run.of_type("docker:index/network:Network")}
+        attached = [a["name"] for a in postgres.inputs["networksAdvanced"]]
+        assert attached == [f"users-platform-{stack_name}-platform-backend-id"]
+        assert networks[f"users-platform-{stack_name}-platform-backend"].inputs["internal"] is True
+        assert postgres.inputs["volumes"] == [{"hostPath": "/srv/pgdata/data", "containerPath": "/var/lib/postgresql/data"}]
+
+    return run.settled(check)
+
+
+@pulumi.runtime.test
+def test_only_the_web_container_publishes_ports_80_and_443(deploy, stack_name):
+    run = deploy(stack_name)
+
+    def check():
+        published = {name: c.inputs.get("ports") for name, c in _containers(run).items() if c.inputs.get("ports")}
+        assert list(published) == ["platform-web"]
+        assert sorted(p["external"] for p in published["platform-web"]) == [80, 443]
+
+    return run.settled(check)
+
+
+@pulumi.runtime.test
+def test_app_containers_run_version_tagged_images_from_ecr(deploy, stack_name):
+    run = deploy(stack_name)
+
+    def check():
+        version = run.program["version"]
+        registry = f"{ACCOUNT_ID}.dkr.ecr.{run.setting('aws:region')}.amazonaws.com"
+        containers = _containers(run)
+        for name, repo in (("platform-service", "service"), ("platform-web", "web")):
+            assert _image_of(run, containers[name]) == f"{registry}/users-platform-{stack_name}/{repo}:{version}"
+        built = {i.inputs["imageName"] for i in run.of_type("docker:index/image:Image")}
+        assert built == {f"{registry}/users-platform-{stack_name}/{repo}:{version}" for repo in ("service", "web")}
+        postgres_image = _image_of(run, containers["platform-postgres"])
+        assert postgres_image.startswith("public.ecr.aws/") and not postgres_image.endswith(":latest")
+
+    return run.settled(check)
+
+
+@pulumi.runtime.test
+def test_service_migrates_then_serves_with_health_check_and_restart(deploy, stack_name):
+    run = deploy(stack_name)
+
+    def check():
+        service = _containers(run)["platform-service"]
+        assert service.inputs["entrypoints"] == ["/bin/sh", "-c"]
+        assert service.inputs["command"] == ["python -m service migrate && exec python -m service serve"]
+        assert "/api/v1/health" in " ".join(service.inputs["healthcheck"]["tests"])
+        env = dict(item.split("=", 1) for item in service.inputs["envs"])
+        assert env["APP_ENV"] == "production"
+        assert env["WEB_CONCURRENCY"] == str(run.setting("webConcurrency"))
+        assert env["DATABASE_URL"].startswith("postgresql://platform:") and env["DATABASE_URL"].endswith("@postgres:5432/platform")
+        assert env["COOKIE_SECURE"] == ("true" if run.setting("domain") else "false")
+        for container in _containers(run).values():
+            assert container.inputs["restart"] == "unless-stopped"
+
+    return run.settled(check)
+
+
+@pulumi.runtime.test
+def test_everything_on_the_host_goes_through_the_tls_provider_after_the_host_is_ready(deploy, stack_name):
+    run = deploy(stack_name)
+
+    def check():
+        (provider,) = run.of_type("pulumi:providers:docker")
+        assert provider.inputs["host"] == "tcp://192.0.2.10:2376"
+        assert {"caMaterial", "certMaterial", "keyMaterial"} <= set(provider.inputs)
+        (ready,) = run.of_type("command:local:Command")
+        assert ready.inputs["create"] == "python3 -m infra.docker_ready"
+        on_host = [*run.of_type(CONTAINER), *run.of_type("docker:index/network:Network"), *run.of_type("docker:index/remoteImage:RemoteImage")]
+        assert len(on_host) == 8
+        for registration in on_host:
+            assert f"pulumi:providers:docker::users-platform-{stack_name}-platform-host::" in registration.provider, registration.name
+            assert any(dep.endswith(f"::{ready.name}") for dep in registration.dependencies), f"{registration.name} does not wait for the host"
+        ready_deps = ready.dependencies
+        assert any(dep.endswith("EipAssociation::" + f"users-platform-{stack_name}-host-ip") for dep in ready_deps)
+        assert any(dep.endswith("VolumeAttachment::" + f"users-platform-{stack_name}-host-pgdata") for dep in ready_deps)
+
+    return run.settled(check)

@@ -1,0 +1,57 @@
+"""Per-stack differences: prod protects its state and snapshots daily; every output exists."""
+
+import pulumi
+
+STATEFUL = ("aws:ebs/volume:Volume", "aws:ec2/eip:Eip")
+DLM = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
+
+
+@pulumi.runtime.test
+def test_prod_protects_stateful_resources_and_snapshots_daily(deploy):
+    run = deploy("prod")
+
+    def check():
+        stateful = [r for typ in STATEFUL for r in run.of_type(typ)]
+        assert len(stateful) == 2
+        for registration in stateful:
+            assert registration.protect, f"{registration.name} is not protected"
+        (policy,) = run.of_type(DLM)
+        details = policy.inputs["policyDetails"]
+        (volume,) = run.of_type("aws:ebs/volume:Volume")
+        assert details["resourceTypes"] == ["VOLUME"]
+        assert details["targetTags"].items() <= volume.inputs["tags"].items()
+        (schedule,) = details["schedules"]
+        assert schedule["createRule"]["interval"] == 24 and schedule["createRule"]["intervalUnit"] == "HOURS"
+        assert schedule["retainRule"] == {"interval": run.setting("snapshotRetentionDays"), "intervalUnit": "DAYS"}
+        assert policy.inputs["state"] == "ENABLED"
+
+    return run.settled(check)
+
+
+@pulumi.runtime.test
+def test_dev_is_disposable_without_protection_or_snapshots(deploy):
+    run = deploy("dev")
+
+    def check():
+        assert not any(r.protect for r in run.mocks.registrations.values())
+        assert run.of_type(DLM) == []
+
+    return run.settled(check)
+
+
+@pulumi.runtime.test
+def test_all_outputs_exist(deploy, stack_name):
+    run = deploy(stack_name)
+    outputs = run.outputs()
+    names = ("url", "public_ip", "instance_id", "version", "service_image", "web_image")
+
+    def check(values):
+        assert set(outputs) == set(names)
+        resolved = dict(zip(names, values))
+        assert all(resolved.values())
+        domain = run.setting("domain")
+        assert resolved["url"] == (f"https://{domain}" if domain else f"http://{resolved['public_ip']}")
+        assert resolved["service_image"].endswith(f"/service:{resolved['version']}")
+        assert resolved["web_image"].endswith(f"/web:{resolved['version']}")
+
+    return pulumi.Output.all(*[outputs[name] for name in names]).apply(lambda values: run.settled(lambda: check(values)))
