@@ -4,8 +4,9 @@
     python -m scripts.stack stop    # from another shell: stops a running stack by its PIDs
 
 Tests use the same pieces: `with Stack(StackConfig(...)) as stack: stack.url`.
-Environment for `run`: STACK_PORT (public, default 8000), STACK_SERVICE_PORT (gunicorn,
-default 8081), STACK_PG_PORT (default 54339), STACK_WORKERS (default 4).
+Environment for `run` and `stop`: STACK_PORT (public, default 8000), STACK_SERVICE_PORT
+(gunicorn, default 8081), STACK_PG_PORT (default 54339), STACK_WORKERS (default 4),
+STACK_STATE_DIR (default var/stack).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class StackConfig:
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> StackConfig:
         return cls(
+            state_dir=Path(environ.get("STACK_STATE_DIR", REPO_ROOT / "var" / "stack")).resolve(),
             public_port=int(environ.get("STACK_PORT", "8000")),
             service_port=int(environ.get("STACK_SERVICE_PORT", "8081")),
             postgres_port=int(environ.get("STACK_PG_PORT", "54339")),

@@ -83,6 +83,11 @@ def site_dist(scratch_root: Path) -> Path:
     return dist
 
 
+@pytest.fixture(scope="session")
+def site_file_bytes(site_dist: Path):
+    return lambda relative: (site_dist / relative).read_bytes()
+
+
 @dataclass
 class SeenRequest:
     method: str

@@ -26,43 +26,38 @@ def front(launch_front, upstream_peer):
     return launch_front("static", upstream_peer.address)
 
 
-@pytest.fixture(scope="module")
-def site_file(site_dist):
-    return lambda relative: (site_dist / relative).read_bytes()
-
-
 def get(front, path: str, **kwargs) -> requests.Response:
     return requests.get(front.base_url + path, timeout=TIMEOUT, **kwargs)
 
 
-def test_root_serves_index_without_caching(front, site_file):
+def test_root_serves_index_without_caching(front, site_file_bytes):
     response = get(front, "/")
     assert response.status_code == 200
-    assert response.content == site_file("index.html")
+    assert response.content == site_file_bytes("index.html")
     assert response.headers["Content-Type"].startswith("text/html")
     assert response.headers["Cache-Control"] == "no-cache"
 
 
 @pytest.mark.parametrize("path", ["/status", "/admin", "/admin/users/42", "/login?next=%2Fstatus"])
-def test_client_routes_fall_back_to_index(front, site_file, path: str):
+def test_client_routes_fall_back_to_index(front, site_file_bytes, path: str):
     response = get(front, path)
     assert response.status_code == 200
-    assert response.content == site_file("index.html")
+    assert response.content == site_file_bytes("index.html")
     assert response.headers["Cache-Control"] == "no-cache"
 
 
-def test_hashed_assets_are_cached_for_a_year(front, site_file):
+def test_hashed_assets_are_cached_for_a_year(front, site_file_bytes):
     response = get(front, "/assets/app-3f9a1c.js")
     assert response.status_code == 200
-    assert response.content == site_file("assets/app-3f9a1c.js")
+    assert response.content == site_file_bytes("assets/app-3f9a1c.js")
     assert response.headers["Content-Type"] == "application/javascript"
     assert response.headers["Cache-Control"] == IMMUTABLE
 
 
-def test_missing_asset_is_404_not_the_spa(front, site_file):
+def test_missing_asset_is_404_not_the_spa(front, site_file_bytes):
     response = get(front, "/assets/app-000000.js")
     assert response.status_code == 404
-    assert site_file("index.html") not in response.content
+    assert site_file_bytes("index.html") not in response.content
     assert "immutable" not in response.headers.get("Cache-Control", "")
 
 
@@ -93,26 +88,26 @@ def test_server_version_is_hidden(front, path: str):
     assert b"nginx/" not in response.content
 
 
-def test_assets_are_gzipped_on_the_fly(front, site_file):
+def test_assets_are_gzipped_on_the_fly(front, site_file_bytes):
     response = get(front, "/assets/app-3f9a1c.js", headers={"Accept-Encoding": "gzip"}, stream=True)
     wire = response.raw.read(decode_content=False)
     assert response.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response.headers["Vary"]
-    assert len(wire) < len(site_file("assets/app-3f9a1c.js")) / 4
-    assert gzip.decompress(wire) == site_file("assets/app-3f9a1c.js")
+    assert len(wire) < len(site_file_bytes("assets/app-3f9a1c.js")) / 4
+    assert gzip.decompress(wire) == site_file_bytes("assets/app-3f9a1c.js")
 
 
-def test_precompressed_assets_are_sent_as_built(front, site_file):
+def test_precompressed_assets_are_sent_as_built(front, site_file_bytes):
     response = get(front, "/assets/vendor-77aa02.js", headers={"Accept-Encoding": "gzip"}, stream=True)
     wire = response.raw.read(decode_content=False)
     assert response.headers["Content-Encoding"] == "gzip"
     # Byte-identical to the .gz file proves gzip_static served it rather than compressing anew.
-    assert wire == site_file("assets/vendor-77aa02.js.gz")
+    assert wire == site_file_bytes("assets/vendor-77aa02.js.gz")
     assert response.headers["Content-Length"] == str(len(wire))
-    assert gzip.decompress(wire) == site_file("assets/vendor-77aa02.js")
+    assert gzip.decompress(wire) == site_file_bytes("assets/vendor-77aa02.js")
 
 
-def test_clients_without_gzip_get_plain_bytes(front, site_file):
+def test_clients_without_gzip_get_plain_bytes(front, site_file_bytes):
     response = get(front, "/assets/app-3f9a1c.js", headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in response.headers
-    assert response.content == site_file("assets/app-3f9a1c.js")
+    assert response.content == site_file_bytes("assets/app-3f9a1c.js")
