@@ -33,6 +33,7 @@ export interface ApiOptions {
 const AUTH_PREFIX = "/api/v1/auth/";
 // These prove identity themselves, so a 401 from them is an answer, not an expired token.
 const CREDENTIAL_ROUTES = new Set(["/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh"]);
+const LOGOUT_ROUTE = "/api/v1/auth/logout";
 
 interface Result<T> {
   data?: T;
@@ -87,7 +88,8 @@ export function createApi({ baseUrl }: ApiOptions) {
     const response = await send(request);
     if (response.status !== 401 || !hadToken || CREDENTIAL_ROUTES.has(path)) return response;
     if (await refreshForRetry()) return send(retry);
-    endSession("expired");
+    // A session that cannot be refreshed while logging out has simply ended: no "expired" notice.
+    endSession(path === LOGOUT_ROUTE ? "logout" : "expired");
     throw new ApiError("expired", "Your session has expired.", { status: 401 });
   }
 

@@ -1,0 +1,79 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useLocation, useNavigate } from "react-router";
+import { useApi } from "../api/ApiContext";
+import { ApiError } from "../api/errors";
+import type { LoginRequest, RegisterRequest, User } from "../api/types";
+import { useMessages } from "../messages/MessageContext";
+import { AuthContext } from "./AuthContext";
+import { REFRESH_RETRY_MS, refreshDelayMs } from "./refreshSchedule";
+
+export const SESSION_EXPIRED_MESSAGE = "Your session has expired. Please log in again.";
+
+interface RefreshTimer {
+  id: number;
+  delayMs: number;
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const api = useApi();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { show } = useMessages();
+  const [user, setUser] = useState<User | null>(null);
+  const [ready, setReady] = useState(false);
+  const [timer, setTimer] = useState<RefreshTimer | null>(null);
+  const timerIds = useRef(0);
+  const locationRef = useRef(location);
+  locationRef.current = location;
+
+  useEffect(
+    () =>
+      api.subscribe((event) => {
+        if (event.type === "started") {
+          setUser(event.session.user);
+          setTimer({ id: ++timerIds.current, delayMs: refreshDelayMs(event.session.expiresIn) });
+          return;
+        }
+        setUser(null);
+        setTimer(null);
+        if (event.reason === "expired") {
+          show("danger", SESSION_EXPIRED_MESSAGE);
+          navigate("/login", { replace: true, state: { from: locationRef.current.pathname } });
+        }
+      }),
+    [api, navigate, show],
+  );
+
+  // On load, the HttpOnly refresh cookie (if any) turns into a session. A ref keeps React's
+  // development double-mount from spending the cookie twice.
+  const startedRef = useRef(false);
+  useEffect(() => {
+    if (startedRef.current) return;
+    startedRef.current = true;
+    api
+      .refresh()
+      .catch(() => undefined)
+      .finally(() => setReady(true));
+  }, [api]);
+
+  useEffect(() => {
+    if (!timer) return;
+    const handle = setTimeout(() => {
+      api.refresh().catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) api.expireSession();
+        else setTimer({ id: ++timerIds.current, delayMs: REFRESH_RETRY_MS });
+      });
+    }, timer.delayMs);
+    return () => clearTimeout(handle);
+  }, [api, timer]);
+
+  const login = useCallback((credentials: LoginRequest) => api.login(credentials), [api]);
+  const register = useCallback((details: RegisterRequest) => api.register(details), [api]);
+  const logout = useCallback(() => api.logout(), [api]);
+
+  const value = useMemo(
+    () => ({ ready, user, login, register, logout, setUser }),
+    [ready, user, login, register, logout],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}

@@ -1,0 +1,23 @@
+import { Suspense } from "react";
+import Container from "react-bootstrap/Container";
+import { Outlet } from "react-router";
+import { FlashMessage } from "./FlashMessage";
+import { LoadingIndicator } from "./LoadingIndicator";
+import { NavBar } from "./NavBar";
+
+export function Layout() {
+  return (
+    <>
+      <a className="visually-hidden-focusable" href="#main">
+        Skip to content
+      </a>
+      <NavBar />
+      <Container as="main" id="main" tabIndex={-1} className="pb-5">
+        <FlashMessage />
+        <Suspense fallback={<LoadingIndicator label="Loading page…" />}>
+          <Outlet />
+        </Suspense>
+      </Container>
+    </>
+  );
+}

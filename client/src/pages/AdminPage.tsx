@@ -1,0 +1,114 @@
+import { useState } from "react";
+import Alert from "react-bootstrap/Alert";
+import Button from "react-bootstrap/Button";
+import Card from "react-bootstrap/Card";
+import { useApi } from "../api/ApiContext";
+import { ApiError, describeError } from "../api/errors";
+import { isFullUser, type User } from "../api/types";
+import { useAuth } from "../auth/AuthContext";
+import { AddUserForm } from "../components/AddUserForm";
+import { ConfirmDeleteModal } from "../components/ConfirmDeleteModal";
+import { LoadingIndicator } from "../components/LoadingIndicator";
+import { UserAdminTable, type UserChange } from "../components/UserAdminTable";
+import { useUserPages } from "../hooks/useUserPages";
+import { useMessages } from "../messages/MessageContext";
+
+const PAGE_SIZE = 100;
+
+function changeMessage(user: User, change: UserChange): string {
+  if ("active" in change) return `${user.username} is now ${change.active ? "active" : "inactive"}.`;
+  return `${user.username} is ${change.admin ? "now an admin" : "no longer an admin"}.`;
+}
+
+/** Rendered inside RequireAdmin, so the signed-in user is an admin. */
+export function AdminPage() {
+  const api = useApi();
+  const { user: me } = useAuth();
+  const { show } = useMessages();
+  const pages = useUserPages(PAGE_SIZE);
+  const [busyUserId, setBusyUserId] = useState<number | null>(null);
+  const [pendingDelete, setPendingDelete] = useState<User | null>(null);
+  const [deleting, setDeleting] = useState(false);
+
+  const users = pages.users.filter(isFullUser);
+
+  function reportFailure(what: string, error: unknown) {
+    if (error instanceof ApiError && error.kind === "expired") return;
+    show("danger", `${what} ${describeError(error)}`);
+  }
+
+  async function handleChange(user: User, change: UserChange) {
+    setBusyUserId(user.id);
+    try {
+      const result = await api.updateUser(user.id, change);
+      pages.replace(result.user);
+      show("success", changeMessage(result.user, change));
+    } catch (error) {
+      reportFailure(`Could not update ${user.username}.`, error);
+    } finally {
+      setBusyUserId(null);
+    }
+  }
+
+  async function handleConfirmDelete() {
+    if (!pendingDelete) return;
+    const user = pendingDelete;
+    setDeleting(true);
+    try {
+      await api.deleteUser(user.id);
+      pages.remove(user.id);
+      show("success", `${user.username} was deleted.`);
+    } catch (error) {
+      reportFailure(`Could not delete ${user.username}.`, error);
+    } finally {
+      setDeleting(false);
+      setPendingDelete(null);
+    }
+  }
+
+  return (
+    <>
+      <h1 className="h3 mb-3">Admin</h1>
+      <Card className="mb-4">
+        <Card.Body>
+          <AddUserForm
+            onCreated={(user, message) => {
+              pages.prepend(user);
+              show("success", `${message} (${user.username})`);
+            }}
+          />
+        </Card.Body>
+      </Card>
+      <h2 className="h5">All users</h2>
+      {users.length > 0 && me && (
+        <UserAdminTable
+          users={users}
+          currentUserId={me.id}
+          busyUserId={busyUserId}
+          onChange={handleChange}
+          onDelete={setPendingDelete}
+        />
+      )}
+      {pages.loading && <LoadingIndicator label="Loading users…" />}
+      {pages.error && (
+        <Alert variant="danger" className="d-flex align-items-center justify-content-between gap-2 flex-wrap">
+          <span>Could not load users. {pages.error}</span>
+          <Button variant="outline-danger" size="sm" onClick={users.length ? pages.loadMore : pages.reload}>
+            Try again
+          </Button>
+        </Alert>
+      )}
+      {pages.hasMore && !pages.loading && !pages.error && (
+        <Button variant="outline-primary" onClick={pages.loadMore}>
+          Load more
+        </Button>
+      )}
+      <ConfirmDeleteModal
+        username={pendingDelete?.username ?? null}
+        busy={deleting}
+        onConfirm={handleConfirmDelete}
+        onCancel={() => setPendingDelete(null)}
+      />
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+import Card from "react-bootstrap/Card";
+import Col from "react-bootstrap/Col";
+import Row from "react-bootstrap/Row";
+import { useAuth } from "../auth/AuthContext";
+import { ChangePasswordForm } from "../components/ChangePasswordForm";
+import { ProfileForm } from "../components/ProfileForm";
+import { formatDate } from "../formatting/date";
+
+const yesNo = (value: boolean) => (value ? "Yes" : "No");
+
+/** The signed-in user's account. Rendered inside RequireAuth, so a user is present. */
+export function StatusPage() {
+  const { user, setUser } = useAuth();
+  if (!user) return null;
+
+  return (
+    <>
+      <h1 className="h3 mb-3">My account</h1>
+      <Card className="mb-4">
+        <Card.Body>
+          <dl className="row mb-0">
+            <dt className="col-sm-3">ID</dt>
+            <dd className="col-sm-9">{user.id}</dd>
+            <dt className="col-sm-3">Username</dt>
+            <dd className="col-sm-9 text-break">{user.username}</dd>
+            <dt className="col-sm-3">Email</dt>
+            <dd className="col-sm-9 text-break">{user.email}</dd>
+            <dt className="col-sm-3">Active</dt>
+            <dd className="col-sm-9">{yesNo(user.active)}</dd>
+            <dt className="col-sm-3">Admin</dt>
+            <dd className="col-sm-9">{yesNo(user.admin)}</dd>
+            <dt className="col-sm-3">Member since</dt>
+            <dd className="col-sm-9">
+              <time dateTime={user.created_at}>{formatDate(user.created_at)}</time>
+            </dd>
+          </dl>
+        </Card.Body>
+      </Card>
+      <Row className="g-4">
+        <Col md={6}>
+          <ProfileForm key={user.id} user={user} onSaved={setUser} />
+        </Col>
+        <Col md={6}>
+          <ChangePasswordForm user={user} />
+        </Col>
+      </Row>
+    </>
+  );
+}

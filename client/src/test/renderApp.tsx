@@ -1,0 +1,25 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { MemoryRouter, useLocation } from "react-router";
+import { App } from "../App";
+import { createApi } from "../api/client";
+
+/** Shows the router's current path so tests can see where the app navigated. */
+function PathProbe() {
+  const location = useLocation();
+  return <output aria-label="Current path">{location.pathname}</output>;
+}
+
+export function renderApp(route = "/", options: { advanceTimers?: (ms: number) => void } = {}) {
+  const api = createApi({ baseUrl: window.location.origin });
+  const user = userEvent.setup(options.advanceTimers ? { advanceTimers: options.advanceTimers } : {});
+  const view = render(
+    <MemoryRouter initialEntries={[route]}>
+      <App api={api} />
+      <PathProbe />
+    </MemoryRouter>,
+  );
+  return { api, user, ...view };
+}
+
+export const currentPath = () => screen.getByRole("status", { name: "Current path" }).textContent;
