@@ -76,6 +76,7 @@ images = Images(
         registry_server=registry_server,
         registry_username=ecr_login.user_name,
         registry_password=ecr_login.password,
+        web_tls=bool(settings.domain),
     ),
 )
 containers = Containers(

@@ -12,6 +12,7 @@ import pulumi
 import pulumi_command as command
 import pulumi_docker as docker
 
+from infra.images import WEB_TLS_DIR_IN_CONTAINER
 from infra.user_data import DATA_MOUNT, WEB_TLS_DIR
 
 BACKEND_SUBNET = "172.30.0.0/24"
@@ -124,9 +125,8 @@ class Containers(pulumi.ComponentResource):
             f"{name}-service",
             name="platform-service",
             image=images["service"].name,
-            # Migrations are idempotent, so every start (and every rollout) applies them before serving.
-            entrypoints=["/bin/sh", "-c"],
-            command=["python -m service migrate && exec python -m service serve"],
+            # The image's entrypoint runs the (idempotent) migrations, then execs this command: gunicorn.
+            command=["python", "-m", "service", "serve"],
             envs=[
                 "APP_ENV=production",
                 "HOST=0.0.0.0",
@@ -167,7 +167,7 @@ class Containers(pulumi.ComponentResource):
                 docker.ContainerNetworksAdvancedArgs(name=self.frontend.id),
                 docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["web"]),
             ],
-            volumes=[docker.ContainerVolumeArgs(host_path=WEB_TLS_DIR, container_path="/etc/nginx/tls", read_only=True)],
+            volumes=[docker.ContainerVolumeArgs(host_path=WEB_TLS_DIR, container_path=WEB_TLS_DIR_IN_CONTAINER, read_only=True)],
             restart=RESTART_POLICY,
             labels=labels,
             opts=pulumi.ResourceOptions.merge(on_host, pulumi.ResourceOptions(depends_on=[self.service])),

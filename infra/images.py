@@ -11,6 +11,12 @@ import pulumi_docker as docker
 # The host is x86_64 (see host.latest_amazon_linux), whatever machine runs the deploy.
 IMAGE_PLATFORM = "linux/amd64"
 DOCKERFILES = {"service": "service/Dockerfile", "web": "nginx/Dockerfile"}
+# nginx/Dockerfile renders its TLS server block at build time from these paths; the host mounts the files.
+WEB_TLS_DIR_IN_CONTAINER = "/etc/nginx/tls"
+WEB_TLS_BUILD_ARGS = {
+    "TLS_CERT": f"{WEB_TLS_DIR_IN_CONTAINER}/fullchain.pem",
+    "TLS_KEY": f"{WEB_TLS_DIR_IN_CONTAINER}/privkey.pem",
+}
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class ImagesArgs:
     registry_server: pulumi.Input[str]
     registry_username: pulumi.Input[str]
     registry_password: pulumi.Input[str]
+    web_tls: bool
 
 
 class Images(pulumi.ComponentResource):
@@ -35,6 +42,7 @@ class Images(pulumi.ComponentResource):
                     context=str(args.repo_root),
                     dockerfile=str(args.repo_root / dockerfile),
                     platform=IMAGE_PLATFORM,
+                    args=WEB_TLS_BUILD_ARGS if image == "web" and args.web_tls else None,
                 ),
                 registry=docker.RegistryArgs(
                     server=args.registry_server,

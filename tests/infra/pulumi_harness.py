@@ -178,11 +178,16 @@ def start_program(stack: str, overrides: dict[str, Any] | None = None) -> tuple[
     return mocks, declared
 
 
+def execute_program() -> dict[str, Any]:
+    """Runs infra/__main__.py exactly as Pulumi does, returning its module globals."""
+    return runpy.run_path(str(PROGRAM), run_name="__main__")
+
+
 def run_program(stack: str, overrides: dict[str, Any] | None = None) -> StackRun:
     mocks, declared = start_program(stack, overrides)
-    program = runpy.run_path(str(PROGRAM), run_name="__main__")
-    settings = {**stack_config(stack, overrides)}
-    return StackRun(stack, {k: _parse(v) for k, v in settings.items()}, program, declared, mocks)
+    program = execute_program()
+    settings = {key: _parse(value) for key, value in stack_config(stack, overrides).items()}
+    return StackRun(stack, settings, program, declared, mocks)
 
 
 def _parse(value: str) -> Any:

@@ -1,7 +1,7 @@
 """The platform on the host: version-tagged ECR images, PostgreSQL private, the host provider, readiness."""
 
 import pulumi
-from pulumi_harness import ACCOUNT_ID
+from pulumi_harness import ACCOUNT_ID, REPO_ROOT
 
 CONTAINER = "docker:index/container:Container"
 
@@ -67,8 +67,13 @@ def test_service_migrates_then_serves_with_health_check_and_restart(deploy, stac
 
     def check():
         service = _containers(run)["platform-service"]
-        assert service.inputs["entrypoints"] == ["/bin/sh", "-c"]
-        assert service.inputs["command"] == ["python -m service migrate && exec python -m service serve"]
+        # The image's own entrypoint migrates, then execs the command; the container must keep it.
+        assert "entrypoints" not in service.inputs
+        assert service.inputs["command"] == ["python", "-m", "service", "serve"]
+        dockerfile = (REPO_ROOT / "service" / "Dockerfile").read_text()
+        assert 'ENTRYPOINT ["/app/service/docker-entrypoint.sh"]' in dockerfile
+        entrypoint = (REPO_ROOT / "service" / "docker-entrypoint.sh").read_text()
+        assert entrypoint.index("python -m service migrate") < entrypoint.index('exec "$@"')
         assert "/api/v1/health" in " ".join(service.inputs["healthcheck"]["tests"])
         env = dict(item.split("=", 1) for item in service.inputs["envs"])
         assert env["APP_ENV"] == "production"
@@ -101,3 +106,22 @@ def test_everything_on_the_host_goes_through_the_tls_provider_after_the_host_is_
         assert any(dep.endswith("VolumeAttachment::" + f"users-platform-{stack_name}-host-pgdata") for dep in ready_deps)
 
     return run.settled(check)
+
+
+@pulumi.runtime.test
+def test_web_image_gets_tls_paths_only_when_the_stack_has_a_domain(deploy, stack_name):
+    run = deploy(stack_name)
+
+    def check():
+        web = next(i for i in run.of_type("docker:index/image:Image") if i.name.endswith("-web"))
+        build_args = web.inputs["build"].get("args") or {}
+        if run.setting("domain"):
+            assert build_args == {"TLS_CERT": "/etc/nginx/tls/fullchain.pem", "TLS_KEY": "/etc/nginx/tls/privkey.pem"}
+        else:
+            assert build_args == {}
+        assert web.inputs["build"]["dockerfile"].endswith("nginx/Dockerfile")
+        container = _containers(run)["platform-web"]
+        assert {"hostPath": "/srv/platform/tls", "containerPath": "/etc/nginx/tls", "readOnly": True} in container.inputs["volumes"]
+
+    return run.settled(check)
+
