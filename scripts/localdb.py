@@ -99,7 +99,9 @@ class LocalPostgres:
         try:
             pwd.getpwnam(SYSTEM_USER)
         except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home", SYSTEM_USER], check=True)
+            # Another process may be creating it at this moment; only its absence afterwards is an error.
+            subprocess.run(["useradd", "--system", "--no-create-home", SYSTEM_USER], capture_output=True)
+            pwd.getpwnam(SYSTEM_USER)
         return SYSTEM_USER
 
     def _prepare_data_dir(self) -> None:

@@ -47,6 +47,7 @@ class Accounts:
 
     def update(self, user: User, changes: dict) -> User:
         """Apply `changes` (username, email, password, active, admin); only given keys change."""
+        changes = dict(changes)
         self._check_free(changes.get("username"), changes.get("email"), exclude=user.id)
         if "password" in changes:
             user.password_hash = self._hasher.hash(changes.pop("password"))

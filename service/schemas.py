@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Optional
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from service.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
@@ -41,6 +41,14 @@ AnyPassword = Annotated[str, Field(min_length=1, max_length=MAX_LENGTH)]
 class Request(BaseModel):
     # strict: "true" is not a boolean and 1 is not a string; forbid: nobody sends admin=true at sign-up.
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value):
+        # PostgreSQL text cannot hold NUL, and no legitimate input contains one.
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("nul", "Contains invalid characters.")
+        return value
 
 
 class PasswordAgainstIdentity(Request):

@@ -44,25 +44,31 @@ class Sessions:
         """Swap a live refresh token for a new one. Raises InvalidToken, or RefreshReuse."""
         new = RefreshToken.new(presented.session_id)
         now = utcnow()
+        refusal: InvalidToken | None = None
         with self._db.atomic():
             session = (Session.select(Session, User).join(User)
                        .where(Session.id == presented.session_id).for_update().get_or_none())
             if session is None or session.revoked_at is not None or session.expires_at <= now:
-                raise InvalidToken("Invalid refresh token.")
-            if not presented.matches(session.refresh_hash):
+                refusal = InvalidToken("Invalid refresh token.")
+            elif not presented.matches(session.refresh_hash):
                 if (presented.matches(session.previous_hash) and session.rotated_at
                         and now - session.rotated_at < ROTATION_GRACE):
-                    raise InvalidToken("Refresh token already used.")
-                session.revoked_at = now
-                session.save(only=[Session.revoked_at])
-                raise RefreshReuse("Refresh token reuse detected; the session is revoked.")
-            if not session.user.active:
-                raise InvalidToken("Invalid refresh token.")
-            session.previous_hash = session.refresh_hash
-            session.refresh_hash = new.digest
-            session.rotated_at = session.last_used_at = now
-            session.save(only=[Session.previous_hash, Session.refresh_hash, Session.rotated_at,
-                               Session.last_used_at])
+                    refusal = InvalidToken("Refresh token already used.")
+                else:
+                    session.revoked_at = now
+                    session.save(only=[Session.revoked_at])
+                    refusal = RefreshReuse("Refresh token reuse detected; the session is revoked.")
+            elif not session.user.active:
+                refusal = InvalidToken("Invalid refresh token.")
+            else:
+                session.previous_hash = session.refresh_hash
+                session.refresh_hash = new.digest
+                session.rotated_at = session.last_used_at = now
+                session.save(only=[Session.previous_hash, Session.refresh_hash, Session.rotated_at,
+                                   Session.last_used_at])
+        # Raised only after commit: a revocation must not roll back with the error.
+        if refusal is not None:
+            raise refusal
         return session.user, Opened(session, new)
 
     def live_user(self, session_id: uuid.UUID, user_id: int) -> User | None:

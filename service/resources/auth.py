@@ -16,7 +16,7 @@ REFRESH_COOKIE_PATH = "/api/v1/auth"
 
 
 def client_of(req) -> dict:
-    return {"ip": req.context.ip, "user_agent": (req.user_agent or "")[:256]}
+    return {"ip": req.context.ip, "user_agent": (req.user_agent or "").replace("\x00", "")[:256]}
 
 
 class RefreshCookie:
@@ -78,7 +78,7 @@ class Refresh:
 
     def on_post(self, req, resp):
         try:
-            grant = self._auth.refresh(req.get_cookie_values(REFRESH_COOKIE, [None])[0], client_of(req))
+            grant = self._auth.refresh((req.get_cookie_values(REFRESH_COOKIE) or [None])[0], client_of(req))
         except InvalidToken as error:
             self._cookie.clear(resp)
             raise unauthorized(str(error)) from None

@@ -80,7 +80,7 @@ def test_json_that_is_not_an_object_is_refused(client, body):
     ("al ice", "Username may contain only letters, digits, underscores, dots and hyphens."),
     ("alice\n", "Username may contain only letters, digits, underscores, dots and hyphens."),
     ("ålice", "Username may contain only letters, digits, underscores, dots and hyphens."),
-    ("al\u0000ice", "Username may contain only letters, digits, underscores, dots and hyphens."),
+    ("al\u0000ice", "Contains invalid characters."),
     ("<script>", "Username may contain only letters, digits, underscores, dots and hyphens."),
     (42, "Must be a string."),
     (None, "Must be a string."),

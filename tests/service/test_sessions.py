@@ -1,0 +1,137 @@
+"""Refresh rotation, reuse detection, and revocation taking effect on the very next request."""
+from tests.service.conftest import PASSWORD
+
+REFRESH = "/api/v1/auth/refresh"
+STATUS = "/api/v1/auth/status"
+
+
+def refresh(client, cookie):
+    return client.simulate_post(REFRESH, cookies={"refresh_token": cookie} if cookie else None)
+
+
+def status(client, actor_or_token):
+    token = getattr(actor_or_token, "token", actor_or_token)
+    return client.simulate_get(STATUS, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_refresh_issues_a_new_access_token_and_rotates_the_cookie(client, user):
+    result = refresh(client, user.refresh_cookie)
+    assert result.status_code == 200
+    assert result.json["message"] == "Token refreshed."
+    assert result.json["data"]["id"] == user.id
+    new_cookie = result.cookies["refresh_token"].value
+    assert new_cookie != user.refresh_cookie
+    assert status(client, result.json["auth_token"]).status_code == 200
+    assert refresh(client, new_cookie).status_code == 200
+
+
+def test_refresh_without_a_cookie_is_401(client):
+    result = refresh(client, None)
+    assert result.status_code == 401
+    assert result.json["message"] == "Missing refresh token."
+
+
+def test_refresh_with_a_garbage_cookie_is_401(client):
+    for cookie in ("garbage", "not-a-uuid.secret", "00000000-0000-0000-0000-000000000000.secret", "x" * 300):
+        result = refresh(client, cookie)
+        assert result.status_code == 401
+        assert result.json["message"] == "Invalid refresh token."
+
+
+def test_an_access_token_is_not_a_refresh_token(client, user):
+    assert refresh(client, user.token).status_code == 401
+
+
+def test_reusing_an_old_refresh_token_revokes_the_whole_session(client, user, database):
+    first = refresh(client, user.refresh_cookie)
+    second = refresh(client, first.cookies["refresh_token"].value)
+    # Long after the rotation, the first cookie comes back: someone else has a copy.
+    database.execute_sql("UPDATE sessions SET rotated_at = rotated_at - interval '1 hour'")
+    reuse = refresh(client, first.cookies["refresh_token"].value)
+    assert reuse.status_code == 401
+    assert reuse.json["message"] == "Refresh token reuse detected; the session is revoked."
+    assert refresh(client, second.cookies["refresh_token"].value).status_code == 401
+    assert status(client, second.json["auth_token"]).status_code == 401
+
+
+def test_a_just_replaced_token_is_refused_without_killing_the_session(client, user):
+    """Two tabs refreshing at once: the loser is refused, the session lives on."""
+    winner = refresh(client, user.refresh_cookie)
+    loser = refresh(client, user.refresh_cookie)
+    assert loser.status_code == 401
+    assert loser.json["message"] == "Refresh token already used."
+    assert refresh(client, winner.cookies["refresh_token"].value).status_code == 200
+
+
+def test_refresh_fails_once_the_session_expires(client, user, database):
+    database.execute_sql("UPDATE sessions SET expires_at = now() - interval '1 second'")
+    assert refresh(client, user.refresh_cookie).status_code == 401
+    assert status(client, user).status_code == 401
+
+
+def test_logout_kills_the_access_and_refresh_tokens_at_once(client, user):
+    result = client.simulate_post("/api/v1/auth/logout", headers=user.headers)
+    assert result.status_code == 200
+    assert result.json == {"status": "success", "message": "Successfully logged out."}
+    assert result.cookies["refresh_token"].value == ""
+    assert status(client, user).status_code == 401
+    assert refresh(client, user.refresh_cookie).status_code == 401
+
+
+def test_logout_ends_only_this_session(client, user):
+    other = client.simulate_post("/api/v1/auth/login", json={"email": "alice@example.com", "password": PASSWORD})
+    client.simulate_post("/api/v1/auth/logout", headers=user.headers)
+    assert status(client, other.json["auth_token"]).status_code == 200
+
+
+def test_logout_needs_a_token(client):
+    result = client.simulate_post("/api/v1/auth/logout")
+    assert result.status_code == 401
+
+
+def test_disabling_a_user_kills_their_sessions_on_the_next_request(client, user, admin):
+    result = client.simulate_patch(f"/api/v1/users/{user.id}", json={"active": False}, headers=admin.headers)
+    assert result.status_code == 200
+    assert status(client, user).status_code == 401
+    assert refresh(client, user.refresh_cookie).status_code == 401
+
+
+def test_a_user_disabled_directly_in_the_database_is_refused_too(client, user, database):
+    database.execute_sql("UPDATE users SET active = false")
+    assert status(client, user).status_code == 401
+    assert refresh(client, user.refresh_cookie).status_code == 401
+
+
+def test_deleting_a_user_kills_their_sessions(client, user, admin):
+    assert client.simulate_delete(f"/api/v1/users/{user.id}", headers=admin.headers).status_code == 204
+    assert status(client, user).status_code == 401
+    assert refresh(client, user.refresh_cookie).status_code == 401
+
+
+def test_changing_the_password_revokes_every_other_session(client, user):
+    other = client.simulate_post("/api/v1/auth/login", json={"email": "alice@example.com", "password": PASSWORD})
+    result = client.simulate_post("/api/v1/users/me/password", headers=user.headers,
+                                  json={"current_password": PASSWORD, "new_password": "a brand new passphrase 7"})
+    assert result.status_code == 200
+    assert result.json == {"status": "success", "message": "Password changed."}
+    assert status(client, user).status_code == 200  # this session survives
+    assert status(client, other.json["auth_token"]).status_code == 401
+    assert refresh(client, other.cookies["refresh_token"].value).status_code == 401
+
+
+def test_an_admin_resetting_a_password_revokes_all_of_that_users_sessions(client, user, admin):
+    result = client.simulate_patch(f"/api/v1/users/{user.id}", headers=admin.headers,
+                                   json={"password": "admin chosen passphrase 9"})
+    assert result.status_code == 200
+    assert status(client, user).status_code == 401
+    login = client.simulate_post("/api/v1/auth/login",
+                                 json={"email": "alice@example.com", "password": "admin chosen passphrase 9"})
+    assert login.status_code == 200
+
+
+def test_demotion_takes_effect_on_the_next_request(client, admin, register, database):
+    other_admin = register("second")
+    database.execute_sql("UPDATE users SET admin = true WHERE id = %s", (other_admin.id,))
+    assert client.simulate_post("/api/v1/users", headers=other_admin.headers, json={}).status_code == 400
+    client.simulate_patch(f"/api/v1/users/{other_admin.id}", headers=admin.headers, json={"admin": False})
+    assert client.simulate_post("/api/v1/users", headers=other_admin.headers, json={}).status_code == 403
