@@ -16,7 +16,7 @@ from scripts.localdb import LocalPostgres
 from scripts.process_guard import dies_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
+VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
 
 
 def dev_secret_key() -> str:
@@ -48,7 +48,7 @@ def main() -> int:
     if not database_url:
         database = LocalPostgres(VAR / "pg", int(os.environ.get("PG_PORT", "54329"))).start()
         database_url = database.url
-        print(f"PostgreSQL (embedded, data in var/pg): {database_url}", flush=True)
+        print(f"PostgreSQL (embedded, data in {VAR / 'pg'}): {database_url}", flush=True)
     env = service_env(database_url)
     base = f"http://127.0.0.1:{env['PORT']}"
     print(f"Site: {base}/   API: {base}/api/v1   Docs: {base}/api/v1/docs   (Ctrl-C stops)", flush=True)

@@ -1,0 +1,101 @@
+"""python -m service, run as a real subprocess against the session's PostgreSQL."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from service.openapi import build_openapi
+from service.settings import read_version
+from tests.service.conftest import PASSWORD, SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args, env=None, stdin=None):
+    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "APP_ENV")}
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "service", *args], cwd=ROOT, env=environ, input=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def env(postgres, database):
+    return {"APP_ENV": "test", "DATABASE_URL": postgres.url, "SECRET_KEY": SECRET}
+
+
+@pytest.mark.parametrize("command", ["serve", "migrate", "create-admin", "seed", "openapi"])
+def test_every_command_has_help(command):
+    result = cli(command, "--help")
+    assert result.returncode == 0 and "usage: python -m service" in result.stdout
+
+
+def test_no_command_is_a_usage_error():
+    result = cli()
+    assert result.returncode == 2 and "required" in result.stderr
+
+
+def test_migrate_is_safe_to_rerun(env):
+    first, second = cli("migrate", env=env), cli("migrate", env=env)
+    assert first.returncode == second.returncode == 0
+    assert second.stdout.strip() == "database is up to date"
+
+
+def test_migrate_in_production_names_the_missing_setting():
+    result = cli("migrate", env={"APP_ENV": "production", "SECRET_KEY": SECRET})
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: DATABASE_URL is required in production."
+
+
+def test_serve_in_production_refuses_without_secret_key(postgres):
+    result = cli("serve", env={"APP_ENV": "production", "DATABASE_URL": postgres.url})
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: SECRET_KEY is required in production."
+
+
+def test_create_admin_reads_the_password_from_the_environment_and_can_log_in(env, client):
+    result = cli("create-admin", "--username", "boss", "--email", "boss@example.com",
+                 env={**env, "ADMIN_PASSWORD": PASSWORD})
+    assert result.returncode == 0, result.stderr
+    assert "created admin boss" in result.stdout and PASSWORD not in result.stdout
+    login = client.simulate_post("/api/v1/auth/login", json={"email": "boss@example.com", "password": PASSWORD})
+    assert login.status_code == 200 and login.json["data"]["admin"] is True
+
+
+def test_create_admin_refuses_weak_passwords_taken_names_and_missing_input(env):
+    weak = cli("create-admin", "--username", "boss", "--email", "boss@example.com",
+               env={**env, "ADMIN_PASSWORD": "password"})
+    assert weak.returncode == 2 and "too easy to guess" in weak.stderr
+    cli("create-admin", "--username", "boss", "--email", "boss@example.com", env={**env, "ADMIN_PASSWORD": PASSWORD})
+    taken = cli("create-admin", "--username", "BOSS", "--email", "b2@example.com", env={**env, "ADMIN_PASSWORD": PASSWORD})
+    assert taken.returncode == 2 and "Username is already taken." in taken.stderr
+    no_password = cli("create-admin", "--username", "boss2", "--email", "b3@example.com", env=env, stdin="")
+    assert no_password.returncode == 2 and "ADMIN_PASSWORD" in no_password.stderr
+
+
+def test_seed_adds_demo_users_that_can_log_in(env, client):
+    result = cli("seed", "--count", "30", "--prefix", "demo", env={**env, "SEED_PASSWORD": PASSWORD})
+    assert result.returncode == 0, result.stderr
+    page = client.simulate_get("/api/v1/users", params={"limit": 100}).json["data"]["users"]
+    assert len(page) == 30 and page[0]["username"] == "demo_29"
+    login = client.simulate_post("/api/v1/auth/login", json={"email": "demo_7@example.com", "password": PASSWORD})
+    assert login.status_code == 200
+
+
+@pytest.mark.parametrize("count", ["0", "-5", "lots", "1000001"])
+def test_seed_refuses_bad_counts(env, count):
+    result = cli("seed", "--count", count, env=env)
+    assert result.returncode == 2 and "--count" in result.stderr
+
+
+def test_seed_is_refused_in_production(postgres):
+    result = cli("seed", env={"APP_ENV": "production", "DATABASE_URL": postgres.url, "SECRET_KEY": SECRET})
+    assert result.returncode == 2 and "refused in production" in result.stderr
+
+
+def test_openapi_prints_the_document_without_a_database():
+    result = cli("openapi", env={"APP_ENV": "production"})
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == build_openapi(read_version())
