@@ -1,0 +1,50 @@
+"""The config the program reads is the config Pulumi.yaml declares and docs/deploy.md explains."""
+
+import re
+
+import pulumi
+import yaml
+from pulumi_harness import REPO_ROOT, stack_file
+
+NOT_CONFIG = {"project", "stack", "region"}
+
+
+def _camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@pulumi.runtime.test
+def test_every_setting_is_declared_typed_and_documented(deploy, stack_name):
+    run = deploy(stack_name)
+    project = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())
+    guide = (REPO_ROOT / "docs" / "deploy.md").read_text()
+
+    def check():
+        read_by_program = {_camel(name) for name in vars(run.program["settings"]) if name not in NOT_CONFIG}
+        schema = project["config"]
+        assert read_by_program == set(schema)
+        for key, spec in schema.items():
+            assert spec.get("type") in {"string", "integer", "boolean", "array"} and spec.get("description"), key
+            assert f"| `{key}` |" in guide, f"{key} is missing from docs/deploy.md"
+        assert "| `aws:region` |" in guide
+        documented_stack_keys = {key.split(":", 1)[1] for key in stack_file(stack_name) if key.startswith("users-platform:")}
+        assert documented_stack_keys <= set(schema)
+
+    return run.settled(check)
+
+
+@pulumi.runtime.test
+def test_stack_files_hold_no_secret_and_the_project_runs_from_the_venv(deploy, stack_name):
+    run = deploy(stack_name)
+    text = (REPO_ROOT / f"Pulumi.{stack_name}.yaml").read_text()
+    project = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())
+
+    def check():
+        assert "secure:" not in text and "encryptionsalt" not in text
+        assert not re.search(r"(?i)(password|secret|token|private)", re.sub(r"#.*", "", text))
+        assert project["main"] == "infra/"
+        assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
+        assert run.program["settings"].stack == stack_name
+
+    return run.settled(check)
