@@ -508,7 +508,7 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
-        /** @description Unavailable. */
+        /** @description The database is unreachable; try again (see `Retry-After`). */
         503: {
             headers: {
                 [name: string]: unknown;
@@ -554,6 +554,7 @@ export interface operations {
             413: components["responses"]["413"];
             415: components["responses"]["415"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
     post_auth_logout: {
@@ -577,6 +578,7 @@ export interface operations {
             401: components["responses"]["401"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
+            503: components["responses"]["503"];
         };
     };
     post_auth_refresh: {
@@ -602,6 +604,7 @@ export interface operations {
             401: components["responses"]["401"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
+            503: components["responses"]["503"];
         };
     };
     post_auth_register: {
@@ -633,6 +636,7 @@ export interface operations {
             413: components["responses"]["413"];
             415: components["responses"]["415"];
             429: components["responses"]["429"];
+            503: components["responses"]["503"];
         };
     };
     get_auth_status: {
@@ -654,6 +658,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["401"];
+            503: components["responses"]["503"];
         };
     };
     get_health: {
@@ -695,6 +700,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ping"];
                 };
             };
+            503: components["responses"]["503"];
         };
     };
     get_users: {
@@ -721,6 +727,7 @@ export interface operations {
             };
             400: components["responses"]["400"];
             401: components["responses"]["401"];
+            503: components["responses"]["503"];
         };
     };
     post_users: {
@@ -751,6 +758,7 @@ export interface operations {
             409: components["responses"]["409"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
+            503: components["responses"]["503"];
         };
     };
     patch_users_me: {
@@ -780,6 +788,7 @@ export interface operations {
             409: components["responses"]["409"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
+            503: components["responses"]["503"];
         };
     };
     post_users_me_password: {
@@ -808,6 +817,7 @@ export interface operations {
             401: components["responses"]["401"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
+            503: components["responses"]["503"];
         };
     };
     get_users_id: {
@@ -833,6 +843,7 @@ export interface operations {
             };
             401: components["responses"]["401"];
             404: components["responses"]["404"];
+            503: components["responses"]["503"];
         };
     };
     delete_users_id: {
@@ -857,6 +868,7 @@ export interface operations {
             401: components["responses"]["401"];
             403: components["responses"]["403"];
             404: components["responses"]["404"];
+            503: components["responses"]["503"];
         };
     };
     patch_users_id: {
@@ -891,6 +903,7 @@ export interface operations {
             409: components["responses"]["409"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
+            503: components["responses"]["503"];
         };
     };
 }
