@@ -9,7 +9,7 @@ REQUIREMENTS := requirements.txt service/requirements.txt $(wildcard requirement
 VENV_STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-python bench clean
+.PHONY: help venv run test test-python lint bench clean
 
 help:
 	@echo "make run     serve the API and site on http://127.0.0.1:8080 (embedded PostgreSQL in var/)"
@@ -39,6 +39,8 @@ test: venv client-deps
 
 test-python: venv
 	$(PY) -m pytest
+
+lint: lint-docker lint-workflows
 
 bench: venv
 	$(PY) -m bench
