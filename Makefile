@@ -42,8 +42,12 @@ test-python: venv
 
 lint: lint-docker lint-workflows
 
-bench: venv
+bench: venv /usr/bin/wrk
 	$(PY) -m bench
+
+/usr/bin/wrk:
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk
 
 clean:
 	rm -rf var client/dist .coverage htmlcov

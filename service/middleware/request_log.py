@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 
 from service.client_ip import client_ip
 
@@ -19,7 +19,7 @@ class RequestLog:
     def process_request(self, req, resp):
         req.context.started = time.perf_counter()
         offered = req.get_header("X-Request-ID") or ""
-        req.context.request_id = offered if REQUEST_ID.match(offered) else uuid.uuid4().hex
+        req.context.request_id = offered if REQUEST_ID.match(offered) else os.urandom(16).hex()
         req.context.ip = client_ip(req.remote_addr, req.get_header("X-Forwarded-For"), self._trusted)
         req.context.user = None
         resp.set_header("X-Request-ID", req.context.request_id)
