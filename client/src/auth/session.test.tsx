@@ -1,0 +1,106 @@
+import { act, screen, within } from "@testing-library/react";
+import { http, HttpResponse } from "msw";
+import { alice, makeUser, root } from "../test/fixtures";
+import { currentPath, renderApp } from "../test/renderApp";
+import { api, authBody, fail, server, signedInAs } from "../test/server";
+import { SESSION_EXPIRED_MESSAGE } from "./AuthProvider";
+
+const nav = () => screen.getByRole("navigation");
+
+describe("session handling", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("turns the refresh cookie into a session on load", async () => {
+    const session = signedInAs(alice);
+    renderApp("/");
+    expect(await within(nav()).findByRole("link", { name: "Status" })).toBeInTheDocument();
+    expect(session.refreshCount()).toBe(1);
+  });
+
+  it("refreshes shortly before the access token expires", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldAdvanceTime: true });
+    const session = signedInAs(alice, 10);
+    renderApp("/");
+    await within(nav()).findByRole("link", { name: "Status" });
+    await act(async () => undefined); // let the effect that schedules the refresh run
+    expect(session.refreshCount()).toBe(1);
+
+    await act(async () => vi.advanceTimersByTime(7_000));
+    expect(session.refreshCount()).toBe(1);
+    await act(async () => vi.advanceTimersByTime(1_500));
+    await vi.waitFor(() => expect(session.refreshCount()).toBe(2));
+    // The new token is scheduled too.
+    await act(async () => vi.advanceTimersByTime(8_500));
+    await vi.waitFor(() => expect(session.refreshCount()).toBe(3));
+  });
+
+  it("goes to Log in with 'Your session has expired' when the scheduled refresh is refused", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldAdvanceTime: true });
+    signedInAs(alice, 10);
+    renderApp("/status");
+    await screen.findByRole("heading", { name: "My account" });
+    await act(async () => undefined);
+
+    server.use(http.post(api("/auth/refresh"), () => fail(401, "Refresh token revoked.")));
+    await act(async () => vi.advanceTimersByTime(9_000));
+
+    expect(await screen.findByText(SESSION_EXPIRED_MESSAGE)).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "Log in" })).toBeInTheDocument();
+    expect(currentPath()).toBe("/login");
+    expect(within(nav()).getByRole("link", { name: "Log in" })).toBeInTheDocument();
+  });
+
+  it("on a 401 refreshes once and retries the call", async () => {
+    const session = signedInAs(root);
+    const bob = makeUser({ username: "bob" });
+    server.use(
+      http.get(api("/users"), ({ request }) =>
+        request.headers.get("Authorization") === `Bearer token-${root.id}-1`
+          ? fail(401, "Token expired.")
+          : HttpResponse.json({ status: "success", data: { users: [bob, root], next_cursor: null } }),
+      ),
+    );
+    renderApp("/admin");
+
+    expect(await screen.findByRole("row", { name: /bob/ })).toBeInTheDocument();
+    expect(session.refreshCount()).toBe(2);
+  });
+
+  it("on a 401 whose refresh fails, goes to Log in with 'Your session has expired'", async () => {
+    let refreshes = 0;
+    server.use(
+      http.post(api("/auth/refresh"), () =>
+        ++refreshes === 1 ? HttpResponse.json(authBody(root, "Token refreshed.")) : fail(401, "Refresh token expired."),
+      ),
+      http.get(api("/users"), () => fail(401, "Token expired.")),
+    );
+    renderApp("/admin");
+
+    expect(await screen.findByText(SESSION_EXPIRED_MESSAGE)).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "Log in" })).toBeInTheDocument();
+    expect(currentPath()).toBe("/login");
+    expect(screen.queryByText(/Could not load users/)).not.toBeInTheDocument();
+  });
+
+  it("never writes a token to localStorage, sessionStorage or a readable cookie", async () => {
+    const writes = vi.spyOn(Storage.prototype, "setItem");
+    const token = "eyJhbGciOiJIUzI1NiJ9.secret-token";
+    server.use(
+      http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "Successfully logged in.", token, 10))),
+      http.post(api("/auth/refresh"), () => fail(401, "No refresh token.")),
+      http.post(api("/auth/logout"), () => HttpResponse.json({ status: "success", message: "Successfully logged out." })),
+    );
+    const { user } = renderApp("/login");
+    await user.type(await screen.findByLabelText("Email"), "alice@example.com");
+    await user.type(screen.getByLabelText("Password"), "pw");
+    await user.click(screen.getByRole("button", { name: "Log in" }));
+    await screen.findByRole("heading", { name: "My account" });
+    await user.click(within(nav()).getByRole("button", { name: "Log out" }));
+    await screen.findByText("Successfully logged out.");
+
+    expect(writes).not.toHaveBeenCalled();
+    expect(localStorage.length).toBe(0);
+    expect(sessionStorage.length).toBe(0);
+    expect(document.cookie).not.toContain(token);
+  });
+});
