@@ -84,13 +84,27 @@ class NginxProcess:
             if self._process.poll() is not None:
                 log = (self._runtime_dir / "nginx.stderr").read_text(errors="replace")
                 raise RuntimeError(f"nginx exited with {self._process.returncode}:\n{log}")
-            try:
-                with socket.create_connection((host, port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.05)
+            # nginx writes its pid file only after binding every listen socket, so a
+            # connection is only trusted once that file names our master, not a squatter.
+            if self._pid_file_names_us() and self._accepts(host, port):
+                return
+            time.sleep(0.05)
         self.stop()
         raise TimeoutError(f"nginx did not listen on {host}:{port} within {timeout}s")
+
+    def _pid_file_names_us(self) -> bool:
+        try:
+            return (self._runtime_dir / "nginx.pid").read_text().strip() == str(self._process.pid)
+        except OSError:
+            return False
+
+    @staticmethod
+    def _accepts(host: str, port: int) -> bool:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return True
+        except OSError:
+            return False
 
     def stop(self, timeout: float = 10.0) -> None:
         """Graceful quit (finish in-flight requests), then kill if it hangs."""

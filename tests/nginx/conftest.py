@@ -197,6 +197,7 @@ def launch_front(nginx_binary: Path, scratch_root: Path, site_dist: Path):
         def launch(
             name: str, upstream: str, run_as: tuple[str, str] | None = None, **overrides: object
         ) -> RunningFront:
+            overrides.setdefault("http_port", free_port())
             if "tls_cert" in overrides:
                 overrides.setdefault("https_port", free_port())
             runtime_dir = world_readable_dir(f"front-{name}-")
@@ -206,7 +207,6 @@ def launch_front(nginx_binary: Path, scratch_root: Path, site_dist: Path):
                 runtime_dir=runtime_dir,
                 dist_root=site_dist,
                 upstream=upstream,
-                http_port=free_port(),
                 worker_user=None if run_as else default_worker_user(),
                 **overrides,
             )

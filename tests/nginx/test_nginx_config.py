@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,21 @@ def test_retry_after_matches_the_auth_rate():
         conf_dir=Path("/c"), runtime_dir=Path("/r"), dist_root=Path("/d"), auth_rate_per_minute=7
     )
     assert slow.auth_retry_after == 9
+
+
+def test_cli_renders_the_image_variant(tmp_path: Path, site_dist: Path, nginx_binary: Path, capsys):
+    # As nginx/Dockerfile does: render into one dir, install into another, log to the console.
+    from nginx.render import main
+
+    conf_dir = tmp_path / "etc-nginx-front"
+    main([
+        "--out", str(tmp_path / "out"), "--conf-dir", str(conf_dir), "--runtime-dir", str(tmp_path / "run"),
+        "--dist", str(site_dist), "--upstream", "127.0.0.1:8080", "--listen-address", "0.0.0.0",
+        "--http-port", "8080", "--https-port", "8443", "--public-https-port", "443",
+        "--access-log", "/dev/stdout", "--error-log", "stderr",
+    ])
+    assert capsys.readouterr().out.strip() == str(tmp_path / "out" / "nginx.conf")
+    shutil.copytree(tmp_path / "out", conf_dir)
+    result = NginxProcess(conf_dir / "nginx.conf", tmp_path / "run", binary=nginx_binary).check_config()
+    assert result.returncode == 0, result.stderr
+    assert f"include {conf_dir}/site.conf;" in (conf_dir / "nginx.conf").read_text()
