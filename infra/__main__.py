@@ -37,7 +37,14 @@ placement = default_placement(settings.region)
 
 credentials = PlatformCredentials(f"{prefix}-secrets")
 registry = Registry(f"{prefix}-registry", RegistryArgs(prefix, settings.image_retention_count, tags))
-network = NetworkRules(f"{prefix}-net", NetworkRulesArgs(placement.vpc_id, settings.admin_cidrs, settings.deployer_cidrs, tags))
+network = NetworkRules(
+    f"{prefix}-net",
+    NetworkRulesArgs(placement.vpc_id, settings.admin_cidrs, settings.deployer_cidrs, settings.protect_stateful, tags),
+)
+docker_tls = DockerTls(
+    f"{prefix}-docker-tls",
+    DockerTlsArgs(parameter_prefix, network.public_ip, (settings.domain,) if settings.domain else (), tags),
+)
 host = Host(
     f"{prefix}-host",
     HostArgs(
@@ -46,6 +53,8 @@ host = Host(
         availability_zone=placement.availability_zone,
         subnet_id=placement.subnet_id,
         security_group_id=network.security_group.id,
+        elastic_ip_allocation_id=network.elastic_ip.allocation_id,
+        boot_dependencies=list(docker_tls.parameters.values()),
         instance_type=settings.instance_type,
         root_volume_gb=settings.root_volume_gb,
         data_volume_gb=settings.data_volume_gb,
@@ -60,10 +69,6 @@ host = Host(
 )
 if settings.daily_snapshots:
     SnapshotPolicy(f"{prefix}-snapshots", SnapshotPolicyArgs(snapshot_tag, settings.snapshot_retention_days, tags))
-docker_tls = DockerTls(
-    f"{prefix}-docker-tls",
-    DockerTlsArgs(parameter_prefix, host.public_ip, (settings.domain,) if settings.domain else (), tags),
-)
 
 registry_server = f"{account_id}.dkr.ecr.{settings.region}.amazonaws.com"
 ecr_login = aws.ecr.get_authorization_token_output(registry_id=account_id, region=settings.region)
@@ -82,7 +87,7 @@ images = Images(
 containers = Containers(
     f"{prefix}-platform",
     ContainersArgs(
-        docker_host=pulumi.Output.concat("tcp://", host.public_ip, f":{DOCKER_TLS_PORT}"),
+        docker_host=pulumi.Output.concat("tcp://", network.public_ip, f":{DOCKER_TLS_PORT}"),
         ca_pem=docker_tls.ca_cert.cert_pem,
         client_cert_pem=docker_tls.client_cert.cert_pem,
         client_key_pem=docker_tls.client_key_pem,
@@ -96,13 +101,13 @@ containers = Containers(
         jwt_secret=credentials.jwt_secret,
         web_concurrency=settings.web_concurrency,
         cookie_secure=bool(settings.domain),
-        host_dependencies=[host.ip_association, host.data_attachment, *docker_tls.parameters.values()],
+        host_dependencies=[host.ip_association, host.data_attachment],
         labels=platform_labels(settings.project, settings.stack, version),
     ),
 )
 
-pulumi.export("url", f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", host.public_ip))
-pulumi.export("public_ip", host.public_ip)
+pulumi.export("url", f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", network.public_ip))
+pulumi.export("public_ip", network.public_ip)
 pulumi.export("instance_id", host.instance.id)
 pulumi.export("version", version)
 pulumi.export("service_image", images.references["service"])

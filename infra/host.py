@@ -1,4 +1,4 @@
-"""The EC2 host: Amazon Linux 2023, IMDSv2 only, encrypted volumes, least-privilege role, Elastic IP."""
+"""The EC2 host: Amazon Linux 2023, IMDSv2 only, encrypted volumes, least-privilege role, on the Elastic IP."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ class HostArgs:
     availability_zone: str
     subnet_id: str
     security_group_id: pulumi.Input[str]
+    elastic_ip_allocation_id: pulumi.Input[str]
+    boot_dependencies: list[pulumi.Resource]
     instance_type: str
     root_volume_gb: int
     data_volume_gb: int
@@ -52,8 +54,6 @@ class Host(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         stateful = pulumi.ResourceOptions(parent=self, protect=args.protect_stateful)
 
-        # Allocated before the instance so the Docker server certificate can name its address.
-        self.elastic_ip = aws.ec2.Eip(f"{name}-ip", domain="vpc", tags=args.tags, opts=stateful)
         self.data_volume = aws.ebs.Volume(
             f"{name}-pgdata",
             availability_zone=args.availability_zone,
@@ -96,7 +96,8 @@ class Host(pulumi.ComponentResource):
                 )
             ),
             tags={**args.tags, "Name": name},
-            opts=child,
+            # First boot reads the Docker TLS files from SSM, so they must exist before it.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=args.boot_dependencies),
         )
         self.data_attachment = aws.ec2.VolumeAttachment(
             f"{name}-pgdata",
@@ -108,10 +109,9 @@ class Host(pulumi.ComponentResource):
             opts=child,
         )
         self.ip_association = aws.ec2.EipAssociation(
-            f"{name}-ip", allocation_id=self.elastic_ip.allocation_id, instance_id=self.instance.id, opts=child
+            f"{name}-ip", allocation_id=args.elastic_ip_allocation_id, instance_id=self.instance.id, opts=child
         )
-        self.public_ip = self.elastic_ip.public_ip
-        self.register_outputs({"public_ip": self.public_ip, "instance_id": self.instance.id})
+        self.register_outputs({"instance_id": self.instance.id})
 
     def _instance_profile(self, name: str, args: HostArgs) -> aws.iam.InstanceProfile:
         child = pulumi.ResourceOptions(parent=self)
@@ -132,7 +132,7 @@ class Host(pulumi.ComponentResource):
             aws.iam.RolePolicyAttachment(f"{name}-{policy_name}", role=role.name, policy_arn=arn, opts=child)
         aws.iam.RolePolicy(
             f"{name}-docker-tls",
-            role=role.id,
+            role=role.name,
             policy=pulumi.Output.from_input(args.account_id).apply(
                 lambda account_id: tls_parameter_policy(args.region, account_id, args.tls_parameter_prefix)
             ),

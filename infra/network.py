@@ -1,4 +1,4 @@
-"""Network rules: the web is public on 80/443; SSH and the Docker API only from listed networks."""
+"""Network rules and the public address: the web is public on 80/443; SSH and the Docker API only from listed networks."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class NetworkRulesArgs:
     vpc_id: pulumi.Input[str]
     admin_cidrs: tuple[str, ...]
     deployer_cidrs: tuple[str, ...]
+    protect_address: bool
     tags: dict[str, str]
 
 
@@ -53,7 +54,12 @@ class NetworkRules(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
-        self.register_outputs({"security_group_id": self.security_group.id})
+        # Allocated before the host so the Docker server certificate (and DNS) can name it.
+        self.elastic_ip = aws.ec2.Eip(
+            f"{name}-ip", domain="vpc", tags=args.tags, opts=pulumi.ResourceOptions(parent=self, protect=args.protect_address)
+        )
+        self.public_ip = self.elastic_ip.public_ip
+        self.register_outputs({"security_group_id": self.security_group.id, "public_ip": self.public_ip})
 
     def _ingress(
         self,

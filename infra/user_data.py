@@ -25,11 +25,19 @@ cat > /usr/local/sbin/fetch-docker-tls <<'FETCH'
 #!/bin/bash
 set -euo pipefail
 umask 077
-for file in ca.pem server-cert.pem server-key.pem; do
-  aws ssm get-parameter --region $region --with-decryption --name "$parameter_prefix/$$file" \
-    --query Parameter.Value --output text > "$tls_dir/$$file.new"
-  mv "$tls_dir/$$file.new" "$tls_dir/$$file"
-done
+# The instance profile can take a little while to work after launch, so each read retries.
+fetch() {
+  for _ in $$(seq 1 30); do
+    if aws ssm get-parameter --region $region --with-decryption --name "$parameter_prefix/$$1" \
+        --query Parameter.Value --output text > "$tls_dir/$$1.new"; then
+      mv "$tls_dir/$$1.new" "$tls_dir/$$1"
+      return 0
+    fi
+    sleep 5
+  done
+  return 1
+}
+for file in ca.pem server-cert.pem server-key.pem; do fetch "$$file"; done
 FETCH
 chmod 0700 /usr/local/sbin/fetch-docker-tls
 
@@ -50,6 +58,7 @@ DAEMON
 install -d /etc/systemd/system/docker.service.d
 cat > /etc/systemd/system/docker.service.d/tls.conf <<'UNIT'
 [Service]
+TimeoutStartSec=300
 ExecStartPre=/usr/local/sbin/fetch-docker-tls
 ExecStart=
 ExecStart=/usr/bin/dockerd --containerd=/run/containerd/containerd.sock

@@ -1,6 +1,7 @@
 """The EC2 host: AMI lookup, IMDSv2, encrypted volumes, least-privilege role, Elastic IP, user data."""
 
 import json
+import subprocess
 
 import pulumi
 from pulumi_harness import AMI_ID
@@ -69,7 +70,9 @@ def test_ami_comes_from_the_lookup_and_the_data_volume_is_attached(deploy, stack
         assert attachment.inputs["volumeId"] == f"{volume.name}-id"
         assert attachment.inputs["instanceId"] == f"{instance.name}-id"
         (association,) = run.of_type("aws:ec2/eipAssociation:EipAssociation")
+        (address,) = run.of_type("aws:ec2/eip:Eip")
         assert association.inputs["instanceId"] == f"{instance.name}-id"
+        assert association.inputs["allocationId"] == f"eipalloc-{address.name}"
 
     return run.settled(check)
 
@@ -86,7 +89,7 @@ def test_instance_role_has_only_ssm_core_ecr_read_and_its_own_tls_parameters(dep
             "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
             "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
         }
-        inline = [p for p in run.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == f"{host_role}-id"]
+        inline = [p for p in run.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == host_role]
         assert len(inline) == 1
         statements = json.loads(inline[0].inputs["policy"])["Statement"]
         get_parameter = next(s for s in statements if s["Action"] == "ssm:GetParameter")
@@ -112,5 +115,23 @@ def test_user_data_installs_docker_with_tls_and_holds_no_secret(deploy, stack_na
         for password in run.of_type("random:index/randomPassword:RandomPassword"):
             assert f"generated-{password.name}" not in script
         assert "userData" not in run.of_type(INSTANCE)[0].secret_inputs
+        syntax = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True, timeout=10)
+        assert syntax.returncode == 0, syntax.stderr
 
     return run.settled(check)
+
+
+@pulumi.runtime.test
+def test_instance_boots_after_its_docker_tls_parameters_exist(deploy, stack_name):
+    run = deploy(stack_name)
+
+    def check():
+        (instance,) = run.of_type(INSTANCE)
+        parameters = run.of_type("aws:ssm/parameter:Parameter")
+        assert sorted(p.inputs["name"].rsplit("/", 1)[1] for p in parameters) == ["ca.pem", "server-cert.pem", "server-key.pem"]
+        for parameter in parameters:
+            assert parameter.inputs["type"] == "SecureString"
+            assert any(dep.endswith(f"::{parameter.name}") for dep in instance.dependencies), parameter.name
+
+    return run.settled(check)
+
