@@ -144,7 +144,9 @@ class Stack:
 
     def _check_prerequisites(self) -> None:
         if not (self.config.dist / "index.html").is_file():
-            raise StackError(f"{self.config.dist}/index.html is missing: build the client first (npm run build in client/)")
+            raise StackError(
+                f"{self.config.dist}/index.html is missing: build the client first (make client-build)"
+            )
         for name, port in [
             ("STACK_PORT", self.config.public_port),
             ("STACK_SERVICE_PORT", self.config.service_port),
@@ -296,7 +298,10 @@ def run_in_foreground(config: StackConfig) -> int:
     except StackError as error:
         print(f"stack: {error}", file=sys.stderr)
         return 1
-    print(f"Stack up: {stack.url}  (logs and PIDs in {config.state_dir}; Ctrl-C or `make stack-stop` stops it)", flush=True)
+    print(
+        f"Stack up: {stack.url}  (logs and PIDs in {config.state_dir}; Ctrl-C or `make stack-stop` stops it)",
+        flush=True,
+    )
     try:
         while not stop_requested.wait(timeout=1.0):
             crashed = stack.crashed_part()
