@@ -46,3 +46,19 @@ def test_wrk_counts_failures_and_sends_the_login_body(server):
 
 def test_bcrypt_rate_is_measured():
     assert bcrypt_checks_per_second(workers=1, rounds=4, seconds=0.3) > 0
+
+
+def test_make_bench_runs_end_to_end_on_a_small_scale():
+    """The whole benchmark, briefly: seeds, serves, measures every route, prints the ratios."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--users", "300", "--seconds", "1", "--connections", "2",
+         "--workers", "2", "--bcrypt-seconds", "0.5"],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for line in ("GET /ping", "GET /users?limit=20", "GET /auth/status", "POST /auth/login",
+                 "/ping vs bare Falcon:", "login vs bcrypt ceiling:"):
+        assert line in result.stdout
