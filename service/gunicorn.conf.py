@@ -14,6 +14,9 @@ keepalive = 5
 # Recycle workers now and then so a slow leak cannot grow without bound.
 max_requests = 10000
 max_requests_jitter = 1000
+# gunicorn 27's control socket lives in ~/.gunicorn, shared by every instance on a host (and
+# unwritable in the image); nothing here uses it.
+control_socket_disable = True
 # The app logs one structured line per request (with its request id); gunicorn's own
 # access log would only repeat it, so gunicorn logs errors and lifecycle through our formatter.
 accesslog = None

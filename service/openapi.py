@@ -24,7 +24,7 @@ ERRORS = {
     409: "The username or email is already taken (case-insensitive).",
     413: "Request body over 64 KiB.",
     415: "Request body is not JSON.",
-    429: "Too many attempts; see `Retry-After`.",
+    429: "Too many requests or failed logins; see `Retry-After`. nginx rate-limits every /auth route.",
 }
 BODY_ERRORS = (400, 413, 415)
 
@@ -63,11 +63,11 @@ OPERATIONS = (
               body=schemas.LoginRequest, errors=(*BODY_ERRORS, 401, 429)),
     Operation("post", "/auth/refresh", "Swap the refresh cookie for a new access token", "auth",
               (200, "New access token; the refresh cookie is rotated.", schemas.AuthEnvelope),
-              errors=(401, 413, 415), cookie=True),
+              errors=(401, 413, 415, 429), cookie=True),
     Operation("post", "/auth/logout", "End this session: its access and refresh tokens stop working", "auth",
-              (200, "Logged out.", schemas.Success), bearer="required", errors=(401, 413, 415)),
+              (200, "Logged out.", schemas.Success), bearer="required", errors=(401, 413, 415, 429)),
     Operation("get", "/auth/status", "The logged-in user", "auth",
-              (200, "The user.", schemas.UserEnvelope), bearer="required", errors=(401,)),
+              (200, "The user.", schemas.UserEnvelope), bearer="required", errors=(401, 429)),
     Operation("get", "/users", "All users, newest first (admins see every field)", "users",
               (200, "A page of users.", schemas.UserPageEnvelope), bearer="optional", errors=(400, 401),
               params=PAGE),
