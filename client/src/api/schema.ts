@@ -499,7 +499,7 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
-        /** @description Too many attempts; see `Retry-After`. */
+        /** @description Too many requests or failed logins; see `Retry-After`. nginx rate-limits every /auth route. */
         429: {
             headers: {
                 [name: string]: unknown;
@@ -578,6 +578,7 @@ export interface operations {
             401: components["responses"]["401"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
+            429: components["responses"]["429"];
             503: components["responses"]["503"];
         };
     };
@@ -604,6 +605,7 @@ export interface operations {
             401: components["responses"]["401"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
+            429: components["responses"]["429"];
             503: components["responses"]["503"];
         };
     };
@@ -658,6 +660,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["401"];
+            429: components["responses"]["429"];
             503: components["responses"]["503"];
         };
     };
