@@ -188,6 +188,94 @@ describe("api client", () => {
     expect(events.at(-1)).toEqual({ type: "ended", reason: "logout" });
   });
 
+  it("sends requests made while logging out without the token being ended", async () => {
+    let finishLogout: () => void = () => undefined;
+    const usersAuth: (string | null)[] = [];
+    server.use(
+      http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "ok", "tok"))),
+      http.post(api("/auth/logout"), async () => {
+        await new Promise<void>((resolve) => (finishLogout = resolve));
+        return HttpResponse.json({ status: "success", message: "Successfully logged out." });
+      }),
+      http.get(api("/users"), ({ request }) => {
+        usersAuth.push(request.headers.get("Authorization"));
+        return HttpResponse.json({ status: "success", data: { users: [], next_cursor: null } });
+      }),
+    );
+    const { client } = newApi();
+    await client.login({ email: "a@example.com", password: "pw" });
+
+    const loggingOut = client.logout();
+    await client.listUsers();
+    finishLogout();
+
+    expect(await loggingOut).toBe("Successfully logged out.");
+    expect(usersAuth).toEqual([null]);
+  });
+
+  it("ends a live refresh cookie on logout even when the access token has expired", async () => {
+    const logoutAuth: (string | null)[] = [];
+    server.use(
+      http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "ok", "stale"))),
+      http.post(api("/auth/refresh"), () => HttpResponse.json(authBody(alice, "Token refreshed.", "fresh"))),
+      http.post(api("/auth/logout"), ({ request }) => {
+        const header = request.headers.get("Authorization");
+        logoutAuth.push(header);
+        return header === "Bearer fresh"
+          ? HttpResponse.json({ status: "success", message: "Successfully logged out." })
+          : fail(401, "Token expired.");
+      }),
+    );
+    const { client, events } = newApi();
+    await client.login({ email: "a@example.com", password: "pw" });
+
+    expect(await client.logout()).toBe("Successfully logged out.");
+    expect(logoutAuth).toEqual(["Bearer stale", "Bearer fresh"]);
+    expect(events.map((event) => event.type)).toEqual(["started", "ended"]);
+    expect(client.hasSession()).toBe(false);
+  });
+
+  it("stays signed in when logging out fails", async () => {
+    server.use(
+      http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "ok", "tok"))),
+      http.post(api("/auth/logout"), () => HttpResponse.error()),
+    );
+    const { client, events } = newApi();
+    await client.login({ email: "a@example.com", password: "pw" });
+
+    expect((await caught(client.logout())).kind).toBe("offline");
+    expect(client.hasSession()).toBe(true);
+    expect(events.map((event) => event.type)).toEqual(["started"]);
+  });
+
+  it("retries a 401 with a token refreshed meanwhile, without refreshing again", async () => {
+    let refreshes = 0;
+    let releaseFirst: () => void = () => undefined;
+    server.use(
+      http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "ok", "old"))),
+      http.post(api("/auth/refresh"), () => {
+        refreshes += 1;
+        return HttpResponse.json(authBody(alice, "Token refreshed.", "new"));
+      }),
+      http.get(api("/auth/status"), async ({ request }) => {
+        if (request.headers.get("Authorization") === "Bearer new") {
+          return HttpResponse.json({ status: "success", data: alice });
+        }
+        await new Promise<void>((resolve) => (releaseFirst = resolve));
+        return fail(401, "Token expired.");
+      }),
+    );
+    const { client } = newApi();
+    await client.login({ email: "a@example.com", password: "pw" });
+
+    const slow = client.status();
+    await client.refresh(); // e.g. the scheduled refresh lands first
+    releaseFirst();
+
+    expect(await slow).toEqual(alice);
+    expect(refreshes).toBe(1);
+  });
+
   it("calls the admin and account endpoints with the documented methods and bodies", async () => {
     const calls: string[] = [];
     const record = async ({ request }: { request: Request }) => {

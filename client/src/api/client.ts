@@ -33,7 +33,7 @@ export interface ApiOptions {
 const AUTH_PREFIX = "/api/v1/auth/";
 // These prove identity themselves, so a 401 from them is an answer, not an expired token.
 const CREDENTIAL_ROUTES = new Set(["/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh"]);
-const LOGOUT_ROUTE = "/api/v1/auth/logout";
+const LOGGED_OUT = "Successfully logged out.";
 
 interface Result<T> {
   data?: T;
@@ -83,17 +83,25 @@ export function createApi({ baseUrl }: ApiOptions) {
 
   async function fetchWithSession(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
-    const hadToken = accessToken !== null;
+    const sentWith = accessToken;
     const retry = request.clone();
     const response = await send(request);
-    if (response.status !== 401 || !hadToken || CREDENTIAL_ROUTES.has(path)) return response;
+    if (response.status !== 401 || sentWith === null || CREDENTIAL_ROUTES.has(path)) return response;
+    if (accessToken !== sentWith) {
+      // While this request was in flight the session was refreshed (retry with the new token)
+      // or ended (nothing to retry, nothing to announce).
+      return accessToken ? send(retry) : response;
+    }
     if (await refreshForRetry()) return send(retry);
-    // A session that cannot be refreshed while logging out has simply ended: no "expired" notice.
-    endSession(path === LOGOUT_ROUTE ? "logout" : "expired");
+    endSession("expired");
     throw new ApiError("expired", "Your session has expired.", { status: 401 });
   }
 
   const http = createClient<paths>({ baseUrl, fetch: fetchWithSession });
+
+  function postLogout(token: string) {
+    return http.POST("/api/v1/auth/logout", { headers: { Authorization: `Bearer ${token}` } });
+  }
 
   function unwrap<T>({ data, error, response }: Result<T>): T {
     if (response.ok) return data as T;
@@ -139,13 +147,26 @@ export function createApi({ baseUrl }: ApiOptions) {
     refresh,
 
     async logout(): Promise<string> {
+      // Forget the token first: requests made from now on go out anonymous instead of carrying a
+      // session that this call is about to end.
+      const token = accessToken;
+      accessToken = null;
       try {
-        const body = unwrap(await http.POST("/api/v1/auth/logout"));
+        let result = token ? await postLogout(token) : null;
+        if (!result || result.response.status === 401) {
+          // The access token had expired; the refresh cookie may still be live and must be ended too.
+          const fresh = await http.POST("/api/v1/auth/refresh");
+          if (!fresh.data) {
+            endSession("logout");
+            return LOGGED_OUT;
+          }
+          result = await postLogout(fresh.data.auth_token);
+        }
+        const body = unwrap(result);
         endSession("logout");
         return body.message;
       } catch (error) {
-        // An already-expired session is as logged out as it gets.
-        if (error instanceof ApiError && error.kind === "expired") return "Successfully logged out.";
+        accessToken = token; // the server did not end the session, so neither do we
         throw error;
       }
     },
