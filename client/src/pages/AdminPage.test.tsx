@@ -177,6 +177,19 @@ describe("AdminPage", () => {
     expect(within(form).getByLabelText("Username")).toHaveAccessibleDescription(/Username is already taken\./);
   });
 
+  it("says when the users cannot be loaded and tries again", async () => {
+    signedInAs(root);
+    serveUsers([alice, root]);
+    server.use(http.get(api("/users"), () => HttpResponse.json({ status: "error", message: "x" }, { status: 500 }), { once: true }));
+    const { user } = renderApp("/admin");
+
+    expect(
+      await screen.findByText("Could not load users. The server ran into a problem. Please try again in a moment."),
+    ).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByRole("row", { name: /^1 alice/ })).toBeInTheDocument();
+  });
+
   it("loads more users by cursor", async () => {
     signedInAs(root);
     const carol = makeUser({ id: 4, username: "carol" });

@@ -69,16 +69,6 @@ export function AdminPage() {
   return (
     <>
       <h1 className="h3 mb-3">Admin</h1>
-      <Card className="mb-4">
-        <Card.Body>
-          <AddUserForm
-            onCreated={(user, message) => {
-              pages.prepend(user);
-              show("success", `${message} (${user.username})`);
-            }}
-          />
-        </Card.Body>
-      </Card>
       <h2 className="h5">All users</h2>
       {users.length > 0 && me && (
         <UserAdminTable
@@ -103,6 +93,16 @@ export function AdminPage() {
           Load more
         </Button>
       )}
+      <Card className="mt-4">
+        <Card.Body>
+          <AddUserForm
+            onCreated={(user, message) => {
+              pages.prepend(user);
+              show("success", `${message} (${user.username})`);
+            }}
+          />
+        </Card.Body>
+      </Card>
       <ConfirmDeleteModal
         username={pendingDelete?.username ?? null}
         busy={deleting}
