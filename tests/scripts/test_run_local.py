@@ -78,3 +78,18 @@ def test_kill_9_leaves_no_orphans_and_the_next_run_starts(tmp_path, ports):
     again = start(tmp_path, port, pg_port)
     again.send_signal(signal.SIGINT)
     assert again.wait(timeout=30) == 0
+
+
+def test_database_url_replaces_the_embedded_database(tmp_path, postgres):
+    port = free_port()
+    env = {**{k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "APP_ENV")},
+           "VAR_DIR": str(tmp_path), "PORT": str(port), "WEB_CONCURRENCY": "1", "DATABASE_URL": postgres.url}
+    server = subprocess.Popen([sys.executable, "-m", "scripts.run_local"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/api/v1/health")
+        assert not (tmp_path / "pg").exists()  # no embedded server was started
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    assert "PostgreSQL (embedded" not in server.stdout.read().decode()
