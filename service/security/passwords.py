@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from functools import cached_property
 
 import bcrypt
 
@@ -21,6 +20,8 @@ class PasswordHasher:
     def __init__(self, secret_key: str, rounds: int):
         self._pepper = hmac.new(secret_key.encode(), b"password-prehash-v1", hashlib.sha256).digest()
         self._rounds = rounds
+        # Made up front: computed lazily, the first unknown-email login would take twice as long.
+        self._dummy_hash = self.hash("dummy password for timing")
 
     def hash(self, password: str) -> str:
         return bcrypt.hashpw(self._prehash(password), bcrypt.gensalt(self._rounds)).decode()
@@ -40,10 +41,6 @@ class PasswordHasher:
             return int(password_hash.split("$")[2]) != self._rounds
         except (IndexError, ValueError):
             return True
-
-    @cached_property
-    def _dummy_hash(self) -> str:
-        return self.hash("dummy password for timing")
 
     def _prehash(self, password: str) -> bytes:
         digest = hmac.new(self._pepper, password.encode("utf-8"), hashlib.sha256).digest()
