@@ -21,7 +21,7 @@ interface UserAdminTableProps {
  */
 export function UserAdminTable({ users, currentUserId, busyUserId, onChange, onDelete }: UserAdminTableProps) {
   return (
-    <Table responsive striped hover size="sm" className="align-middle">
+    <Table responsive striped hover size="sm" className="align-middle small">
       <caption className="visually-hidden">All users</caption>
       <thead>
         <tr>
@@ -42,7 +42,7 @@ export function UserAdminTable({ users, currentUserId, busyUserId, onChange, onD
           return (
             <tr key={user.id}>
               <td>{user.id}</td>
-              <th scope="row" className="text-break">
+              <th scope="row" className="text-nowrap">
                 {user.username}
                 {self && (
                   <Badge bg="secondary" className="ms-2">
@@ -50,16 +50,20 @@ export function UserAdminTable({ users, currentUserId, busyUserId, onChange, onD
                   </Badge>
                 )}
               </th>
-              <td className="text-break">{user.email}</td>
+              <td>{user.email}</td>
               <td>{user.active ? "Yes" : "No"}</td>
               <td>{user.admin ? "Yes" : "No"}</td>
-              <td className="text-nowrap">{formatDateTime(user.created_at)}</td>
-              <td className="text-nowrap">{formatDateTime(user.updated_at)}</td>
+              <td className="text-nowrap">
+                <time dateTime={user.created_at}>{formatDateTime(user.created_at)}</time>
+              </td>
+              <td className="text-nowrap">
+                <time dateTime={user.updated_at}>{formatDateTime(user.updated_at)}</time>
+              </td>
               <td>
                 {self ? (
                   <span className="text-body-secondary small">Your own account</span>
                 ) : (
-                  <div className="d-flex gap-1 flex-wrap">
+                  <div className="d-flex gap-1">
                     <Button
                       size="sm"
                       variant="outline-secondary"
