@@ -9,10 +9,11 @@ REQUIREMENTS := requirements.txt service/requirements.txt $(wildcard requirement
 VENV_STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-python lint bench clean
+.PHONY: help venv run admin test test-python lint bench clean
 
 help:
 	@echo "make run     serve the API and site on http://127.0.0.1:8080 (embedded PostgreSQL in var/)"
+	@echo "make admin   create an admin for make run (USERNAME=, EMAIL=; password prompted)"
 	@echo "make test    run every test suite and print coverage"
 	@echo "make bench   load-test the API with wrk and print req/s, p50, p99"
 	@echo "make stack   the production-like stack: nginx + gunicorn + PostgreSQL on 127.0.0.1"
@@ -28,6 +29,10 @@ venv: $(VENV_STAMP)
 
 run: venv client-build
 	$(PY) -m scripts.run_local
+
+# An admin for `make run`'s database, hashed with its key. USERNAME and EMAIL override the defaults.
+admin: venv
+	$(PY) -m scripts.run_local create-admin --username "$(or $(USERNAME),admin)" --email "$(or $(EMAIL),admin@example.com)"
 
 # Every suite runs even when an earlier one fails; the exit code reports any failure.
 test: venv client-deps

@@ -1,5 +1,8 @@
 """`make run`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the API and site.
 
+`python -m scripts.run_local COMMAND ...` instead runs `python -m service COMMAND ...` with the
+same database and secret key (while `make run` is up), e.g. `create-admin` for `make admin`.
+
 Ctrl-C (or SIGTERM) stops gunicorn, then PostgreSQL. Both children also die with this
 process if it is killed outright, so the next run always starts cleanly.
 """
@@ -42,11 +45,24 @@ def service_env(database_url: str) -> dict:
     return env
 
 
-def main() -> int:
+def run_service_command(args: list[str]) -> int:
+    """`python -m service ARGS` against make run's database, with make run's key and settings."""
+    env = service_env(os.environ.get("DATABASE_URL") or LocalPostgres(VAR / "pg", pg_port()).url)
+    return subprocess.run([sys.executable, "-m", "service", *args], env=env, cwd=ROOT).returncode
+
+
+def pg_port() -> int:
+    return int(os.environ.get("PG_PORT", "54329"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv:
+        return run_service_command(argv)
     database = None
     database_url = os.environ.get("DATABASE_URL")
     if not database_url:
-        database = LocalPostgres(VAR / "pg", int(os.environ.get("PG_PORT", "54329"))).start()
+        database = LocalPostgres(VAR / "pg", pg_port()).start()
         database_url = database.url
         print(f"PostgreSQL (embedded, data in {VAR / 'pg'}): {database_url}", flush=True)
     env = service_env(database_url)

@@ -70,7 +70,14 @@ def migrate(args, settings: Settings) -> int:
     return 0
 
 
+def _require_explicit_secret_key() -> None:
+    """Passwords are hashed under a pepper derived from SECRET_KEY; a random one makes them unusable."""
+    if not os.environ.get("SECRET_KEY"):
+        raise CommandError("set SECRET_KEY to the server's key (under `make run`, use `make admin` instead).")
+
+
 def create_admin(args, settings: Settings) -> int:
+    _require_explicit_secret_key()
     password = os.environ.get("ADMIN_PASSWORD") or _prompt_password()
     try:
         body = UserCreateRequest(username=args.username, email=args.email, password=password, admin=True)
@@ -100,6 +107,7 @@ def _prompt_password() -> str:
 def seed(args, settings: Settings) -> int:
     if settings.production:
         raise CommandError("seed adds demo users and is refused in production.")
+    _require_explicit_secret_key()
     password = os.environ.get("SEED_PASSWORD") or secrets.token_urlsafe(12)
     # One hash for all: seeding 100k users must not take 100k bcrypt rounds.
     password_hash = PasswordHasher(settings.secret_key, settings.bcrypt_rounds).hash(password)

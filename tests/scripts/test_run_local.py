@@ -63,6 +63,14 @@ def test_serves_the_curl_tour_stops_on_ctrl_c_and_keeps_data(tmp_path, ports):
     try:
         login = request(f"{base}/auth/login", "POST", {"email": "alice@example.com", "password": PASSWORD})
         assert login.status == 200  # data and the dev secret key survived the restart
+        # `make admin`: an admin made beside the running server can log in to it.
+        made = subprocess.run(
+            [sys.executable, "-m", "scripts.run_local", "create-admin", "--username", "boss",
+             "--email", "boss@example.com"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+            env={**os.environ, "VAR_DIR": str(tmp_path), "PG_PORT": str(pg_port), "ADMIN_PASSWORD": PASSWORD})
+        assert made.returncode == 0, made.stderr
+        boss = request(f"{base}/auth/login", "POST", {"email": "boss@example.com", "password": PASSWORD})
+        assert boss.status == 200 and boss.json["data"]["admin"] is True
     finally:
         again.send_signal(signal.SIGTERM)
         again.wait(timeout=30)

@@ -99,3 +99,11 @@ def test_openapi_prints_the_document_without_a_database():
     result = cli("openapi", env={"APP_ENV": "production"})
     assert result.returncode == 0
     assert json.loads(result.stdout) == build_openapi(read_version())
+
+
+@pytest.mark.parametrize("command", [["create-admin", "--username", "boss", "--email", "boss@example.com"],
+                                     ["seed", "--count", "1"]])
+def test_commands_that_hash_passwords_need_the_servers_key(postgres, command):
+    result = cli(*command, env={"DATABASE_URL": postgres.url, "ADMIN_PASSWORD": PASSWORD})
+    assert result.returncode == 2
+    assert "set SECRET_KEY to the server's key" in result.stderr
