@@ -105,7 +105,7 @@ class Stack:
             self._postgres = LocalPostgres(
                 self.config.state_dir / "pg", self.config.postgres_port, durable=self.config.durable_postgres
             ).start()
-            environment = self._service_environment()
+            environment = self.service_environment()
             self._migrate(environment)
             self._start_gunicorn(environment)
             self._start_nginx()
@@ -166,7 +166,8 @@ class Stack:
             path.write_text(secrets.token_urlsafe(48))
         return path.read_text().strip()
 
-    def _service_environment(self) -> dict[str, str]:
+    def service_environment(self) -> dict[str, str]:
+        """What gunicorn runs with; also for CLI commands against this stack (create-admin)."""
         return {
             **os.environ,
             "APP_ENV": "production",

@@ -1,0 +1,75 @@
+"""A throwaway production-like stack (PostgreSQL, gunicorn, nginx) on free 127.0.0.1 ports.
+
+Tests and `make soak` start one with `throwaway_stack(...)`: production settings, its own
+temporary state directory, removed again when the stack stops.
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from scripts.stack import REPO_ROOT, Stack, StackConfig
+
+CLIENT_DIST = REPO_ROOT / "client" / "dist"
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct ports the kernel just handed out (held together, so never the same twice)."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
+
+
+@contextmanager
+def throwaway_stack(
+    name: str,
+    *,
+    service_env: Mapping[str, str] | None = None,
+    workers: int = 2,
+    auth_rate_per_minute: int = 30,
+    auth_burst: int = 20,
+    durable_postgres: bool = False,
+) -> Iterator[Stack]:
+    # nginx workers run as nobody when we are root, so the state dir must be traversable.
+    state_dir = Path(tempfile.mkdtemp(prefix=f"{name}-stack-"))
+    state_dir.chmod(0o755)
+    public, service, postgres = free_ports(3)
+    config = StackConfig(
+        state_dir=state_dir,
+        dist=CLIENT_DIST,
+        public_port=public,
+        service_port=service,
+        postgres_port=postgres,
+        workers=workers,
+        auth_rate_per_minute=auth_rate_per_minute,
+        auth_burst=auth_burst,
+        durable_postgres=durable_postgres,
+        service_env=dict(service_env or {}),
+    )
+    try:
+        with Stack(config) as stack:
+            yield stack
+    finally:
+        shutil.rmtree(state_dir, ignore_errors=True)
+
+
+def create_admin(stack: Stack, username: str, email: str, password: str) -> None:
+    """The operator's way in: `python -m service create-admin` against the stack's database."""
+    result = subprocess.run(
+        [sys.executable, "-m", "service", "create-admin", "--username", username, "--email", email],
+        cwd=REPO_ROOT, env={**stack.service_environment(), "ADMIN_PASSWORD": password},
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"create-admin failed ({result.returncode}): {result.stdout}{result.stderr}")
