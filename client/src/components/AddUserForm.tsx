@@ -4,9 +4,9 @@ import Form from "react-bootstrap/Form";
 import { useApi } from "../api/ApiContext";
 import type { User } from "../api/types";
 import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../forms/submitErrors";
-import { usePasswordStrength } from "../validation/usePasswordStrength";
-import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES, passesAll } from "../validation/rules";
-import { MIN_ACCEPTED_SCORE, PasswordStrength } from "./PasswordStrength";
+import { useNewAccountCheck } from "../validation/useNewAccountCheck";
+import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES } from "../validation/rules";
+import { PasswordStrength } from "./PasswordStrength";
 import { SubmitButton } from "./SubmitButton";
 import { TextField } from "./TextField";
 
@@ -19,14 +19,7 @@ export function AddUserForm({ onCreated }: { onCreated: (user: User, message: st
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState<SubmitErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
-  const strength = usePasswordStrength(values.password, [values.username, values.email]);
-
-  const tooEasy = strength !== null && strength.score < MIN_ACCEPTED_SCORE;
-  const valid =
-    passesAll(USERNAME_RULES, values.username) &&
-    passesAll(EMAIL_RULES, values.email) &&
-    passesAll(PASSWORD_RULES, values.password) &&
-    !tooEasy;
+  const { strength, tooEasy, valid } = useNewAccountCheck(values);
 
   function set<K extends keyof typeof EMPTY>(field: K, value: (typeof EMPTY)[K]) {
     setValues((previous) => ({ ...previous, [field]: value }));

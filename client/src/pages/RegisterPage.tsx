@@ -3,13 +3,13 @@ import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
 import { Link, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthContext";
-import { MIN_ACCEPTED_SCORE, PasswordStrength } from "../components/PasswordStrength";
+import { PasswordStrength } from "../components/PasswordStrength";
 import { SubmitButton } from "../components/SubmitButton";
 import { TextField } from "../components/TextField";
 import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../forms/submitErrors";
 import { useMessages } from "../messages/MessageContext";
-import { usePasswordStrength } from "../validation/usePasswordStrength";
-import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES, passesAll } from "../validation/rules";
+import { useNewAccountCheck } from "../validation/useNewAccountCheck";
+import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES } from "../validation/rules";
 
 const FIELDS = ["username", "email", "password"] as const;
 type Field = (typeof FIELDS)[number];
@@ -21,14 +21,7 @@ export function RegisterPage() {
   const [values, setValues] = useState<Record<Field, string>>({ username: "", email: "", password: "" });
   const [errors, setErrors] = useState<SubmitErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
-  const strength = usePasswordStrength(values.password, [values.username, values.email]);
-
-  const tooEasy = strength !== null && strength.score < MIN_ACCEPTED_SCORE;
-  const valid =
-    passesAll(USERNAME_RULES, values.username) &&
-    passesAll(EMAIL_RULES, values.email) &&
-    passesAll(PASSWORD_RULES, values.password) &&
-    !tooEasy;
+  const { strength, tooEasy, valid } = useNewAccountCheck(values);
 
   function change(field: Field) {
     return (value: string) => {
