@@ -83,17 +83,29 @@ class UserCreateRequest(PasswordAgainstIdentity):
     active: bool = True
 
 
-class UserUpdateRequest(PasswordAgainstIdentity):
-    username: Optional[Username] = None
-    email: Optional[Email] = None
-    password: Optional[NewPassword] = None
-    active: Optional[bool] = None
-    admin: Optional[bool] = None
+def _partial_update_schema(schema: dict) -> None:
+    """Absent means unchanged; null is not a value here, and an empty change is refused."""
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+    schema["minProperties"] = 1
 
 
-class ProfileUpdateRequest(Request):
-    username: Optional[Username] = None
-    email: Optional[Email] = None
+class PartialUpdate(Request):
+    # Fields default to None only to mark them absent; an explicit null fails the strict type.
+    model_config = ConfigDict(json_schema_extra=_partial_update_schema)
+
+
+class UserUpdateRequest(PartialUpdate, PasswordAgainstIdentity):
+    username: Username = None
+    email: Email = None
+    password: NewPassword = None
+    active: bool = None
+    admin: bool = None
+
+
+class ProfileUpdateRequest(PartialUpdate):
+    username: Username = None
+    email: Email = None
 
 
 class PasswordChangeRequest(Request):

@@ -36,9 +36,6 @@ def changes_of(body) -> dict:
     changes = body.model_dump(exclude_unset=True)
     if not changes:
         raise bad_request("Nothing to update.")
-    if any(value is None for value in changes.values()):
-        raise bad_request("Invalid payload.", {name: ["Must not be null."]
-                                               for name, value in changes.items() if value is None})
     return changes
 
 

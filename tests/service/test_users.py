@@ -135,8 +135,10 @@ def test_admin_update_conflicts_and_empty_or_null_bodies(client, admin, user, re
     assert same.status_code == 200  # renaming to your own name in another case is not a conflict
     empty = client.simulate_patch(f"/api/v1/users/{user.id}", headers=admin.headers, json={})
     assert empty.status_code == 400 and empty.json["message"] == "Nothing to update."
-    null = client.simulate_patch(f"/api/v1/users/{user.id}", headers=admin.headers, json={"active": None})
-    assert null.status_code == 400 and null.json["errors"] == {"active": ["Must not be null."]}
+    null = client.simulate_patch(f"/api/v1/users/{user.id}", headers=admin.headers,
+                                 json={"active": None, "username": None})
+    assert null.status_code == 400
+    assert null.json["errors"] == {"active": ["Must be true or false."], "username": ["Must be a string."]}
     unknown = client.simulate_patch(f"/api/v1/users/{user.id}", headers=admin.headers, json={"password_hash": "x"})
     assert unknown.status_code == 400 and unknown.json["errors"] == {"password_hash": ["Unknown field."]}
 

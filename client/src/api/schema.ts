@@ -292,14 +292,14 @@ export interface components {
         ProfileUpdateRequest: {
             /**
              * Email
-             * @default null
+             * Format: email
              */
-            email?: string | null;
+            email?: string;
             /**
              * Username
-             * @default null
+             * @description 3 to 32 characters: letters, digits, _ . -
              */
-            username?: string | null;
+            username?: string;
         };
         /** PublicUser */
         PublicUser: {
@@ -408,31 +408,25 @@ export interface components {
         };
         /** UserUpdateRequest */
         UserUpdateRequest: {
-            /**
-             * Active
-             * @default null
-             */
-            active?: boolean | null;
-            /**
-             * Admin
-             * @default null
-             */
-            admin?: boolean | null;
+            /** Active */
+            active?: boolean;
+            /** Admin */
+            admin?: boolean;
             /**
              * Email
-             * @default null
+             * Format: email
              */
-            email?: string | null;
+            email?: string;
             /**
              * Password
-             * @default null
+             * @description 8 to 128 characters, not easily guessed
              */
-            password?: string | null;
+            password?: string;
             /**
              * Username
-             * @default null
+             * @description 3 to 32 characters: letters, digits, _ . -
              */
-            username?: string | null;
+            username?: string;
         };
     };
     responses: {
