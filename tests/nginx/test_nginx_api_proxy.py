@@ -132,3 +132,12 @@ def test_upstream_down_answers_with_the_error_envelope(launch_front, unused_port
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self';")
     # The site itself still loads while the API is away.
     assert requests.get(down.base_url + "/status", timeout=TIMEOUT).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/ping", "/index.html"])
+def test_methods_nginx_refuses_itself_get_the_json_envelope(front, path):
+    response = requests.request("TRACE", front.base_url + path, timeout=TIMEOUT)
+    assert response.status_code == 405
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {"status": "fail", "message": "Method not allowed."}
+    assert response.headers["Allow"] and response.headers["X-Content-Type-Options"] == "nosniff"
