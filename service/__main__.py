@@ -1,4 +1,4 @@
-"""Command line: python -m service {serve,migrate,create-admin,seed,openapi}."""
+"""Command line: python -m service {serve,migrate,create-admin,seed,prune,openapi}."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +20,9 @@ from service.models import User, utcnow
 from service.openapi import build_openapi
 from service.schemas import UserCreateRequest
 from service.security.passwords import PasswordHasher
+from service.sessions import Sessions
 from service.settings import Settings, SettingsError, load_settings, read_version
+from service.throttle import LoginThrottleStore
 
 GUNICORN_CONFIG = Path(__file__).resolve().parent / "gunicorn.conf.py"
 SEED_BATCH = 1000
@@ -126,9 +128,25 @@ def seed(args, settings: Settings) -> int:
     return 0
 
 
+def prune(args, settings: Settings) -> int:
+    database = database_module.create_database(settings.database_url)
+    with database.connection_context():
+        throttles = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
+                                       settings.login_window).prune()
+        sessions = Sessions(database, settings.refresh_token_ttl).prune(keep=timedelta(days=args.keep_days))
+    print(f"pruned {throttles} ended throttle windows and {sessions} dead sessions")
+    return 0
+
+
 def _seed_count(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
         raise argparse.ArgumentTypeError("must be an integer from 1 to 1000000")
+    return int(value)
+
+
+def _keep_days(value: str) -> int:
+    if not value.isdigit() or int(value) > 3650:
+        raise argparse.ArgumentTypeError("must be an integer from 0 to 3650")
     return int(value)
 
 
@@ -157,6 +175,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--count", type=_seed_count, default=25, help="1 to 1000000 (default 25)")
     demo.add_argument("--prefix", help="username prefix (default: random)")
     demo.set_defaults(handler=seed)
+
+    tidy = commands.add_parser("prune", help="delete ended throttle windows and long-dead sessions",
+                               description="Delete ended login-throttle windows, and sessions that expired or "
+                                           "were revoked more than --keep-days ago. Safe to run from cron.")
+    tidy.add_argument("--keep-days", type=_keep_days, default=30, help="0 to 3650 (default 30)")
+    tidy.set_defaults(handler=prune)
 
     commands.add_parser("openapi", help="print the OpenAPI document",
                         description="Print the OpenAPI 3.1 document as JSON.")

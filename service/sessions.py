@@ -87,3 +87,8 @@ class Sessions:
         if keep is not None:
             query = query.where(Session.id != keep)
         return query.execute()
+
+    def prune(self, keep: timedelta) -> int:
+        """Delete sessions that expired or were revoked more than `keep` ago; returns how many."""
+        cutoff = utcnow() - keep
+        return Session.delete().where((Session.expires_at < cutoff) | (Session.revoked_at < cutoff)).execute()

@@ -48,3 +48,6 @@ class LoginThrottleStore:
     def reset_account(self, email: str) -> None:
         LoginThrottle.delete().where(LoginThrottle.key == self.keys(email, "")["account"]).execute()
 
+    def prune(self) -> int:
+        """Forget windows that have ended; returns how many."""
+        return LoginThrottle.delete().where(LoginThrottle.window_started_at <= utcnow() - self._window).execute()

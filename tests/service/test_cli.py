@@ -26,7 +26,7 @@ def env(postgres, database):
     return {"APP_ENV": "test", "DATABASE_URL": postgres.url, "SECRET_KEY": SECRET}
 
 
-@pytest.mark.parametrize("command", ["serve", "migrate", "create-admin", "seed", "openapi"])
+@pytest.mark.parametrize("command", ["serve", "migrate", "create-admin", "seed", "prune", "openapi"])
 def test_every_command_has_help(command):
     result = cli(command, "--help")
     assert result.returncode == 0 and "usage: python -m service" in result.stdout
@@ -107,3 +107,23 @@ def test_commands_that_hash_passwords_need_the_servers_key(postgres, command):
     result = cli(*command, env={"DATABASE_URL": postgres.url, "ADMIN_PASSWORD": PASSWORD})
     assert result.returncode == 2
     assert "set SECRET_KEY to the server's key" in result.stderr
+
+
+def test_prune_deletes_only_ended_windows_and_long_dead_sessions(env, client, register, database):
+    alice, bob, carol = register("alice"), register("bob"), register("carol")
+    client.simulate_post("/api/v1/auth/login", json={"email": "nobody@example.com", "password": "x"})
+    database.execute_sql("UPDATE login_throttle SET window_started_at = now() - interval '2 hours'")
+    client.simulate_post("/api/v1/auth/login", json={"email": "other@example.com", "password": "x"},
+                         remote_addr="10.9.9.9")
+    database.execute_sql("UPDATE sessions SET revoked_at = now() - interval '40 days' WHERE user_id = %s", (bob.id,))
+    database.execute_sql("UPDATE sessions SET expires_at = now() - interval '40 days' WHERE user_id = %s", (carol.id,))
+    result = cli("prune", env={**env, "LOGIN_WINDOW": "60"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "pruned 2 ended throttle windows and 2 dead sessions"
+    assert client.simulate_get("/api/v1/auth/status", headers=alice.headers).status_code == 200
+    remaining = {row[0] for row in database.execute_sql("SELECT key FROM login_throttle").fetchall()}
+    assert remaining == {"account:other@example.com", "ip:10.9.9.9"}
+
+
+def test_prune_refuses_a_bad_keep_days(env):
+    assert cli("prune", "--keep-days", "-1", env=env).returncode == 2
