@@ -13,7 +13,7 @@ import pulumi_command as command
 import pulumi_docker as docker
 
 from infra.images import WEB_TLS_DIR_IN_CONTAINER
-from infra.user_data import DATA_MOUNT, WEB_TLS_DIR
+from infra.user_data import DATA_MOUNT, SERVICE_CONTAINER, WEB_TLS_DIR
 
 BACKEND_SUBNET = "172.30.0.0/24"
 SERVICE_PORT = 8080
@@ -123,7 +123,7 @@ class Containers(pulumi.ComponentResource):
         database_url = pulumi.Output.concat("postgresql://", DB_USER, ":", args.db_password, f"@postgres:5432/{DB_NAME}")
         self.service = docker.Container(
             f"{name}-service",
-            name="platform-service",
+            name=SERVICE_CONTAINER,
             image=images["service"].name,
             # The image's entrypoint runs the (idempotent) migrations, then execs this command: gunicorn.
             command=["python", "-m", "service", "serve"],

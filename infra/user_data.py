@@ -1,4 +1,5 @@
-"""The host's first-boot script: Docker with mutual TLS on 2376, and the PostgreSQL data volume.
+"""The host's first-boot script: Docker with mutual TLS on 2376, the PostgreSQL data volume, and a
+daily timer for the service's housekeeping.
 
 It carries only names (SSM parameter names, the volume id, the region); the TLS key is read
 from Parameter Store at each Docker start, so the script holds nothing secret.
@@ -12,6 +13,7 @@ from string import Template
 DATA_MOUNT = "/srv/pgdata"
 TLS_DIR = "/etc/docker/tls"
 WEB_TLS_DIR = "/srv/platform/tls"
+SERVICE_CONTAINER = "platform-service"
 
 _SCRIPT = Template(
     r"""#!/bin/bash
@@ -81,8 +83,33 @@ mount -a
 install -d -o 999 -g 999 -m 0700 $data_mount/data
 install -d -m 0755 $web_tls_dir
 
+# Daily housekeeping: ended login-throttle windows and long-dead sessions (python -m service prune).
+cat > /etc/systemd/system/platform-prune.service <<'UNIT'
+[Unit]
+Description=Prune ended throttle windows and dead sessions
+Requires=docker.service
+After=docker.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/docker exec $service_container python -m service prune
+UNIT
+cat > /etc/systemd/system/platform-prune.timer <<'UNIT'
+[Unit]
+Description=Run platform-prune daily
+
+[Timer]
+OnCalendar=daily
+RandomizedDelaySec=1h
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+UNIT
+
 systemctl daemon-reload
 systemctl enable --now docker
+systemctl enable --now platform-prune.timer
 """
 )
 
@@ -96,4 +123,5 @@ def render_user_data(*, region: str, parameter_prefix: str, volume_id: str, dock
         tls_dir=TLS_DIR,
         data_mount=DATA_MOUNT,
         web_tls_dir=WEB_TLS_DIR,
+        service_container=SERVICE_CONTAINER,
     )

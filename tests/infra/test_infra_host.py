@@ -112,6 +112,8 @@ def test_user_data_installs_docker_with_tls_and_holds_no_secret(deploy, stack_na
         assert '"tlsverify": true' in script and "tcp://0.0.0.0:2376" in script
         assert f"/users-platform/{stack_name}/docker-tls" in script and "--with-decryption" in script
         assert "PRIVATE KEY" not in script
+        assert "docker exec platform-service python -m service prune" in script
+        assert "systemctl enable --now platform-prune.timer" in script
         for password in run.of_type("random:index/randomPassword:RandomPassword"):
             assert f"generated-{password.name}" not in script
         assert "userData" not in run.of_type(INSTANCE)[0].secret_inputs
