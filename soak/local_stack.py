@@ -73,3 +73,15 @@ def create_admin(stack: Stack, username: str, email: str, password: str) -> None
     )
     if result.returncode != 0:
         raise RuntimeError(f"create-admin failed ({result.returncode}): {result.stdout}{result.stderr}")
+
+
+def seed_users(stack: Stack, count: int, prefix: str, password: str) -> None:
+    """Demo users through the CLI's `seed` (development-only by design, so this one command
+    runs with APP_ENV=development against the stack's database and key)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "service", "seed", "--count", str(count), "--prefix", prefix],
+        cwd=REPO_ROOT, env={**stack.service_environment(), "APP_ENV": "development", "SEED_PASSWORD": password},
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"seed failed ({result.returncode}): {result.stdout}{result.stderr}")

@@ -1,0 +1,58 @@
+"""The two faults a production stack must ride out: a gunicorn worker killed with -9, and
+PostgreSQL going away and coming back. Each returns what happened, measured."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import dataclass
+
+import psutil
+
+from scripts.stack import Stack
+
+RESPAWN_TIMEOUT = 30.0
+
+
+def gunicorn_workers(stack: Stack) -> set[int]:
+    master = psutil.Process(stack.gunicorn_pid)
+    return {child.pid for child in master.children() if child.status() != psutil.STATUS_ZOMBIE}
+
+
+@dataclass(frozen=True)
+class WorkerKill:
+    killed_pid: int
+    respawned_pid: int | None
+    respawn_seconds: float | None
+
+
+def kill_one_worker(stack: Stack) -> WorkerKill:
+    """kill -9 one worker and wait (bounded) for the master to replace it."""
+    before = gunicorn_workers(stack)
+    victim = min(before)
+    killed_at = time.monotonic()
+    os.kill(victim, signal.SIGKILL)
+    deadline = killed_at + RESPAWN_TIMEOUT
+    while time.monotonic() < deadline:
+        now = gunicorn_workers(stack)
+        fresh = now - before
+        if victim not in now and len(now) == len(before) and fresh:
+            return WorkerKill(victim, fresh.pop(), time.monotonic() - killed_at)
+        time.sleep(0.05)
+    return WorkerKill(victim, None, None)
+
+
+@dataclass(frozen=True)
+class DatabaseOutage:
+    stopped_at: float  # time.monotonic() marks
+    restarted_at: float  # PostgreSQL accepts connections again from here
+
+
+def stop_postgres_for(stack: Stack, seconds: float) -> DatabaseOutage:
+    """Fast-shutdown PostgreSQL, keep it down for `seconds`, start it again on the same data."""
+    postgres = stack.postgres
+    stopped_at = time.monotonic()
+    postgres.stop()
+    time.sleep(seconds)
+    postgres.start()
+    return DatabaseOutage(stopped_at, time.monotonic())
