@@ -15,8 +15,15 @@ RESPAWN_TIMEOUT = 30.0
 
 
 def gunicorn_workers(stack: Stack) -> set[int]:
-    master = psutil.Process(stack.gunicorn_pid)
-    return {child.pid for child in master.children() if child.status() != psutil.STATUS_ZOMBIE}
+    """Live workers of the stack's gunicorn master."""
+    workers = set()
+    for child in psutil.Process(stack.gunicorn_pid).children():
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE:
+                workers.add(child.pid)
+        except psutil.NoSuchProcess:
+            pass  # reaped while we looked: a killed worker on its way out
+    return workers
 
 
 @dataclass(frozen=True)

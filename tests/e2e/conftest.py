@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from soak.local_stack import create_admin, throwaway_stack
 from tests.e2e.accounts import Person, new_person
@@ -52,8 +52,6 @@ def site_admin(site_stack) -> Person:
 
 @pytest.fixture(scope="package")
 def browser() -> Browser:
-    from playwright.sync_api import expect
-
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

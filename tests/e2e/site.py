@@ -16,7 +16,7 @@ def navigation(page: Page):
     return page.get_by_role("navigation")
 
 
-def register(page: Page, person: Person) -> None:
+def fill_register_form(page: Page, person: Person) -> None:
     navigation(page).get_by_role("link", name="Register").click()
     expect(page.get_by_role("heading", name="Register")).to_be_visible()
     page.get_by_label("Username").fill(person.username)
@@ -55,6 +55,19 @@ def log_out(page: Page) -> None:
 def account_detail(page: Page, term: str):
     """The value next to a term in the account card (a <dl>)."""
     return page.locator("dt", has_text=re.compile(f"^{re.escape(term)}$")).locator("xpath=following-sibling::dd[1]")
+
+
+def bearer_tokens_seen(page: Page) -> list[str]:
+    """Access tokens the app sends, collected from its own API requests."""
+    tokens: list[str] = []
+
+    def collect(request) -> None:
+        authorization = request.headers.get("authorization", "")
+        if authorization.startswith("Bearer "):
+            tokens.append(authorization.removeprefix("Bearer "))
+
+    page.on("request", collect)
+    return tokens
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -12,35 +12,23 @@ from tests.e2e.accounts import new_password, new_person, register_by_api
 from tests.e2e.conftest import ACCESS_TOKEN_TTL
 from tests.e2e.site import (
     account_detail,
+    bearer_tokens_seen,
     fill_login_form,
+    fill_register_form,
     log_in_and_land_on_status,
     log_out,
     navigation,
-    register,
     screenshot,
 )
 
 GENERIC_LOGIN_FAILURE = "Invalid email or password."
 
 
-def bearer_tokens_seen(page: Page) -> list[str]:
-    """Access tokens the app sends, collected from its own API requests."""
-    tokens: list[str] = []
-
-    def collect(request) -> None:
-        authorization = request.headers.get("authorization", "")
-        if authorization.startswith("Bearer "):
-            tokens.append(authorization.removeprefix("Bearer "))
-
-    page.on("request", collect)
-    return tokens
-
-
 def test_register_lands_logged_in_and_status_shows_the_account(page: Page, site_url):
     person = new_person()
     page.goto("/")
     expect(page.get_by_role("heading", name="Members")).to_be_visible()
-    register(page, person)
+    fill_register_form(page, person)
     screenshot(page, "register")
     page.get_by_role("main").get_by_role("button", name="Register").click()
 

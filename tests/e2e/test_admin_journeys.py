@@ -8,8 +8,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from tests.e2e.accounts import new_person, register_by_api
-from tests.e2e.site import account_detail, log_in_and_land_on_status, navigation, screenshot
-from tests.e2e.test_account_journeys import bearer_tokens_seen
+from tests.e2e.site import account_detail, bearer_tokens_seen, log_in_and_land_on_status, navigation, screenshot
 
 TIMEOUT = 10
 
