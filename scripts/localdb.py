@@ -64,12 +64,11 @@ class LocalPostgres:
         if not self.durable:
             # Throwaway test clusters trade crash safety for speed.
             command += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-        log = open(self.log_path, "ab")
-        self._process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            user=self._run_as(), start_new_session=True, preexec_fn=dies_with_parent(signal.SIGINT),
-        )
-        log.close()
+        with open(self.log_path, "ab") as log:
+            self._process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                user=self._run_as(), start_new_session=True, preexec_fn=dies_with_parent(signal.SIGINT),
+            )
         self._wait_until_ready()
         self._ensure_database()
         return self
@@ -157,7 +156,7 @@ class LocalPostgres:
             except psycopg2.OperationalError:
                 if time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError(f"PostgreSQL did not accept connections; see {self.log_path}")
+                    raise RuntimeError(f"PostgreSQL did not accept connections; see {self.log_path}") from None
                 time.sleep(0.1)
 
     def _admin_url(self) -> str:

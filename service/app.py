@@ -1,6 +1,7 @@
 """The table of contents of the API: every component, every route, wired explicitly."""
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import falcon
@@ -95,10 +96,8 @@ def _database_unavailable(database: peewee.Database):
     def handle(req, resp, error, params):
         log.error("database unavailable: %s", error, extra={"request_id": getattr(req.context, "request_id", None)})
         # Drop the broken connection so the next request reconnects as soon as PostgreSQL is back.
-        try:
+        with contextlib.suppress(peewee.PeeweeException):
             database.close()
-        except peewee.PeeweeException:
-            pass
         raise unavailable()
 
     return handle

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 from service.accounts import Accounts
@@ -37,7 +38,7 @@ class Grant:
 @dataclass(frozen=True)
 class Identity:
     user: User
-    session_id: object
+    session_id: uuid.UUID
 
 
 class AuthService:

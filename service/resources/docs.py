@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import falcon
 import swagger_ui
 
 PAGE_DIR = Path(__file__).resolve().parent.parent / "docs_page"

@@ -5,7 +5,7 @@ import re
 
 import falcon.testing
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from service.openapi import build_openapi

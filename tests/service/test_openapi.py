@@ -36,7 +36,7 @@ def test_no_api_route_is_served_without_documentation(app):
 
 
 def test_component_schemas_are_valid_json_schema():
-    for name, schema in build_openapi("x")["components"]["schemas"].items():
+    for schema in build_openapi("x")["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)
 
 
