@@ -3,26 +3,42 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+import time
 
 # Attributes every LogRecord has; anything else was passed in `extra` and belongs in the line.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
 
 class JsonFormatter(logging.Formatter):
+    # One encoder for every line: json.dumps(default=...) would build a new one per call.
+    _encode = json.JSONEncoder(default=str).encode
+
+    def __init__(self):
+        super().__init__()
+        self._second = None
+        self._second_text = ""
+
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": self._iso_time(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
         }
-        extra = record.__dict__.keys() - _STANDARD
-        if extra:
-            line.update({key: record.__dict__[key] for key in extra})
+        fields = record.__dict__
+        for key in fields.keys() - _STANDARD:
+            line[key] = fields[key]
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+        return self._encode(line)
+
+    def _iso_time(self, created: float) -> str:
+        """UTC, to the millisecond; the part up to the second is reused while it lasts."""
+        second = int(created)
+        if second != self._second:
+            self._second = second
+            self._second_text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        return f"{self._second_text}.{int((created - second) * 1000):03d}+00:00"
 
 
 def logging_dict(level: str = "INFO") -> dict:

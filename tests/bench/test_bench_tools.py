@@ -61,7 +61,7 @@ def test_make_bench_runs_end_to_end_on_a_small_scale():
 
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--users", "300", "--seconds", "1", "--connections", "2",
-         "--workers", "2", "--bcrypt-seconds", "0.5"],
+         "--workers", "2", "--bcrypt-seconds", "0.5", "--ping-pairs", "1"],
         cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
     for line in ("GET /ping", "GET /users?limit=20", "GET /auth/status", "POST /auth/login",
