@@ -22,12 +22,11 @@ class JsonBody:
         req.context.json = None
         if req.method not in BODY_METHODS or resource is None:
             return
-        too_large = ApiError(falcon.HTTP_413, f"Request body is too large (limit {self._max // 1024} KiB).")
         if req.content_length and req.content_length > self._max:
-            raise too_large
+            raise self._too_large()
         raw = req.bounded_stream.read(self._max + 1)
         if len(raw) > self._max:
-            raise too_large
+            raise self._too_large()
         if not raw:
             return
         if (req.content_type or "").split(";")[0].strip().lower() != "application/json":
@@ -36,3 +35,6 @@ class JsonBody:
             req.context.json = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise bad_request("Malformed JSON.") from None
+
+    def _too_large(self) -> ApiError:
+        return ApiError(falcon.HTTP_413, f"Request body is too large (limit {self._max // 1024} KiB).")
