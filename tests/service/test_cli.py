@@ -127,3 +127,53 @@ def test_prune_deletes_only_ended_windows_and_long_dead_sessions(env, client, re
 
 def test_prune_refuses_a_bad_keep_days(env):
     assert cli("prune", "--keep-days", "-1", env=env).returncode == 2
+
+
+def prompted_create_admin(env, answers: list[str]) -> tuple[int, str]:
+    """create-admin at a real terminal (a pty), typing each answer once its prompt is shown."""
+    import fcntl
+    import pty
+    import select
+    import termios
+    import time
+
+    main_fd, terminal_fd = pty.openpty()
+    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "APP_ENV")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "create-admin", "--username", "boss", "--email", "boss@example.com"],
+        cwd=ROOT, env={**environ, **env}, stdin=terminal_fd, stdout=terminal_fd, stderr=terminal_fd,
+        # The pty becomes the controlling terminal, so getpass's /dev/tty is this one.
+        start_new_session=True, preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+    os.close(terminal_fd)
+    output, pending, deadline = "", list(answers), time.monotonic() + 60
+    while time.monotonic() < deadline:
+        # getpass flushes input typed before its prompt, so answer each prompt once it shows
+        # ("Password:", then "Repeat password:").
+        answered = len(answers) - len(pending)
+        if pending and output.count("assword:") > answered:
+            os.write(main_fd, (pending.pop(0) + "\n").encode())
+        ready, _, _ = select.select([main_fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:  # the terminal closed: the command has exited
+                break
+            output += chunk.decode(errors="replace")
+        elif process.poll() is not None:
+            break
+    os.close(main_fd)
+    return process.wait(timeout=10), output
+
+
+def test_create_admin_prompts_twice_for_the_password_at_a_terminal(env, client):
+    code, output = prompted_create_admin(env, [PASSWORD, PASSWORD])
+    assert code == 0, output
+    assert "Password:" in output and "Repeat password:" in output and "created admin boss" in output
+    login = client.simulate_post("/api/v1/auth/login", json={"email": "boss@example.com", "password": PASSWORD})
+    assert login.status_code == 200
+
+
+def test_create_admin_refuses_mismatched_passwords(env, database):
+    code, output = prompted_create_admin(env, [PASSWORD, "something else entirely"])
+    assert code == 2 and "the passwords do not match" in output
+    assert database.execute_sql("SELECT count(*) FROM users").fetchone()[0] == 0
