@@ -20,9 +20,9 @@ from pathlib import Path
 from bench.bcrypt_rate import bcrypt_checks_per_second
 from bench.wrk import Figures, run_wrk
 from scripts.localdb import LocalPostgres
+from scripts.http_client import request, wait_until_up
+from scripts.ports import free_ports
 from scripts.process_guard import dies_with_parent
-from tests.conftest import free_port
-from tests.http_client import request, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONFIG = ROOT / "service" / "gunicorn.conf.py"
@@ -56,7 +56,8 @@ def main(argv=None) -> int:
         return 2
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
-    database = LocalPostgres(work / "pg", free_port()).start()
+    pg_port, service_port, bare_port = free_ports(3)
+    database = LocalPostgres(work / "pg", pg_port).start()
     env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": database.url,
            "SECRET_KEY": secrets.token_urlsafe(48), "WEB_CONCURRENCY": str(args.workers),
            "COOKIE_SECURE": "false", "BCRYPT_ROUNDS": "12"}
@@ -67,7 +68,6 @@ def main(argv=None) -> int:
         seed_env = {**env, "APP_ENV": "development", "SEED_PASSWORD": PASSWORD}
         subprocess.run([sys.executable, "-m", "service", "seed", "--count", str(args.users), "--prefix", "bench"],
                        cwd=ROOT, env=seed_env, check=True, stdout=subprocess.DEVNULL)
-        service_port, bare_port = free_port(), free_port()
         servers.append(gunicorn("service.wsgi:app", service_port, env, work / "service.log"))
         servers.append(gunicorn("bench.bare_app:app", bare_port, env, work / "bare.log"))
         api, bare = f"http://127.0.0.1:{service_port}/api/v1", f"http://127.0.0.1:{bare_port}/api/v1"

@@ -6,7 +6,6 @@ temporary state directory, removed again when the stack stops.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,21 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping
 
+from scripts.ports import free_ports
 from scripts.stack import REPO_ROOT, Stack, StackConfig
 
 CLIENT_DIST = REPO_ROOT / "client" / "dist"
-
-
-def free_ports(count: int) -> list[int]:
-    """Distinct ports the kernel just handed out (held together, so never the same twice)."""
-    probes = [socket.socket() for _ in range(count)]
-    try:
-        for probe in probes:
-            probe.bind(("127.0.0.1", 0))
-        return [probe.getsockname()[1] for probe in probes]
-    finally:
-        for probe in probes:
-            probe.close()
 
 
 @contextmanager

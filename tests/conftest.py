@@ -1,17 +1,10 @@
 """Fixtures shared by every suite: one real PostgreSQL server for the whole session."""
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from scripts.localdb import LocalPostgres
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from scripts.ports import free_port
 
 
 @pytest.fixture(scope="session")

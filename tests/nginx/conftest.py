@@ -12,7 +12,6 @@ import ipaddress
 import json
 import os
 import shutil
-import socket
 import tempfile
 import threading
 from contextlib import ExitStack
@@ -28,18 +27,13 @@ from cryptography.x509.oid import NameOID
 
 from nginx.process import DEBIAN_NGINX, NginxProcess, default_worker_user
 from nginx.render import FrontSettings, render
+from scripts.ports import free_port, free_ports
 
 INDEX_HTML = b"<!doctype html><title>spa</title><div id=root></div>"
 # Big and repetitive enough that gzip always pays off.
 APP_JS = b"".join(b"console.log('line %d of the app bundle');\n" % i for i in range(600))
 VENDOR_JS = b"".join(b"export const v%d = %d;\n" % (i, i) for i in range(800))
 SERVICE_THROTTLE_BODY = {"status": "fail", "message": "Too many failed attempts. Try again in 30 seconds."}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def world_readable_dir(prefix: str) -> Path:
@@ -197,9 +191,10 @@ def launch_front(nginx_binary: Path, scratch_root: Path, site_dist: Path):
         def launch(
             name: str, upstream: str, run_as: tuple[str, str] | None = None, **overrides: object
         ) -> RunningFront:
-            overrides.setdefault("http_port", free_port())
+            http_port, https_port = free_ports(2)
+            overrides.setdefault("http_port", http_port)
             if "tls_cert" in overrides:
-                overrides.setdefault("https_port", free_port())
+                overrides.setdefault("https_port", https_port)
             runtime_dir = world_readable_dir(f"front-{name}-")
             cleanup.callback(shutil.rmtree, runtime_dir, ignore_errors=True)
             settings = FrontSettings(

@@ -15,21 +15,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from scripts.ports import free_ports
 from scripts.stack import REPO_ROOT, Stack, StackConfig, process_alive
 
 TIMEOUT = 10
 START_DEADLINE = 90.0
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for probe in sockets:
-            probe.bind(("127.0.0.1", 0))
-        return [probe.getsockname()[1] for probe in sockets]
-    finally:
-        for probe in sockets:
-            probe.close()
 
 
 def refuses_connections(port: int) -> bool:

@@ -8,8 +8,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import free_port
-from tests.http_client import request, wait_until_up
+from scripts.http_client import request, wait_until_up
+from scripts.ports import free_port, free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
@@ -36,7 +36,7 @@ def all_gone(processes, timeout=20) -> bool:
 
 @pytest.fixture
 def ports():
-    return free_port(), free_port()
+    return tuple(free_ports(2))
 
 
 def test_serves_the_curl_tour_stops_on_ctrl_c_and_keeps_data(tmp_path, ports):
