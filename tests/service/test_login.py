@@ -139,3 +139,22 @@ def test_a_stale_bcrypt_cost_is_upgraded_at_login(client, user, database, settin
     stronger = ContractClient(create_app(settings.with_overrides(bcrypt_rounds=5), database))
     assert login(stronger).status_code == 200
     assert database.execute_sql("SELECT password_hash FROM users").fetchone()[0].startswith("$2b$05$")
+
+
+def test_every_auth_event_gets_one_line_without_tokens(client, user, database, caplog):
+    with caplog.at_level(logging.INFO, logger="service.auth"):
+        for _ in range(3):
+            login(client, password="wrong password 1")
+        login(client)  # throttled
+        first = client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie})
+        database.execute_sql("UPDATE sessions SET rotated_at = rotated_at - interval '1 hour'")
+        client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie})  # reuse
+        other = client.simulate_post("/api/v1/auth/register", json={
+            "username": "bob", "email": "bob@example.com", "password": PASSWORD})
+        client.simulate_post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {other.json['auth_token']}"})
+    events = [record.event for record in caplog.records if record.name == "service.auth"]
+    assert events == ["login_failed"] * 3 + ["login_throttled", "refresh_reuse", "register", "logout"]
+    text = " ".join(str(vars(record)) for record in caplog.records)
+    for secret in (user.token, user.refresh_cookie, first.cookies["refresh_token"].value,
+                   other.json["auth_token"], PASSWORD):
+        assert secret not in text
