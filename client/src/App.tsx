@@ -3,9 +3,9 @@ import { Route, Routes } from "react-router";
 import { ApiContext } from "./api/ApiContext";
 import type { Api } from "./api/client";
 import { AuthProvider } from "./auth/AuthProvider";
-import { Layout } from "./components/Layout";
-import { RequireAdmin } from "./components/RequireAdmin";
-import { RequireAuth } from "./components/RequireAuth";
+import { Layout } from "./components/layout/Layout";
+import { RequireAdmin } from "./components/access/RequireAdmin";
+import { RequireAuth } from "./components/access/RequireAuth";
 import { MessageProvider } from "./messages/MessageProvider";
 import { HomePage } from "./pages/HomePage";
 

@@ -6,10 +6,10 @@ import { useApi } from "../api/ApiContext";
 import { ApiError, describeError } from "../api/errors";
 import { isFullUser, type User } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
-import { AddUserForm } from "../components/AddUserForm";
-import { ConfirmDeleteModal } from "../components/ConfirmDeleteModal";
-import { LoadingIndicator } from "../components/LoadingIndicator";
-import { UserAdminTable, type UserChange } from "../components/UserAdminTable";
+import { AddUserForm } from "../components/admin/AddUserForm";
+import { ConfirmDeleteModal } from "../components/admin/ConfirmDeleteModal";
+import { LoadingIndicator } from "../components/ui/LoadingIndicator";
+import { UserAdminTable, type UserChange } from "../components/admin/UserAdminTable";
 import { useUserPages } from "../hooks/useUserPages";
 import { useMessages } from "../messages/MessageContext";
 

@@ -3,8 +3,8 @@ import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
 import { Link, useLocation, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthContext";
-import { SubmitButton } from "../components/SubmitButton";
-import { TextField } from "../components/TextField";
+import { SubmitButton } from "../components/ui/SubmitButton";
+import { TextField } from "../components/ui/TextField";
 import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../forms/submitErrors";
 import { useMessages } from "../messages/MessageContext";
 

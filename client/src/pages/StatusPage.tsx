@@ -2,8 +2,8 @@ import Card from "react-bootstrap/Card";
 import Col from "react-bootstrap/Col";
 import Row from "react-bootstrap/Row";
 import { useAuth } from "../auth/AuthContext";
-import { ChangePasswordForm } from "../components/ChangePasswordForm";
-import { ProfileForm } from "../components/ProfileForm";
+import { ChangePasswordForm } from "../components/account/ChangePasswordForm";
+import { ProfileForm } from "../components/account/ProfileForm";
 import { formatDate } from "../formatting/date";
 
 const yesNo = (value: boolean) => (value ? "Yes" : "No");

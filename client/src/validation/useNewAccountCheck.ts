@@ -1,4 +1,4 @@
-import { MIN_ACCEPTED_SCORE } from "../components/PasswordStrength";
+import { MIN_ACCEPTED_SCORE } from "../components/ui/PasswordStrength";
 import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES, passesAll } from "./rules";
 import { usePasswordStrength } from "./usePasswordStrength";
 

@@ -1,4 +1,4 @@
-import type { Rule } from "../validation/rules";
+import type { Rule } from "../../validation/rules";
 
 interface RuleListProps {
   id: string;

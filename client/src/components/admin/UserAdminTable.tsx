@@ -1,8 +1,8 @@
 import Badge from "react-bootstrap/Badge";
 import Button from "react-bootstrap/Button";
 import Table from "react-bootstrap/Table";
-import type { User } from "../api/types";
-import { formatDateTime } from "../formatting/date";
+import type { User } from "../../api/types";
+import { formatDateTime } from "../../formatting/date";
 
 export type UserChange = { active: boolean } | { admin: boolean };
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import Alert from "react-bootstrap/Alert";
-import { useAuth } from "../auth/AuthContext";
+import { useAuth } from "../../auth/AuthContext";
 import { RequireAuth } from "./RequireAuth";
 
 /** Renders its children for admins only. */

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
-import { useAuth } from "../auth/AuthContext";
-import { LoadingIndicator } from "./LoadingIndicator";
+import { useAuth } from "../../auth/AuthContext";
+import { LoadingIndicator } from "../ui/LoadingIndicator";
 
 /** Renders its children for a signed-in user; sends anyone else to Log in. */
 export function RequireAuth({ children }: { children: ReactNode }) {

@@ -2,7 +2,7 @@ import { Suspense } from "react";
 import Container from "react-bootstrap/Container";
 import { Outlet } from "react-router";
 import { FlashMessage } from "./FlashMessage";
-import { LoadingIndicator } from "./LoadingIndicator";
+import { LoadingIndicator } from "../ui/LoadingIndicator";
 import { NavBar } from "./NavBar";
 
 export function Layout() {

@@ -3,9 +3,9 @@ import Container from "react-bootstrap/Container";
 import Nav from "react-bootstrap/Nav";
 import Navbar from "react-bootstrap/Navbar";
 import { NavLink, useNavigate } from "react-router";
-import { describeError } from "../api/errors";
-import { useAuth } from "../auth/AuthContext";
-import { useMessages } from "../messages/MessageContext";
+import { describeError } from "../../api/errors";
+import { useAuth } from "../../auth/AuthContext";
+import { useMessages } from "../../messages/MessageContext";
 
 /** Site navigation; collapses behind a toggle below the md breakpoint. */
 export function NavBar() {

@@ -1,15 +1,15 @@
 import { useState, type FormEvent } from "react";
 import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
-import { useApi } from "../api/ApiContext";
-import type { User } from "../api/types";
-import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../forms/submitErrors";
-import { useMessages } from "../messages/MessageContext";
-import { usePasswordStrength } from "../validation/usePasswordStrength";
-import { PASSWORD_RULES, passesAll } from "../validation/rules";
-import { MIN_ACCEPTED_SCORE, PasswordStrength } from "./PasswordStrength";
-import { SubmitButton } from "./SubmitButton";
-import { TextField } from "./TextField";
+import { useApi } from "../../api/ApiContext";
+import type { User } from "../../api/types";
+import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../../forms/submitErrors";
+import { useMessages } from "../../messages/MessageContext";
+import { usePasswordStrength } from "../../validation/usePasswordStrength";
+import { PASSWORD_RULES, passesAll } from "../../validation/rules";
+import { MIN_ACCEPTED_SCORE, PasswordStrength } from "../ui/PasswordStrength";
+import { SubmitButton } from "../ui/SubmitButton";
+import { TextField } from "../ui/TextField";
 
 /** Changes the signed-in user's password; the current one is required. */
 export function ChangePasswordForm({ user }: { user: User }) {

@@ -1,6 +1,6 @@
 import type { ChangeEvent, ReactNode } from "react";
 import Form from "react-bootstrap/Form";
-import type { Rule } from "../validation/rules";
+import type { Rule } from "../../validation/rules";
 import { RuleList } from "./RuleList";
 
 interface TextFieldProps {

@@ -1,7 +1,7 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useState } from "react";
-import { USERNAME_RULES } from "../validation/rules";
+import { USERNAME_RULES } from "../../validation/rules";
 import { TextField } from "./TextField";
 
 function Harness({ errors }: { errors?: string[] }) {

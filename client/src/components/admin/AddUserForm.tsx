@@ -1,14 +1,14 @@
 import { useState, type FormEvent } from "react";
 import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
-import { useApi } from "../api/ApiContext";
-import type { User } from "../api/types";
-import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../forms/submitErrors";
-import { useNewAccountCheck } from "../validation/useNewAccountCheck";
-import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES } from "../validation/rules";
-import { PasswordStrength } from "./PasswordStrength";
-import { SubmitButton } from "./SubmitButton";
-import { TextField } from "./TextField";
+import { useApi } from "../../api/ApiContext";
+import type { User } from "../../api/types";
+import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../../forms/submitErrors";
+import { useNewAccountCheck } from "../../validation/useNewAccountCheck";
+import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES } from "../../validation/rules";
+import { PasswordStrength } from "../ui/PasswordStrength";
+import { SubmitButton } from "../ui/SubmitButton";
+import { TextField } from "../ui/TextField";
 
 const FIELDS = ["username", "email", "password", "admin", "active"] as const;
 const EMPTY = { username: "", email: "", password: "", admin: false, active: true };

@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import Alert from "react-bootstrap/Alert";
-import { useMessages } from "../messages/MessageContext";
+import { useMessages } from "../../messages/MessageContext";
 
 export const MESSAGE_LIFETIME_MS = 6000;
 

@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen } from "@testing-library/react";
-import { useMessages } from "../messages/MessageContext";
-import { MessageProvider } from "../messages/MessageProvider";
+import { useMessages } from "../../messages/MessageContext";
+import { MessageProvider } from "../../messages/MessageProvider";
 import { FlashMessage, MESSAGE_LIFETIME_MS } from "./FlashMessage";
 
 function Trigger() {

@@ -1,5 +1,5 @@
 import { useId } from "react";
-import type { StrengthEstimate } from "../validation/passwordStrength";
+import type { StrengthEstimate } from "../../validation/passwordStrength";
 
 export const MIN_ACCEPTED_SCORE = 3;
 const SCORE_WORDS = ["Very weak", "Weak", "Fair", "Strong", "Very strong"] as const;

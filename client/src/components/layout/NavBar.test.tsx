@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
-import { alice, root } from "../test/fixtures";
-import { currentPath, renderApp } from "../test/renderApp";
-import { api, fail, server, signedInAs } from "../test/server";
+import { alice, root } from "../../test/fixtures";
+import { currentPath, renderApp } from "../../test/renderApp";
+import { api, fail, server, signedInAs } from "../../test/server";
 
 const nav = () => screen.getByRole("navigation");
 const linkNames = () =>

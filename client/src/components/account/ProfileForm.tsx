@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from "react";
 import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
-import { useApi } from "../api/ApiContext";
-import type { UpdateMeRequest, User } from "../api/types";
-import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../forms/submitErrors";
-import { useMessages } from "../messages/MessageContext";
-import { EMAIL_RULES, USERNAME_RULES, passesAll } from "../validation/rules";
-import { SubmitButton } from "./SubmitButton";
-import { TextField } from "./TextField";
+import { useApi } from "../../api/ApiContext";
+import type { UpdateMeRequest, User } from "../../api/types";
+import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../../forms/submitErrors";
+import { useMessages } from "../../messages/MessageContext";
+import { EMAIL_RULES, USERNAME_RULES, passesAll } from "../../validation/rules";
+import { SubmitButton } from "../ui/SubmitButton";
+import { TextField } from "../ui/TextField";
 
 interface ProfileFormProps {
   user: User;
