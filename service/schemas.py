@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from service.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
+from service.password_policy import MAX_LENGTH, MIN_LENGTH, MIN_SCORE, password_problem
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 EMAIL_MAX_LENGTH = 254
@@ -32,8 +32,10 @@ Username = Annotated[str, Field(min_length=3, max_length=32, pattern=USERNAME_PA
                                 description="3 to 32 characters: letters, digits, _ . -")]
 Email = Annotated[str, Field(max_length=EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"}),
                   AfterValidator(_normalise_email)]
+# x-zxcvbn-min-score publishes the strength rule, so the client shows it without a copy of its own.
 NewPassword = Annotated[str, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH,
-                                   description="8 to 128 characters, not easily guessed"),
+                                   description="8 to 128 characters, not easily guessed",
+                                   json_schema_extra={"x-zxcvbn-min-score": MIN_SCORE}),
                         AfterValidator(_acceptable_password)]
 AnyPassword = Annotated[str, Field(min_length=1, max_length=MAX_LENGTH)]
 

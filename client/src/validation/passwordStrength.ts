@@ -10,7 +10,7 @@ const zxcvbn = new ZxcvbnFactory({
 });
 
 export interface StrengthEstimate {
-  /** 0 (trivial) to 4 (very strong); the API refuses scores below 3. */
+  /** 0 (trivial) to 4 (very strong); the API refuses scores below MIN_STRENGTH_SCORE (rules.ts). */
   score: 0 | 1 | 2 | 3 | 4;
   warning: string | null;
 }

@@ -1,4 +1,7 @@
-// Field rules that mirror the API's validation, shown next to each field as the user types.
+// Field rules shown next to each field as the user types. The limits come from the API's own
+// document (api/constraints.ts, generated from openapi.json); only the wording lives here.
+import { EMAIL, NEW_PASSWORD, USERNAME } from "../api/constraints";
+import type { StrengthEstimate } from "./passwordStrength";
 
 export interface Rule {
   /** What the rule asks for, phrased as a requirement. */
@@ -9,21 +12,36 @@ export interface Rule {
 // The API counts Unicode code points, not UTF-16 units.
 const length = (value: string) => [...value].length;
 
+function lengthRule({ minLength, maxLength }: { minLength: number; maxLength: number }): Rule {
+  return {
+    label: `${minLength} to ${maxLength} characters`,
+    test: (v) => length(v) >= minLength && length(v) <= maxLength,
+  };
+}
+
+const USERNAME_SHAPE = new RegExp(USERNAME.pattern, "u");
+
 export const USERNAME_RULES: Rule[] = [
-  { label: "3 to 32 characters", test: (v) => v.length >= 3 && v.length <= 32 },
-  { label: "Only letters, digits, underscore, dot or hyphen", test: (v) => /^[A-Za-z0-9_.-]+$/.test(v) },
+  lengthRule(USERNAME),
+  { label: "Only letters, digits, underscore, dot or hyphen", test: (v) => USERNAME_SHAPE.test(v) },
 ];
 
 // Deliberately simple: the server normalises and validates properly; this catches typos early.
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 export const EMAIL_RULES: Rule[] = [
-  { label: "A valid email address", test: (v) => v.length <= 254 && EMAIL_SHAPE.test(v.trim()) },
+  { label: "A valid email address", test: (v) => length(v) <= EMAIL.maxLength && EMAIL_SHAPE.test(v.trim()) },
 ];
 
-export const PASSWORD_RULES: Rule[] = [
-  { label: "8 to 128 characters", test: (v) => length(v) >= 8 && length(v) <= 128 },
-];
+export const PASSWORD_RULES: Rule[] = [lengthRule(NEW_PASSWORD)];
+
+/** The lowest zxcvbn score (0 to 4) the API accepts for a new password. */
+export const MIN_STRENGTH_SCORE = NEW_PASSWORD.minScore;
+
+/** True once the estimate is in and below what the API accepts; unknown is not "too easy". */
+export function tooEasyToGuess(estimate: StrengthEstimate | null): boolean {
+  return estimate !== null && estimate.score < MIN_STRENGTH_SCORE;
+}
 
 export function passesAll(rules: Rule[], value: string): boolean {
   return rules.every((rule) => rule.test(value));

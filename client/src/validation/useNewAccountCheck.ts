@@ -1,5 +1,4 @@
-import { MIN_ACCEPTED_SCORE } from "../components/ui/PasswordStrength";
-import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES, passesAll } from "./rules";
+import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES, passesAll, tooEasyToGuess } from "./rules";
 import { usePasswordStrength } from "./usePasswordStrength";
 
 export interface NewAccount {
@@ -11,7 +10,7 @@ export interface NewAccount {
 /** Whether a new account's fields pass every rule the API applies, and the password's strength. */
 export function useNewAccountCheck({ username, email, password }: NewAccount) {
   const strength = usePasswordStrength(password, [username, email]);
-  const tooEasy = strength !== null && strength.score < MIN_ACCEPTED_SCORE;
+  const tooEasy = tooEasyToGuess(strength);
   const valid =
     passesAll(USERNAME_RULES, username) &&
     passesAll(EMAIL_RULES, email) &&

@@ -6,8 +6,8 @@ import type { User } from "../../api/types";
 import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../../forms/submitErrors";
 import { useMessages } from "../../messages/MessageContext";
 import { usePasswordStrength } from "../../validation/usePasswordStrength";
-import { PASSWORD_RULES, passesAll } from "../../validation/rules";
-import { MIN_ACCEPTED_SCORE, PasswordStrength } from "../ui/PasswordStrength";
+import { PASSWORD_RULES, passesAll, tooEasyToGuess } from "../../validation/rules";
+import { PasswordStrength } from "../ui/PasswordStrength";
 import { SubmitButton } from "../ui/SubmitButton";
 import { TextField } from "../ui/TextField";
 
@@ -21,7 +21,7 @@ export function ChangePasswordForm({ user }: { user: User }) {
   const [busy, setBusy] = useState(false);
   const strength = usePasswordStrength(newPassword, [user.username, user.email]);
 
-  const tooEasy = strength !== null && strength.score < MIN_ACCEPTED_SCORE;
+  const tooEasy = tooEasyToGuess(strength);
   const valid = currentPassword.length > 0 && passesAll(PASSWORD_RULES, newPassword) && !tooEasy;
 
   async function handleSubmit(event: FormEvent) {

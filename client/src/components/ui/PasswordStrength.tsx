@@ -1,7 +1,7 @@
 import { useId } from "react";
 import type { StrengthEstimate } from "../../validation/passwordStrength";
+import { MIN_STRENGTH_SCORE } from "../../validation/rules";
 
-export const MIN_ACCEPTED_SCORE = 3;
 const SCORE_WORDS = ["Very weak", "Weak", "Fair", "Strong", "Very strong"] as const;
 
 interface PasswordStrengthProps {
@@ -13,7 +13,11 @@ interface PasswordStrengthProps {
 export function PasswordStrength({ password, estimate }: PasswordStrengthProps) {
   const meterId = useId();
   if (!password) {
-    return <p className="small text-body-secondary mb-0">• Hard enough to guess (strength Strong or better)</p>;
+    return (
+      <p className="small text-body-secondary mb-0">
+        • Hard enough to guess (strength {SCORE_WORDS[MIN_STRENGTH_SCORE]} or better)
+      </p>
+    );
   }
   if (!estimate) {
     return (
@@ -22,7 +26,7 @@ export function PasswordStrength({ password, estimate }: PasswordStrengthProps) 
       </p>
     );
   }
-  const accepted = estimate.score >= MIN_ACCEPTED_SCORE;
+  const accepted = estimate.score >= MIN_STRENGTH_SCORE;
   const word = SCORE_WORDS[estimate.score];
   return (
     <div className="small" aria-live="polite">

@@ -1,0 +1,7 @@
+// Generated from src/api/openapi.json by `npm run gen:api`. Do not edit.
+
+// What the API enforces on the fields people type; src/validation/rules.ts phrases it.
+
+export const USERNAME = {"minLength":3,"maxLength":32,"pattern":"^[A-Za-z0-9_.-]+$"} as const;
+export const EMAIL = {"maxLength":254} as const;
+export const NEW_PASSWORD = {"minLength":8,"maxLength":128,"minScore":3} as const;
