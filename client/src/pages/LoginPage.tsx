@@ -1,11 +1,10 @@
-import { useState, type FormEvent } from "react";
 import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
 import { Link, useLocation, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthContext";
 import { SubmitButton } from "../components/ui/SubmitButton";
 import { TextField } from "../components/ui/TextField";
-import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../forms/submitErrors";
+import { useForm } from "../forms/useForm";
 import { useMessages } from "../messages/MessageContext";
 
 function returnPath(state: unknown): string {
@@ -18,24 +17,14 @@ export function LoginPage() {
   const { show } = useMessages();
   const navigate = useNavigate();
   const location = useLocation();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<SubmitErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
-
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
+  const { values, textField, errors, busy, handleSubmit } = useForm({
+    initial: { email: "", password: "" },
+    submit: async ({ email, password }) => {
       const session = await login({ email: email.trim(), password });
       navigate(returnPath(location.state), { replace: true });
       show("success", session.message);
-    } catch (error) {
-      setErrors(splitSubmitError(error, ["email", "password"]));
-      setBusy(false);
-    }
-  }
+    },
+  });
 
   return (
     <div className="mx-auto form-page">
@@ -47,20 +36,16 @@ export function LoginPage() {
           label="Email"
           type="email"
           autoComplete="email"
-          value={email}
-          onChange={setEmail}
-          errors={errors.fieldErrors.email}
+          {...textField("email")}
         />
         <TextField
           id="login-password"
           label="Password"
           type="password"
           autoComplete="current-password"
-          value={password}
-          onChange={setPassword}
-          errors={errors.fieldErrors.password}
+          {...textField("password")}
         />
-        <SubmitButton busy={busy} busyLabel="Logging in…" disabled={!email || !password}>
+        <SubmitButton busy={busy} busyLabel="Logging in…" disabled={!values.email || !values.password}>
           Log in
         </SubmitButton>
       </Form>

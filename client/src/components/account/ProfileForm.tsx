@@ -1,9 +1,8 @@
-import { useState, type FormEvent } from "react";
 import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
 import { useApi } from "../../api/ApiContext";
 import type { UpdateMeRequest, User } from "../../api/types";
-import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../../forms/submitErrors";
+import { useForm } from "../../forms/useForm";
 import { useMessages } from "../../messages/MessageContext";
 import { EMAIL_RULES, USERNAME_RULES, passesAll } from "../../validation/rules";
 import { SubmitButton } from "../ui/SubmitButton";
@@ -14,37 +13,35 @@ interface ProfileFormProps {
   onSaved: (user: User) => void;
 }
 
+interface Profile {
+  username: string;
+  email: string;
+}
+
+/** Only what differs from the saved account: the API is sent nothing else. */
+function changesOf(user: User, entered: Profile): UpdateMeRequest {
+  const changes: UpdateMeRequest = {};
+  if (entered.username !== user.username) changes.username = entered.username;
+  if (entered.email.trim() !== user.email) changes.email = entered.email.trim();
+  return changes;
+}
+
 /** Changes the signed-in user's username and email; sends only what changed. */
 export function ProfileForm({ user, onSaved }: ProfileFormProps) {
   const api = useApi();
   const { show } = useMessages();
-  const [username, setUsername] = useState(user.username);
-  const [email, setEmail] = useState(user.email);
-  const [errors, setErrors] = useState<SubmitErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
-
-  const changes: UpdateMeRequest = {};
-  if (username !== user.username) changes.username = username;
-  if (email.trim() !== user.email) changes.email = email.trim();
-  const valid = passesAll(USERNAME_RULES, username) && passesAll(EMAIL_RULES, email);
-  const changed = Object.keys(changes).length > 0;
-
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
-      const result = await api.updateMe(changes);
-      setUsername(result.user.username);
-      setEmail(result.user.email);
+  const { values, textField, errors, busy, handleSubmit } = useForm<Profile>({
+    initial: { username: user.username, email: user.email },
+    submit: async (entered) => {
+      const result = await api.updateMe(changesOf(user, entered));
       onSaved(result.user);
       show("success", result.message);
-    } catch (error) {
-      setErrors(splitSubmitError(error, ["username", "email"]));
-    } finally {
-      setBusy(false);
-    }
-  }
+      return { username: result.user.username, email: result.user.email };
+    },
+  });
+
+  const valid = passesAll(USERNAME_RULES, values.username) && passesAll(EMAIL_RULES, values.email);
+  const changed = Object.keys(changesOf(user, values)).length > 0;
 
   return (
     <Form noValidate onSubmit={handleSubmit} aria-labelledby="profile-heading">
@@ -56,20 +53,16 @@ export function ProfileForm({ user, onSaved }: ProfileFormProps) {
         id="profile-username"
         label="Username"
         autoComplete="username"
-        value={username}
-        onChange={setUsername}
+        {...textField("username")}
         rules={USERNAME_RULES}
-        errors={errors.fieldErrors.username}
       />
       <TextField
         id="profile-email"
         label="Email"
         type="email"
         autoComplete="email"
-        value={email}
-        onChange={setEmail}
+        {...textField("email")}
         rules={EMAIL_RULES}
-        errors={errors.fieldErrors.email}
       />
       <SubmitButton busy={busy} busyLabel="Saving…" disabled={!valid || !changed}>
         Save changes

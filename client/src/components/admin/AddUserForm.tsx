@@ -1,44 +1,28 @@
-import { useState, type FormEvent } from "react";
 import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
 import { useApi } from "../../api/ApiContext";
 import type { User } from "../../api/types";
-import { NO_ERRORS, splitSubmitError, type SubmitErrors } from "../../forms/submitErrors";
+import { useForm } from "../../forms/useForm";
 import { useNewAccountCheck } from "../../validation/useNewAccountCheck";
 import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES } from "../../validation/rules";
 import { PasswordStrength } from "../ui/PasswordStrength";
 import { SubmitButton } from "../ui/SubmitButton";
 import { TextField } from "../ui/TextField";
 
-const FIELDS = ["username", "email", "password", "admin", "active"] as const;
 const EMPTY = { username: "", email: "", password: "", admin: false, active: true };
 
 /** Lets an admin create a user, optionally as an admin. */
 export function AddUserForm({ onCreated }: { onCreated: (user: User, message: string) => void }) {
   const api = useApi();
-  const [values, setValues] = useState(EMPTY);
-  const [errors, setErrors] = useState<SubmitErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
-  const { strength, tooEasy, valid } = useNewAccountCheck(values);
-
-  function set<K extends keyof typeof EMPTY>(field: K, value: (typeof EMPTY)[K]) {
-    setValues((previous) => ({ ...previous, [field]: value }));
-  }
-
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
-      const result = await api.createUser({ ...values, email: values.email.trim() });
-      setValues(EMPTY);
+  const { values, set, textField, errors, busy, handleSubmit } = useForm({
+    initial: EMPTY,
+    submit: async (entered) => {
+      const result = await api.createUser({ ...entered, email: entered.email.trim() });
       onCreated(result.user, result.message);
-    } catch (error) {
-      setErrors(splitSubmitError(error, FIELDS));
-    } finally {
-      setBusy(false);
-    }
-  }
+      return EMPTY;
+    },
+  });
+  const { strength, tooEasy, valid } = useNewAccountCheck(values);
 
   return (
     <Form noValidate onSubmit={handleSubmit} aria-labelledby="add-user-heading">
@@ -50,30 +34,24 @@ export function AddUserForm({ onCreated }: { onCreated: (user: User, message: st
         id="new-user-username"
         label="Username"
         autoComplete="off"
-        value={values.username}
-        onChange={(value) => set("username", value)}
+        {...textField("username")}
         rules={USERNAME_RULES}
-        errors={errors.fieldErrors.username}
       />
       <TextField
         id="new-user-email"
         label="Email"
         type="email"
         autoComplete="off"
-        value={values.email}
-        onChange={(value) => set("email", value)}
+        {...textField("email")}
         rules={EMAIL_RULES}
-        errors={errors.fieldErrors.email}
       />
       <TextField
         id="new-user-password"
         label="Password"
         type="password"
         autoComplete="new-password"
-        value={values.password}
-        onChange={(value) => set("password", value)}
+        {...textField("password")}
         rules={PASSWORD_RULES}
-        errors={errors.fieldErrors.password}
         invalid={tooEasy}
       >
         <PasswordStrength password={values.password} estimate={strength} />
