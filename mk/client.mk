@@ -20,10 +20,12 @@ $(CLIENT_DIST_INDEX): $(CLIENT_DEPS_STAMP) $(CLIENT_SOURCES)
 
 client-build: $(CLIENT_DIST_INDEX)
 
-# Stale generated API types fail first; then the suite with a v8 coverage summary.
+# Stale generated API types fail first; then types, ESLint and Prettier; then the suite with a
+# v8 coverage summary.
 test-client: client-deps
 	cd $(CLIENT) && npm run check:api
 	cd $(CLIENT) && npm run typecheck
+	cd $(CLIENT) && npm run lint
 	cd $(CLIENT) && npm test
 
 # Vite on http://127.0.0.1:5173, proxying /api to the service on 127.0.0.1:8080.

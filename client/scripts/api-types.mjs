@@ -17,11 +17,19 @@ async function types(spec) {
 // Each constraint is read from every request field that carries it; they must agree, because one
 // rule on the site stands for all of them.
 const FIELDS = {
-  USERNAME: ["RegisterRequest.username", "UserCreateRequest.username", "UserUpdateRequest.username",
-    "ProfileUpdateRequest.username"],
+  USERNAME: [
+    "RegisterRequest.username",
+    "UserCreateRequest.username",
+    "UserUpdateRequest.username",
+    "ProfileUpdateRequest.username",
+  ],
   EMAIL: ["RegisterRequest.email", "UserCreateRequest.email", "UserUpdateRequest.email", "ProfileUpdateRequest.email"],
-  NEW_PASSWORD: ["RegisterRequest.password", "UserCreateRequest.password", "UserUpdateRequest.password",
-    "PasswordChangeRequest.new_password"],
+  NEW_PASSWORD: [
+    "RegisterRequest.password",
+    "UserCreateRequest.password",
+    "UserUpdateRequest.password",
+    "PasswordChangeRequest.new_password",
+  ],
 };
 const KEYWORDS = { minLength: "minLength", maxLength: "maxLength", pattern: "pattern", minScore: "x-zxcvbn-min-score" };
 

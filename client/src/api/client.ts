@@ -19,9 +19,7 @@ import type {
 } from "./types";
 import { requireFullUser } from "./types";
 
-export type SessionEvent =
-  | { type: "started"; session: AuthSession }
-  | { type: "ended"; reason: "logout" | "expired" };
+export type SessionEvent = { type: "started"; session: AuthSession } | { type: "ended"; reason: "logout" | "expired" };
 
 export type SessionListener = (event: SessionEvent) => void;
 

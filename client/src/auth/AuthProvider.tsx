@@ -23,8 +23,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [ready, setReady] = useState(false);
   const [timer, setTimer] = useState<RefreshTimer | null>(null);
   const timerIds = useRef(0);
+  // Where the user is when a session expires, read by the subscription below without resubscribing.
   const locationRef = useRef(location);
-  locationRef.current = location;
+  useEffect(() => {
+    locationRef.current = location;
+  }, [location]);
 
   useEffect(
     () =>

@@ -88,7 +88,9 @@ describe("session handling", () => {
     server.use(
       http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "Successfully logged in.", token, 10))),
       http.post(api("/auth/refresh"), () => fail(401, "No refresh token.")),
-      http.post(api("/auth/logout"), () => HttpResponse.json({ status: "success", message: "Successfully logged out." })),
+      http.post(api("/auth/logout"), () =>
+        HttpResponse.json({ status: "success", message: "Successfully logged out." }),
+      ),
     );
     const { user } = renderApp("/login");
     await user.type(await screen.findByLabelText("Email"), "alice@example.com");

@@ -48,7 +48,10 @@ describe("useForm", () => {
   });
 
   it("puts a field's error next to it until the field is edited", async () => {
-    const taken = new ApiError("rejected", "Name is taken.", { status: 409, fieldErrors: { name: ["Name is taken."] } });
+    const taken = new ApiError("rejected", "Name is taken.", {
+      status: 409,
+      fieldErrors: { name: ["Name is taken."] },
+    });
     const user = await typeAndSave(() => Promise.reject(taken));
 
     expect(await screen.findByLabelText("Name")).toHaveAccessibleDescription("Name is taken.");
@@ -58,7 +61,11 @@ describe("useForm", () => {
   });
 
   it.each([
-    ["a field the form lacks", new ApiError("rejected", "Invalid payload.", { fieldErrors: { nickname: ["Unknown field."] } }), "Invalid payload. nickname: Unknown field."],
+    [
+      "a field the form lacks",
+      new ApiError("rejected", "Invalid payload.", { fieldErrors: { nickname: ["Unknown field."] } }),
+      "Invalid payload. nickname: Unknown field.",
+    ],
     ["a failure with no field", new Error("bug"), SERVER_MESSAGE],
   ])("reports %s for the whole form", async (_case, error, message) => {
     await typeAndSave(() => Promise.reject(error));

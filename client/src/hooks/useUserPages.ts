@@ -26,37 +26,51 @@ export function useUserPages(pageSize: number): UserPages {
   const [error, setError] = useState<string | null>(null);
   const generation = useRef(0);
 
-  const fetchPage = useCallback(
-    async (from: string | null) => {
+  // Every state change here happens once the request settles, so the first page can load from an effect.
+  const load = useCallback(
+    (from: string | null) => {
       const current = ++generation.current;
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api.listUsers({ limit: pageSize, cursor: from });
-        if (current !== generation.current) return;
-        setUsers((previous) => (from === null ? page.users : [...previous, ...page.users]));
-        setCursor(page.nextCursor);
-        setHasMore(page.nextCursor !== null);
-      } catch (caught) {
-        if (current === generation.current) setError(describeError(caught));
-      } finally {
-        if (current === generation.current) setLoading(false);
-      }
+      const stillCurrent = () => current === generation.current;
+      return api
+        .listUsers({ limit: pageSize, cursor: from })
+        .then(
+          (page) => {
+            if (!stillCurrent()) return;
+            setUsers((previous) => (from === null ? page.users : [...previous, ...page.users]));
+            setCursor(page.nextCursor);
+            setHasMore(page.nextCursor !== null);
+          },
+          (caught: unknown) => {
+            if (stillCurrent()) setError(describeError(caught));
+          },
+        )
+        .finally(() => {
+          if (stillCurrent()) setLoading(false);
+        });
     },
     [api, pageSize],
   );
 
+  const fetchPage = useCallback(
+    (from: string | null) => {
+      setLoading(true);
+      setError(null);
+      void load(from);
+    },
+    [load],
+  );
+
   useEffect(() => {
-    void fetchPage(null);
-  }, [fetchPage]);
+    void load(null);
+  }, [load]);
 
   return {
     users,
     loading,
     error,
     hasMore,
-    loadMore: useCallback(() => void fetchPage(cursor), [fetchPage, cursor]),
-    reload: useCallback(() => void fetchPage(null), [fetchPage]),
+    loadMore: useCallback(() => fetchPage(cursor), [fetchPage, cursor]),
+    reload: useCallback(() => fetchPage(null), [fetchPage]),
     replace: useCallback((user: ListedUser) => setUsers((all) => all.map((u) => (u.id === user.id ? user : u))), []),
     remove: useCallback((id: number) => setUsers((all) => all.filter((u) => u.id !== id)), []),
     prepend: useCallback((user: ListedUser) => setUsers((all) => [user, ...all]), []),

@@ -5,7 +5,9 @@ import { api, server } from "../test/server";
 
 describe("AboutPage", () => {
   it("shows the platform version from /ping and links to the API docs", async () => {
-    server.use(http.get(api("/ping"), () => HttpResponse.json({ status: "success", message: "pong!", version: "1.2.3" })));
+    server.use(
+      http.get(api("/ping"), () => HttpResponse.json({ status: "success", message: "pong!", version: "1.2.3" })),
+    );
     renderApp("/about");
 
     expect(await screen.findByRole("heading", { name: "About" })).toBeInTheDocument();

@@ -8,7 +8,9 @@ import { api, fail, server, signedInAs } from "../test/server";
 const bob = makeUser({ id: 3, username: "bob", email: "bob@example.com", active: false });
 
 function serveUsers(users: User[]) {
-  server.use(http.get(api("/users"), () => HttpResponse.json({ status: "success", data: { users, next_cursor: null } })));
+  server.use(
+    http.get(api("/users"), () => HttpResponse.json({ status: "success", data: { users, next_cursor: null } })),
+  );
 }
 
 async function openAdmin(users: User[] = [bob, alice, root]) {
@@ -38,7 +40,9 @@ describe("AdminPage", () => {
     await openAdmin();
     const headers = screen.getAllByRole("columnheader").map((cell) => cell.textContent);
     expect(headers).toEqual(["ID", "Username", "Email", "Active", "Admin", "Created", "Updated", "Actions"]);
-    const cells = within(row("bob")).getAllByRole("cell").map((cell) => cell.textContent);
+    const cells = within(row("bob"))
+      .getAllByRole("cell")
+      .map((cell) => cell.textContent);
     expect(cells.slice(0, 4)).toEqual(["3", "bob@example.com", "No", "No"]);
     expect(cells[4]).toMatch(/^1 Mar 2026/);
     expect(cells[5]).toMatch(/^2 Mar 2026/);
@@ -165,7 +169,9 @@ describe("AdminPage", () => {
   it("shows a taken username next to the field when adding", async () => {
     const { user } = await openAdmin();
     server.use(
-      http.post(api("/users"), () => fail(409, "Username is already taken.", { username: ["Username is already taken."] })),
+      http.post(api("/users"), () =>
+        fail(409, "Username is already taken.", { username: ["Username is already taken."] }),
+      ),
     );
     const form = screen.getByRole("form", { name: "Add a user" });
     await user.type(within(form).getByLabelText("Username"), "alice");
@@ -180,7 +186,11 @@ describe("AdminPage", () => {
   it("says when the users cannot be loaded and tries again", async () => {
     signedInAs(root);
     serveUsers([alice, root]);
-    server.use(http.get(api("/users"), () => HttpResponse.json({ status: "error", message: "x" }, { status: 500 }), { once: true }));
+    server.use(
+      http.get(api("/users"), () => HttpResponse.json({ status: "error", message: "x" }, { status: 500 }), {
+        once: true,
+      }),
+    );
     const { user } = renderApp("/admin");
 
     expect(

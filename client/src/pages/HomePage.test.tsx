@@ -22,17 +22,21 @@ describe("HomePage", () => {
                   next_cursor: "page-2",
                 },
               }
-            : { status: "success", data: { users: [publicUser(1, "alice", "2026-01-01T09:00:00Z")], next_cursor: null } },
+            : {
+                status: "success",
+                data: { users: [publicUser(1, "alice", "2026-01-01T09:00:00Z")], next_cursor: null },
+              },
         );
       }),
     );
     const { user } = renderApp("/");
 
     const list = await screen.findByRole("list", { name: "Members" });
-    expect(within(list).getAllByRole("listitem").map((item) => item.textContent)).toEqual([
-      "carolJoined 3 Mar 2026",
-      "bobJoined 2 Feb 2026",
-    ]);
+    expect(
+      within(list)
+        .getAllByRole("listitem")
+        .map((item) => item.textContent),
+    ).toEqual(["carolJoined 3 Mar 2026", "bobJoined 2 Feb 2026"]);
 
     await user.click(screen.getByRole("button", { name: "Load more" }));
     expect(await within(list).findByText("alice")).toBeInTheDocument();

@@ -31,13 +31,7 @@ export function LoginPage() {
       <h1 className="h3 mb-3">Log in</h1>
       {errors.formError && <Alert variant="danger">{errors.formError}</Alert>}
       <Form noValidate onSubmit={handleSubmit}>
-        <TextField
-          id="login-email"
-          label="Email"
-          type="email"
-          autoComplete="email"
-          {...textField("email")}
-        />
+        <TextField id="login-email" label="Email" type="email" autoComplete="email" {...textField("email")} />
         <TextField
           id="login-password"
           label="Password"

@@ -121,7 +121,9 @@ describe("RegisterPage", () => {
   });
 
   it("reports a server error in words and lets the user retry", async () => {
-    server.use(http.post(api("/auth/register"), () => HttpResponse.json({ status: "error", message: "x" }, { status: 500 })));
+    server.use(
+      http.post(api("/auth/register"), () => HttpResponse.json({ status: "error", message: "x" }, { status: 500 })),
+    );
     const { user } = await openRegister();
     await fillValid(user);
     await user.click(screen.getByRole("button", { name: "Register" }));

@@ -35,7 +35,11 @@ describe("StatusPage", () => {
     server.use(
       http.patch(api("/users/me"), async ({ request }) => {
         body = await request.json();
-        return HttpResponse.json({ status: "success", message: "Profile updated.", data: { ...alice, username: "alice2" } });
+        return HttpResponse.json({
+          status: "success",
+          message: "Profile updated.",
+          data: { ...alice, username: "alice2" },
+        });
       }),
     );
     const { user } = await openStatus();
@@ -107,6 +111,8 @@ describe("StatusPage", () => {
     await user.click(within(form).getByRole("button", { name: "Change password" }));
 
     expect(await within(form).findByText("Current password is incorrect.")).toBeInTheDocument();
-    expect(within(form).getByLabelText("Current password")).toHaveAccessibleDescription("Current password is incorrect.");
+    expect(within(form).getByLabelText("Current password")).toHaveAccessibleDescription(
+      "Current password is incorrect.",
+    );
   });
 });

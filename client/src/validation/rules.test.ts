@@ -1,12 +1,5 @@
 import spec from "../api/openapi.json";
-import {
-  EMAIL_RULES,
-  MIN_STRENGTH_SCORE,
-  PASSWORD_RULES,
-  USERNAME_RULES,
-  passesAll,
-  tooEasyToGuess,
-} from "./rules";
+import { EMAIL_RULES, MIN_STRENGTH_SCORE, PASSWORD_RULES, USERNAME_RULES, passesAll, tooEasyToGuess } from "./rules";
 
 const verdicts = (rules: typeof USERNAME_RULES, value: string) =>
   Object.fromEntries(rules.map((rule) => [rule.label, rule.test(value)]));

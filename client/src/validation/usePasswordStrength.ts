@@ -13,12 +13,11 @@ function loadEstimator(): Promise<Estimator> {
 export function usePasswordStrength(password: string, userInputs: string[]): StrengthEstimate | null {
   const [estimate, setEstimate] = useState<StrengthEstimate | null>(null);
   const inputsKey = userInputs.join("\u0000");
+  // An emptied field forgets its estimate, so the next password starts at "Checking strength…".
+  if (!password && estimate !== null) setEstimate(null);
 
   useEffect(() => {
-    if (!password) {
-      setEstimate(null);
-      return;
-    }
+    if (!password) return;
     let current = true;
     loadEstimator().then(
       ({ estimateStrength }) => {

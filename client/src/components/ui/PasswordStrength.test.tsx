@@ -13,7 +13,9 @@ describe("PasswordStrength", () => {
   });
 
   it("shows a weak score with the API's wording and the estimator's hint", () => {
-    render(<PasswordStrength password="password1" estimate={{ score: 1, warning: "This is a very common password." }} />);
+    render(
+      <PasswordStrength password="password1" estimate={{ score: 1, warning: "This is a very common password." }} />,
+    );
     expect(screen.getByRole("meter", { name: "Strength: Weak" })).toHaveAttribute("value", "1");
     expect(screen.getByText("This password is too easy to guess. This is a very common password.")).toBeInTheDocument();
   });

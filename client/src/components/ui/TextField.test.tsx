@@ -6,7 +6,9 @@ import { TextField } from "./TextField";
 
 function Harness({ errors }: { errors?: string[] }) {
   const [value, setValue] = useState("");
-  return <TextField id="name" label="Username" value={value} onChange={setValue} rules={USERNAME_RULES} errors={errors} />;
+  return (
+    <TextField id="name" label="Username" value={value} onChange={setValue} rules={USERNAME_RULES} errors={errors} />
+  );
 }
 
 describe("TextField", () => {
