@@ -2,13 +2,13 @@ import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
 import { Link, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthContext";
-import { PasswordStrength } from "../components/ui/PasswordStrength";
+import { NewPasswordField } from "../components/ui/NewPasswordField";
 import { SubmitButton } from "../components/ui/SubmitButton";
 import { TextField } from "../components/ui/TextField";
 import { useForm } from "../forms/useForm";
 import { useMessages } from "../messages/MessageContext";
 import { useNewAccountCheck } from "../validation/useNewAccountCheck";
-import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES } from "../validation/rules";
+import { EMAIL_RULES, USERNAME_RULES } from "../validation/rules";
 
 export function RegisterPage() {
   const { register } = useAuth();
@@ -22,7 +22,7 @@ export function RegisterPage() {
       show("success", `Welcome, ${session.user.username}! ${session.message}`);
     },
   });
-  const { strength, tooEasy, valid } = useNewAccountCheck(values);
+  const { strength, valid } = useNewAccountCheck(values);
 
   return (
     <div className="mx-auto form-page">
@@ -44,17 +44,7 @@ export function RegisterPage() {
           {...textField("email")}
           rules={EMAIL_RULES}
         />
-        <TextField
-          id="register-password"
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          {...textField("password")}
-          rules={PASSWORD_RULES}
-          invalid={tooEasy}
-        >
-          <PasswordStrength password={values.password} estimate={strength} />
-        </TextField>
+        <NewPasswordField id="register-password" label="Password" {...textField("password")} strength={strength} />
         <SubmitButton busy={busy} busyLabel="Registering…" disabled={!valid}>
           Register
         </SubmitButton>

@@ -1,5 +1,5 @@
-import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES, passesAll, tooEasyToGuess } from "./rules";
-import { usePasswordStrength } from "./usePasswordStrength";
+import { EMAIL_RULES, USERNAME_RULES, passesAll } from "./rules";
+import { useNewPasswordCheck } from "./useNewPasswordCheck";
 
 export interface NewAccount {
   username: string;
@@ -9,12 +9,7 @@ export interface NewAccount {
 
 /** Whether a new account's fields pass every rule the API applies, and the password's strength. */
 export function useNewAccountCheck({ username, email, password }: NewAccount) {
-  const strength = usePasswordStrength(password, [username, email]);
-  const tooEasy = tooEasyToGuess(strength);
-  const valid =
-    passesAll(USERNAME_RULES, username) &&
-    passesAll(EMAIL_RULES, email) &&
-    passesAll(PASSWORD_RULES, password) &&
-    !tooEasy;
-  return { strength, tooEasy, valid };
+  const newPassword = useNewPasswordCheck(password, [username, email]);
+  const valid = passesAll(USERNAME_RULES, username) && passesAll(EMAIL_RULES, email) && newPassword.valid;
+  return { strength: newPassword.strength, valid };
 }

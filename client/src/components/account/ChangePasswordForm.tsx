@@ -4,9 +4,8 @@ import { useApi } from "../../api/ApiContext";
 import type { User } from "../../api/types";
 import { useForm } from "../../forms/useForm";
 import { useMessages } from "../../messages/MessageContext";
-import { usePasswordStrength } from "../../validation/usePasswordStrength";
-import { PASSWORD_RULES, passesAll, tooEasyToGuess } from "../../validation/rules";
-import { PasswordStrength } from "../ui/PasswordStrength";
+import { useNewPasswordCheck } from "../../validation/useNewPasswordCheck";
+import { NewPasswordField } from "../ui/NewPasswordField";
 import { SubmitButton } from "../ui/SubmitButton";
 import { TextField } from "../ui/TextField";
 
@@ -23,9 +22,8 @@ export function ChangePasswordForm({ user }: { user: User }) {
       return EMPTY;
     },
   });
-  const strength = usePasswordStrength(values.new_password, [user.username, user.email]);
-  const tooEasy = tooEasyToGuess(strength);
-  const valid = values.current_password.length > 0 && passesAll(PASSWORD_RULES, values.new_password) && !tooEasy;
+  const newPassword = useNewPasswordCheck(values.new_password, [user.username, user.email]);
+  const valid = values.current_password.length > 0 && newPassword.valid;
 
   return (
     <Form noValidate onSubmit={handleSubmit} aria-labelledby="password-heading">
@@ -41,17 +39,12 @@ export function ChangePasswordForm({ user }: { user: User }) {
         autoComplete="current-password"
         {...textField("current_password")}
       />
-      <TextField
+      <NewPasswordField
         id="new-password"
         label="New password"
-        type="password"
-        autoComplete="new-password"
         {...textField("new_password")}
-        rules={PASSWORD_RULES}
-        invalid={tooEasy}
-      >
-        <PasswordStrength password={values.new_password} estimate={strength} />
-      </TextField>
+        strength={newPassword.strength}
+      />
       <SubmitButton busy={busy} busyLabel="Changing password…" disabled={!valid}>
         Change password
       </SubmitButton>

@@ -4,8 +4,8 @@ import { useApi } from "../../api/ApiContext";
 import type { User } from "../../api/types";
 import { useForm } from "../../forms/useForm";
 import { useNewAccountCheck } from "../../validation/useNewAccountCheck";
-import { EMAIL_RULES, PASSWORD_RULES, USERNAME_RULES } from "../../validation/rules";
-import { PasswordStrength } from "../ui/PasswordStrength";
+import { EMAIL_RULES, USERNAME_RULES } from "../../validation/rules";
+import { NewPasswordField } from "../ui/NewPasswordField";
 import { SubmitButton } from "../ui/SubmitButton";
 import { TextField } from "../ui/TextField";
 
@@ -22,7 +22,7 @@ export function AddUserForm({ onCreated }: { onCreated: (user: User, message: st
       return EMPTY;
     },
   });
-  const { strength, tooEasy, valid } = useNewAccountCheck(values);
+  const { strength, valid } = useNewAccountCheck(values);
 
   return (
     <Form noValidate onSubmit={handleSubmit} aria-labelledby="add-user-heading">
@@ -45,17 +45,7 @@ export function AddUserForm({ onCreated }: { onCreated: (user: User, message: st
         {...textField("email")}
         rules={EMAIL_RULES}
       />
-      <TextField
-        id="new-user-password"
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        {...textField("password")}
-        rules={PASSWORD_RULES}
-        invalid={tooEasy}
-      >
-        <PasswordStrength password={values.password} estimate={strength} />
-      </TextField>
+      <NewPasswordField id="new-user-password" label="Password" {...textField("password")} strength={strength} />
       <Form.Check
         id="new-user-admin"
         className="mb-2"
