@@ -21,6 +21,9 @@ export default defineConfig({
     globals: true,
     setupFiles: ["./src/test/setup.ts"],
     restoreMocks: true,
+    // Bounds on waiting, not speed targets: typing a long password through zxcvbn took over 5 s
+    // on a 2-core machine shared with other suites.
+    testTimeout: 20_000,
     coverage: {
       provider: "v8",
       reporter: ["text-summary", "text"],
