@@ -19,13 +19,13 @@ from pathlib import Path
 
 from bench.bcrypt_rate import bcrypt_checks_per_second
 from bench.wrk import Figures, run_wrk
-from scripts.localdb import LocalPostgres
 from scripts.http_client import request, wait_until_up
+from scripts.localdb import LocalPostgres
 from scripts.ports import free_ports
 from scripts.process_guard import dies_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN_CONFIG = ROOT / "service" / "gunicorn.conf.py"
+GUNICORN_CONFIG = ROOT / "service" / "runtime" / "gunicorn.conf.py"
 PASSWORD = "bench passphrase that is long 42"
 
 
@@ -68,7 +68,7 @@ def main(argv=None) -> int:
         seed_env = {**env, "APP_ENV": "development", "SEED_PASSWORD": PASSWORD}
         subprocess.run([sys.executable, "-m", "service", "seed", "--count", str(args.users), "--prefix", "bench"],
                        cwd=ROOT, env=seed_env, check=True, stdout=subprocess.DEVNULL)
-        servers.append(gunicorn("service.wsgi:app", service_port, env, work / "service.log"))
+        servers.append(gunicorn("service.runtime.wsgi:app", service_port, env, work / "service.log"))
         servers.append(gunicorn("bench.bare_app:app", bare_port, env, work / "bare.log"))
         api, bare = f"http://127.0.0.1:{service_port}/api/v1", f"http://127.0.0.1:{bare_port}/api/v1"
         wait_until_up(f"{api}/health")

@@ -13,18 +13,18 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from service import db as database_module
-from service.accounts import Accounts, Conflict
-from service.logging_config import logging_dict
-from service.models import User, utcnow
-from service.openapi import build_openapi
-from service.schemas import UserCreateRequest
+from service.contract.openapi import build_openapi
+from service.contract.schemas import UserCreateRequest
+from service.data import db as database_module
+from service.data.models import User, utcnow
+from service.domain.accounts import Accounts, Conflict
+from service.domain.sessions import Sessions
+from service.domain.throttle import LoginThrottleStore
+from service.runtime.logging_config import logging_dict
+from service.runtime.settings import Settings, SettingsError, load_settings, read_version
 from service.security.passwords import PasswordHasher
-from service.sessions import Sessions
-from service.settings import Settings, SettingsError, load_settings, read_version
-from service.throttle import LoginThrottleStore
 
-GUNICORN_CONFIG = Path(__file__).resolve().parent / "gunicorn.conf.py"
+GUNICORN_CONFIG = Path(__file__).resolve().parent / "runtime" / "gunicorn.conf.py"
 SEED_BATCH = 1000
 
 
@@ -61,7 +61,7 @@ def serve(args, settings: Settings) -> int:
         env["PORT"] = str(args.port)
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
-    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "service.wsgi:app"]
+    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "service.runtime.wsgi:app"]
     os.execve(sys.executable, command, env)
     return 0  # not reached
 

@@ -7,23 +7,23 @@ import logging
 import falcon
 import peewee
 
-from service import db as database_module
-from service.accounts import Accounts
-from service.auth import AuthService
-from service.errors import JSON_TYPE, ApiError, serialize_error, unavailable
-from service.middleware.authorization import Authorization
-from service.middleware.cache_control import NoStoreForApi
-from service.middleware.json_body import JsonBody
-from service.middleware.request_log import RequestLog
-from service.models import MODELS
-from service.openapi import build_openapi
-from service.resources import auth, docs, meta, users
-from service.resources.docs import SWAGGER_ASSETS
+from service.api.errors import JSON_TYPE, ApiError, serialize_error, unavailable
+from service.api.middleware.access_control import AccessControl
+from service.api.middleware.cache_control import NoStoreForApi
+from service.api.middleware.json_body import JsonBody
+from service.api.middleware.request_log import RequestLog
+from service.api.resources import auth_routes, docs, meta, users
+from service.api.resources.docs import SWAGGER_ASSETS
+from service.contract.openapi import build_openapi
+from service.data import db as database_module
+from service.data.models import MODELS
+from service.domain.accounts import Accounts
+from service.domain.authentication import Authentication
+from service.domain.sessions import Sessions
+from service.domain.throttle import LoginThrottleStore
+from service.runtime.settings import Settings
 from service.security.passwords import PasswordHasher
 from service.security.tokens import AccessTokens
-from service.sessions import Sessions
-from service.settings import Settings
-from service.throttle import LoginThrottleStore
 
 log = logging.getLogger("service.app")
 
@@ -40,14 +40,14 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     sessions = Sessions(database, settings.refresh_token_ttl)
     throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
                                   settings.login_window)
-    auth_service = AuthService(accounts, sessions, tokens, hasher, throttle)
-    cookie = auth.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
+    authentication = Authentication(accounts, sessions, tokens, hasher, throttle)
+    cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
     if settings.cors_allow_origins:
         middleware.append(falcon.CORSMiddleware(allow_origins=list(settings.cors_allow_origins),
                                                 allow_credentials=list(settings.cors_allow_origins)))
-    middleware += [Authorization(auth_service), JsonBody(settings.max_body_bytes)]
+    middleware += [AccessControl(authentication), JsonBody(settings.max_body_bytes)]
 
     app = falcon.App(middleware=middleware, media_type=JSON_TYPE)
     app.req_options.strip_url_path_trailing_slash = True
@@ -59,14 +59,14 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     api = "/api/v1"
     app.add_route(f"{api}/ping", meta.Ping(settings.version))
     app.add_route(f"{api}/health", meta.Health(database))
-    app.add_route(f"{api}/auth/register", auth.Register(auth_service, cookie))
-    app.add_route(f"{api}/auth/login", auth.Login(auth_service, cookie))
-    app.add_route(f"{api}/auth/refresh", auth.Refresh(auth_service, cookie))
-    app.add_route(f"{api}/auth/logout", auth.Logout(auth_service, cookie))
-    app.add_route(f"{api}/auth/status", auth.Status())
+    app.add_route(f"{api}/auth/register", auth_routes.Register(authentication, cookie))
+    app.add_route(f"{api}/auth/login", auth_routes.Login(authentication, cookie))
+    app.add_route(f"{api}/auth/refresh", auth_routes.Refresh(authentication, cookie))
+    app.add_route(f"{api}/auth/logout", auth_routes.Logout(authentication, cookie))
+    app.add_route(f"{api}/auth/status", auth_routes.Status())
     app.add_route(f"{api}/users", users.UserCollection(accounts))
     app.add_route(f"{api}/users/me", users.MyProfile(accounts))
-    app.add_route(f"{api}/users/me/password", users.MyPassword(auth_service))
+    app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
     app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, sessions))
     app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version)))
     docs_page = docs.DocsPage()

@@ -19,8 +19,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from service.openapi import build_openapi
-from service.settings import read_version
+from service.contract.openapi import build_openapi
+from service.runtime.settings import read_version
 from tests.fuzz.conftest import TIMEOUT
 
 # Per operation and caller, for the fuzzing phase; examples and the coverage phase come on top.

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from service import db as database_module
 from service.app import create_app
-from service.models import MODELS
-from service.settings import load_settings
+from service.data import db as database_module
+from service.data.models import MODELS
+from service.runtime.settings import load_settings
 from tests.service.contract import ContractClient
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"

@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from service.openapi import build_openapi
+from service.contract.openapi import build_openapi
 
 
 class Contract:

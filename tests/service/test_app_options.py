@@ -6,7 +6,7 @@ import falcon.testing
 import pytest
 
 from service.app import create_app
-from service.logging_config import JsonFormatter
+from service.runtime.logging_config import JsonFormatter
 from tests.service.contract import ContractClient
 
 
@@ -56,7 +56,7 @@ def test_one_structured_line_per_request_with_its_id(client, caplog):
 
 
 def test_unhandled_errors_are_logged_and_answered_without_a_traceback(settings, database, caplog, monkeypatch):
-    from service.resources import meta
+    from service.api.resources import meta
 
     def explode(self, req, resp):
         raise RuntimeError("boom")

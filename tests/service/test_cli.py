@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from service.openapi import build_openapi
-from service.settings import read_version
+from service.contract.openapi import build_openapi
+from service.runtime.settings import read_version
 from tests.service.conftest import PASSWORD, SECRET
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@ import ipaddress
 
 import pytest
 
-from service.client_ip import client_ip
+from service.api.client_ip import client_ip
 
 PROXIES = (ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/8"))
 

@@ -45,7 +45,7 @@ def test_concurrent_registration_of_one_username_in_any_case(settings, database)
 
 def test_the_index_catches_what_the_pre_check_cannot(settings, database, monkeypatch):
     """Simulate losing the race after the pre-check passed: the 409 still comes, from the index."""
-    from service.accounts import Accounts
+    from service.domain.accounts import Accounts
 
     app = create_app(settings, database)
     client = ContractClient(app)

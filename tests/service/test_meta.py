@@ -1,5 +1,5 @@
-from service import db as database_module
 from service.app import create_app
+from service.data import db as database_module
 from tests.service.contract import ContractClient
 
 

@@ -1,7 +1,7 @@
 import psycopg2
 import pytest
 
-from service import db as database_module
+from service.data import db as database_module
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from service.openapi import build_openapi
-from service.settings import read_version
+from service.contract.openapi import build_openapi
+from service.runtime.settings import read_version
 
 CLIENT_SNAPSHOT = Path(__file__).resolve().parents[2] / "client" / "src" / "api" / "openapi.json"
 

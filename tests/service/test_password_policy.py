@@ -1,7 +1,7 @@
 """The policy on its own, as the CLI and the password-change route call it."""
 import pytest
 
-from service.password_policy import password_problem
+from service.domain.password_policy import password_problem
 
 
 @pytest.mark.parametrize("password, problem", [

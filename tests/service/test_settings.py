@@ -2,7 +2,7 @@ import ipaddress
 
 import pytest
 
-from service.settings import SettingsError, load_settings
+from service.runtime.settings import SettingsError, load_settings
 
 STRONG = "s" * 40
 PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://u:p@db:5432/users"}

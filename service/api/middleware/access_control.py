@@ -1,30 +1,21 @@
-"""Who may call what, declared once per resource and enforced here.
+"""Enforces the access policy each resource declares (`access = {...}`, see service.api.access).
 
-A resource lists its policy per method, e.g. `auth = {"GET": Access.OPTIONAL, "DELETE": Access.ADMIN}`.
-Methods it does not list are public.
+Methods a resource does not list are public.
 """
 from __future__ import annotations
 
-import enum
-
-from service.errors import forbidden, unauthorized
+from service.api.access import Access
+from service.api.errors import forbidden, unauthorized
 from service.security.tokens import InvalidToken
 
 
-class Access(enum.Enum):
-    PUBLIC = "public"
-    OPTIONAL = "optional"  # anyone; a valid bearer token may unlock more
-    USER = "user"
-    ADMIN = "admin"
-
-
-class Authorization:
-    def __init__(self, auth_service):
-        self._auth = auth_service
+class AccessControl:
+    def __init__(self, authentication):
+        self._authentication = authentication
 
     def process_resource(self, req, resp, resource, params):
         req.context.identity = None
-        policy = getattr(resource, "auth", {}).get(req.method, Access.PUBLIC)
+        policy = getattr(resource, "access", {}).get(req.method, Access.PUBLIC)
         if policy is Access.PUBLIC:
             return
         header = req.get_header("Authorization")
@@ -36,7 +27,7 @@ class Authorization:
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthorized("Malformed Authorization header; expected 'Bearer <token>'.")
         try:
-            identity = self._auth.authenticate(token.strip())
+            identity = self._authentication.authenticate(token.strip())
         except InvalidToken as error:
             raise unauthorized(str(error)) from None
         req.context.identity = identity

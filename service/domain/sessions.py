@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import peewee
 
-from service.models import Session, User, utcnow
+from service.data.models import Session, User, utcnow
 from service.security.tokens import InvalidToken, RefreshToken
 
 # A refresh token replaced this recently is a race between tabs, not a theft: refuse it

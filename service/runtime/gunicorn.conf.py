@@ -2,7 +2,7 @@
 import multiprocessing
 import os
 
-from service.logging_config import logging_dict
+from service.runtime.logging_config import logging_dict
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8080')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))

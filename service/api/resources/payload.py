@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ValidationError
 
-from service.errors import bad_request, invalid_payload
-from service.models import User
-from service.schemas import FullUser, PublicUser
+from service.api.errors import bad_request, invalid_payload
+from service.contract.schemas import FullUser, PublicUser
+from service.data.models import User
 
 
 def validated(req, model: type[BaseModel]) -> BaseModel:

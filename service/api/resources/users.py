@@ -5,14 +5,14 @@ import re
 
 import falcon
 
-from service.accounts import Accounts, Conflict, InvalidCursor
-from service.auth import AuthService, LoginFailed
-from service.errors import bad_request, conflict, forbidden, not_found
-from service.middleware.authorization import Access
-from service.password_policy import password_problem
-from service.resources.payload import user_view, validated
-from service.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
-from service.sessions import Sessions
+from service.api.access import Access
+from service.api.errors import bad_request, conflict, forbidden, not_found
+from service.api.resources.payload import user_view, validated
+from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
+from service.domain.accounts import Accounts, Conflict, InvalidCursor
+from service.domain.authentication import Authentication, LoginFailed
+from service.domain.password_policy import password_problem
+from service.domain.sessions import Sessions
 
 USER_ID = re.compile(r"^[0-9]{1,10}$")
 DEFAULT_PAGE = 20
@@ -40,7 +40,7 @@ def changes_of(body) -> dict:
 
 
 class UserCollection:
-    auth = {"GET": Access.OPTIONAL, "POST": Access.ADMIN}
+    access = {"GET": Access.OPTIONAL, "POST": Access.ADMIN}
 
     def __init__(self, accounts: Accounts):
         self._accounts = accounts
@@ -67,7 +67,7 @@ class UserCollection:
 
 
 class UserItem:
-    auth = {"GET": Access.OPTIONAL, "PATCH": Access.ADMIN, "DELETE": Access.ADMIN}
+    access = {"GET": Access.OPTIONAL, "PATCH": Access.ADMIN, "DELETE": Access.ADMIN}
 
     def __init__(self, accounts: Accounts, sessions: Sessions):
         self._accounts = accounts
@@ -107,7 +107,7 @@ class UserItem:
 
 
 class MyProfile:
-    auth = {"PATCH": Access.USER}
+    access = {"PATCH": Access.USER}
 
     def __init__(self, accounts: Accounts):
         self._accounts = accounts
@@ -122,10 +122,10 @@ class MyProfile:
 
 
 class MyPassword:
-    auth = {"POST": Access.USER}
+    access = {"POST": Access.USER}
 
-    def __init__(self, auth: AuthService):
-        self._auth = auth
+    def __init__(self, authentication: Authentication):
+        self._authentication = authentication
 
     def on_post(self, req, resp):
         body = validated(req, PasswordChangeRequest)
@@ -134,7 +134,7 @@ class MyPassword:
         if problem:
             raise bad_request("Invalid payload.", {"new_password": [problem]})
         try:
-            self._auth.change_password(req.context.identity, body.current_password, body.new_password)
+            self._authentication.change_password(req.context.identity, body.current_password, body.new_password)
         except LoginFailed:
             raise bad_request("Invalid payload.", {"current_password": ["Current password is incorrect."]}) from None
         resp.media = {"status": "success", "message": "Password changed."}

@@ -5,7 +5,7 @@ import json
 
 import falcon
 
-from service.errors import ApiError, bad_request
+from service.api.errors import ApiError, bad_request
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 

@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document: paths listed here, schemas generated from service.schemas.
+"""The OpenAPI 3.1 document: paths listed here, schemas generated from service.contract.schemas.
 
 It is the one contract between the service and the client (whose types are generated
 from it), and the test suite checks real responses against it.
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from service import schemas
+from service.contract import schemas
 
 BASE = "/api/v1"
 REF = "#/components/schemas/{model}"

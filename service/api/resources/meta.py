@@ -5,8 +5,8 @@ import json
 
 import falcon
 
-from service.db import UNAVAILABLE_ERRORS
-from service.errors import ApiError
+from service.api.errors import ApiError
+from service.data.db import UNAVAILABLE_ERRORS
 
 
 class Ping:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import peewee
 
-from service.models import User, utcnow
+from service.data.models import User, utcnow
 from service.security.passwords import PasswordHasher
 
 USERNAME_TAKEN = "Username is already taken."

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import peewee
 
-from service.models import LoginThrottle, utcnow
+from service.data.models import LoginThrottle, utcnow
 
 
 class LoginThrottleStore:

@@ -7,7 +7,7 @@ import peewee
 from playhouse.db_url import parse
 from playhouse.migrations import Runner
 
-from service.models import MODELS
+from service.data.models import MODELS
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Serialises `migrate` across processes (several containers may start at once).

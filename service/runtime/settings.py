@@ -12,7 +12,7 @@ from typing import Mapping
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:54329/users"
 MIN_SECRET_BYTES = 32
-VERSION_FILE = Path(__file__).resolve().parent.parent / "VERSION"
+VERSION_FILE = Path(__file__).resolve().parents[2] / "VERSION"
 
 log = logging.getLogger(__name__)
 

@@ -5,12 +5,12 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from service.accounts import Accounts
-from service.models import User
+from service.data.models import User
+from service.domain.accounts import Accounts
+from service.domain.sessions import Opened, RefreshReuse, Sessions
+from service.domain.throttle import LoginThrottleStore
 from service.security.passwords import PasswordHasher
 from service.security.tokens import AccessTokens, InvalidToken, RefreshToken
-from service.sessions import Opened, RefreshReuse, Sessions
-from service.throttle import LoginThrottleStore
 
 events = logging.getLogger("service.auth")
 
@@ -41,7 +41,7 @@ class Identity:
     session_id: uuid.UUID
 
 
-class AuthService:
+class Authentication:
     def __init__(self, accounts: Accounts, sessions: Sessions, tokens: AccessTokens,
                  hasher: PasswordHasher, throttle: LoginThrottleStore):
         self._accounts = accounts

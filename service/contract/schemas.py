@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from service.password_policy import MAX_LENGTH, MIN_LENGTH, MIN_SCORE, password_problem
+from service.domain.password_policy import MAX_LENGTH, MIN_LENGTH, MIN_SCORE, password_problem
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 EMAIL_MAX_LENGTH = 254

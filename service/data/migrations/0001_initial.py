@@ -1,6 +1,6 @@
 """Users, sessions and login throttling.
 
-Tables are frozen copies, independent of service.models, so this migration keeps
+Tables are frozen copies, independent of service.data.models, so this migration keeps
 meaning the same thing when the models change.
 """
 import peewee

@@ -1,14 +1,14 @@
-"""/auth: register, login, refresh, logout, status. HTTP in and out; the work is AuthService's."""
+"""/auth: register, login, refresh, logout, status. HTTP in and out; the work is Authentication's."""
 from __future__ import annotations
 
 import falcon
 
-from service.accounts import Conflict
-from service.auth import LoginFailed, LoginThrottled
-from service.errors import conflict, throttled, unauthorized
-from service.middleware.authorization import Access
-from service.resources.payload import user_view, validated
-from service.schemas import LoginRequest, RegisterRequest
+from service.api.access import Access
+from service.api.errors import conflict, throttled, unauthorized
+from service.api.resources.payload import user_view, validated
+from service.contract.schemas import LoginRequest, RegisterRequest
+from service.domain.accounts import Conflict
+from service.domain.authentication import LoginFailed, LoginThrottled
 from service.security.tokens import InvalidToken
 
 REFRESH_COOKIE = "refresh_token"
@@ -41,14 +41,14 @@ def grant_response(resp, cookie: RefreshCookie, grant, message: str) -> None:
 
 
 class Register:
-    def __init__(self, auth, cookie: RefreshCookie):
-        self._auth = auth
+    def __init__(self, authentication, cookie: RefreshCookie):
+        self._authentication = authentication
         self._cookie = cookie
 
     def on_post(self, req, resp):
         body = validated(req, RegisterRequest)
         try:
-            grant = self._auth.register(body.username, body.email, body.password, client_of(req))
+            grant = self._authentication.register(body.username, body.email, body.password, client_of(req))
         except Conflict as taken:
             raise conflict(taken.errors) from None
         grant_response(resp, self._cookie, grant, "Successfully registered.")
@@ -56,14 +56,14 @@ class Register:
 
 
 class Login:
-    def __init__(self, auth, cookie: RefreshCookie):
-        self._auth = auth
+    def __init__(self, authentication, cookie: RefreshCookie):
+        self._authentication = authentication
         self._cookie = cookie
 
     def on_post(self, req, resp):
         body = validated(req, LoginRequest)
         try:
-            grant = self._auth.login(body.email, body.password, client_of(req))
+            grant = self._authentication.login(body.email, body.password, client_of(req))
         except LoginThrottled as wait:
             raise throttled(wait.retry_after) from None
         except LoginFailed:
@@ -72,13 +72,13 @@ class Login:
 
 
 class Refresh:
-    def __init__(self, auth, cookie: RefreshCookie):
-        self._auth = auth
+    def __init__(self, authentication, cookie: RefreshCookie):
+        self._authentication = authentication
         self._cookie = cookie
 
     def on_post(self, req, resp):
         try:
-            grant = self._auth.refresh((req.get_cookie_values(REFRESH_COOKIE) or [None])[0], client_of(req))
+            grant = self._authentication.refresh((req.get_cookie_values(REFRESH_COOKIE) or [None])[0], client_of(req))
         except InvalidToken as error:
             self._cookie.clear(resp)
             raise unauthorized(str(error)) from None
@@ -86,20 +86,20 @@ class Refresh:
 
 
 class Logout:
-    auth = {"POST": Access.USER}
+    access = {"POST": Access.USER}
 
-    def __init__(self, auth, cookie: RefreshCookie):
-        self._auth = auth
+    def __init__(self, authentication, cookie: RefreshCookie):
+        self._authentication = authentication
         self._cookie = cookie
 
     def on_post(self, req, resp):
-        self._auth.logout(req.context.identity, client_of(req))
+        self._authentication.logout(req.context.identity, client_of(req))
         self._cookie.clear(resp)
         resp.media = {"status": "success", "message": "Successfully logged out."}
 
 
 class Status:
-    auth = {"GET": Access.USER}
+    access = {"GET": Access.USER}
 
     def on_get(self, req, resp):
         resp.media = {"status": "success", "data": user_view(req.context.user, full=True)}

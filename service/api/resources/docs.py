@@ -6,7 +6,7 @@ from pathlib import Path
 
 import swagger_ui
 
-PAGE_DIR = Path(__file__).resolve().parent.parent / "docs_page"
+PAGE_DIR = Path(__file__).resolve().parents[2] / "contract" / "docs_page"
 SWAGGER_ASSETS = Path(swagger_ui.__file__).resolve().parent / "static"
 
 

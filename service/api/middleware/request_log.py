@@ -6,7 +6,7 @@ import os
 import re
 import time
 
-from service.client_ip import client_ip
+from service.api.client_ip import client_ip
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 log = logging.getLogger("service.request")

@@ -1,0 +1,1 @@
+"""HTTP: resources, middleware and the error envelope. Translates requests into domain calls."""

@@ -1,0 +1,1 @@
+"""Persistence: the tables, the PostgreSQL connection and the migrations."""

@@ -1,0 +1,1 @@
+"""The rules of the platform: accounts, sessions, authentication, throttling and password policy."""

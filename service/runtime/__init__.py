@@ -1,0 +1,1 @@
+"""Running the service: settings, logging, the WSGI entry point and the server's configuration."""
