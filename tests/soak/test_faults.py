@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from soak.faults import gunicorn_workers, kill_one_worker
-from soak.local_stack import throwaway_stack
+from soak.local_stack import NO_RATE_LIMITS, throwaway_stack
 from soak.outage_run import run_database_outage
 from soak.probes import ProbeLoop
 
@@ -18,8 +18,7 @@ PASSWORD = "fault test passphrase that is long"
 
 @pytest.fixture(scope="module")
 def fault_stack():
-    with throwaway_stack("faults", workers=2, durable_postgres=True,
-                         auth_rate_per_minute=60_000, auth_burst=10_000) as stack:
+    with throwaway_stack("faults", workers=2, durable_postgres=True, rate_limits=NO_RATE_LIMITS) as stack:
         yield stack
 
 
