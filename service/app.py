@@ -29,7 +29,7 @@ log = logging.getLogger("service.app")
 
 
 def create_app(settings: Settings, database: peewee.Database | None = None) -> falcon.App:
-    database = database or database_module.create_database(settings.database_url)
+    database = database or database_module.create_database(settings.database_url, settings.database_timeout)
     # Peewee binds model classes per process; this app's database is the one they use.
     database.bind(MODELS)
 
