@@ -25,7 +25,8 @@ ERRORS = {
          "refreshed moments ago: retry, the browser already holds the new cookie.",
     413: "Request body over 64 KiB.",
     415: "Request body is not JSON.",
-    429: "Too many requests or failed logins; see `Retry-After`. nginx rate-limits every /auth route.",
+    429: "Too many requests or failed logins; see `Retry-After`. nginx rate-limits credential guesses, "
+         "refresh per session, and every /api/ route under a general ceiling.",
 }
 BODY_ERRORS = (400, 413, 415)
 

@@ -493,7 +493,7 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
-        /** @description Too many requests or failed logins; see `Retry-After`. nginx rate-limits every /auth route. */
+        /** @description Too many requests or failed logins; see `Retry-After`. nginx rate-limits credential guesses, refresh per session, and every /api/ route under a general ceiling. */
         429: {
             headers: {
                 [name: string]: unknown;
