@@ -35,8 +35,15 @@ class FrontSettings:
     # The port clients see, when a container maps 443 to an unprivileged https_port.
     public_https_port: int | None = None
     acme_root: Path | None = None
+    # Credential guesses (login, register, password change), per client address.
     auth_rate_per_minute: int = 30
     auth_burst: int = 20
+    # Refresh, per session: every open tab refreshes, so this one is generous.
+    refresh_rate_per_minute: int = 60
+    refresh_burst: int = 30
+    # Every /api/ request, per client address: a ceiling, far above what a person can click.
+    api_rate_per_minute: int = 1200
+    api_burst: int = 300
     client_max_body_size: str = "64k"
     access_log: str | None = None
     error_log: str | None = None
@@ -54,8 +61,8 @@ class FrontSettings:
 
     @property
     def auth_retry_after(self) -> int:
-        """Seconds until the auth zone frees one more request."""
-        return math.ceil(60 / self.auth_rate_per_minute)
+        """Seconds until the credentials zone frees one more request."""
+        return retry_after(self.auth_rate_per_minute)
 
     def variables(self) -> dict[str, str]:
         if (self.tls_cert is None) != (self.tls_key is None):
@@ -75,12 +82,23 @@ class FrontSettings:
             "AUTH_RATE": f"{self.auth_rate_per_minute}r/m",
             "AUTH_BURST": str(self.auth_burst),
             "AUTH_RETRY_AFTER": str(self.auth_retry_after),
+            "REFRESH_RATE": f"{self.refresh_rate_per_minute}r/m",
+            "REFRESH_BURST": str(self.refresh_burst),
+            "REFRESH_RETRY_AFTER": str(retry_after(self.refresh_rate_per_minute)),
+            "API_RATE": f"{self.api_rate_per_minute}r/m",
+            "API_BURST": str(self.api_burst),
+            "API_RETRY_AFTER": str(retry_after(self.api_rate_per_minute)),
             "CLIENT_MAX_BODY_SIZE": self.client_max_body_size,
             "ACCESS_LOG": self.access_log or str(self.runtime_dir / "access.log"),
             "ERROR_LOG": self.error_log or str(self.runtime_dir / "error.log"),
             "MIME_TYPES": str(self.mime_types),
             "WORKER_USER_DIRECTIVE": f"user {self.worker_user};" if self.worker_user else "",
         }
+
+
+def retry_after(rate_per_minute: int) -> int:
+    """Seconds until a zone with this rate frees one more request."""
+    return math.ceil(60 / rate_per_minute)
 
 
 def fill(template: str, variables: dict[str, str]) -> str:
@@ -126,6 +144,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--acme-root", type=Path)
     parser.add_argument("--auth-rate-per-minute", type=int, default=30)
     parser.add_argument("--auth-burst", type=int, default=20)
+    parser.add_argument("--refresh-rate-per-minute", type=int, default=60)
+    parser.add_argument("--refresh-burst", type=int, default=30)
+    parser.add_argument("--api-rate-per-minute", type=int, default=1200)
+    parser.add_argument("--api-burst", type=int, default=300)
     parser.add_argument("--access-log")
     parser.add_argument("--error-log")
     parser.add_argument("--mime-types", type=Path, default=Path("/etc/nginx/mime.types"))
@@ -145,6 +167,10 @@ def main(argv: list[str] | None = None) -> None:
         acme_root=args.acme_root,
         auth_rate_per_minute=args.auth_rate_per_minute,
         auth_burst=args.auth_burst,
+        refresh_rate_per_minute=args.refresh_rate_per_minute,
+        refresh_burst=args.refresh_burst,
+        api_rate_per_minute=args.api_rate_per_minute,
+        api_burst=args.api_burst,
         access_log=args.access_log,
         error_log=args.error_log,
         mime_types=args.mime_types,

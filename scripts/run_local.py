@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts.localdb import LocalPostgres
+from scripts.localdb import ForeignServer, LocalPostgres
 from scripts.process_guard import dies_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ def service_env(database_url: str) -> dict:
 
 def run_service_command(args: list[str]) -> int:
     """`python -m service ARGS` against make run's database, with make run's key and settings."""
-    env = service_env(os.environ.get("DATABASE_URL") or LocalPostgres(VAR / "pg", pg_port()).url)
+    env = service_env(os.environ.get("DATABASE_URL") or LocalPostgres(VAR / "pg", pg_port()).verify().url)
     return subprocess.run([sys.executable, "-m", "service", *args], env=env, cwd=ROOT).returncode
 
 
@@ -62,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     database = None
     database_url = os.environ.get("DATABASE_URL")
     if not database_url:
-        database = LocalPostgres(VAR / "pg", pg_port()).start()
+        try:
+            database = LocalPostgres(VAR / "pg", pg_port()).start()
+        except ForeignServer as error:
+            print(error, file=sys.stderr, flush=True)
+            return 1
         database_url = database.url
         print(f"PostgreSQL (embedded, data in {VAR / 'pg'}): {database_url}", flush=True)
     env = service_env(database_url)

@@ -54,8 +54,9 @@ class StackConfig:
     service_port: int = 8081
     postgres_port: int = 54339
     workers: int = 4
-    auth_rate_per_minute: int = 30
-    auth_burst: int = 20
+    # nginx rate limits, as FrontSettings fields (auth_rate_per_minute, api_burst, ...);
+    # empty keeps the production defaults.
+    rate_limits: Mapping[str, int] = field(default_factory=dict)
     durable_postgres: bool = True
     # Extra service settings, e.g. a short ACCESS_TOKEN_TTL for browser tests.
     service_env: Mapping[str, str] = field(default_factory=dict)
@@ -217,9 +218,8 @@ class Stack:
             dist_root=self.config.dist.resolve(),
             upstream=f"127.0.0.1:{self.config.service_port}",
             http_port=self.config.public_port,
-            auth_rate_per_minute=self.config.auth_rate_per_minute,
-            auth_burst=self.config.auth_burst,
             worker_user=default_worker_user(),
+            **self.config.rate_limits,
         )
         self._nginx = NginxProcess(render(settings), runtime_dir)
         checked = self._nginx.check_config()

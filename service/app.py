@@ -29,7 +29,7 @@ log = logging.getLogger("service.app")
 
 
 def create_app(settings: Settings, database: peewee.Database | None = None) -> falcon.App:
-    database = database or database_module.create_database(settings.database_url)
+    database = database or database_module.create_database(settings.database_url, settings.database_timeout)
     # Peewee binds model classes per process; this app's database is the one they use.
     database.bind(MODELS)
 
@@ -72,12 +72,13 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     docs_page = docs.DocsPage()
     app.add_route(f"{api}/docs", docs_page)
     app.add_route(f"{api}/docs/init.js", docs_page, suffix="script")
-    app.add_static_route(f"{api}/docs/static", SWAGGER_ASSETS)
 
     if settings.client_dist:
         # Development only: in production nginx serves the client.
         app.add_sink(_api_not_found, prefix=r"^/api/(?!v1/docs/static/)")
         app.add_static_route("/", settings.client_dist.resolve(), fallback_filename="index.html")
+    # Falcon tries static routes newest first, so this one must come after "/" to win.
+    app.add_static_route(f"{api}/docs/static", SWAGGER_ASSETS)
     return app
 
 

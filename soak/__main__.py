@@ -19,7 +19,7 @@ import requests
 
 from bench.wrk import Figures, run_wrk
 from soak.faults import kill_one_worker
-from soak.local_stack import seed_users, throwaway_stack
+from soak.local_stack import NO_RATE_LIMITS, seed_users, throwaway_stack
 from soak.outage_run import run_database_outage
 
 MAX_FAILED_PERCENT = 0.5
@@ -128,10 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     targets = Targets()
-    # Production settings and a durable PostgreSQL; nginx's per-address auth rate limit is
-    # raised because all load comes from 127.0.0.1 and /auth/status is one of the routes measured.
+    # Production settings and a durable PostgreSQL; nginx's per-address rate limits are
+    # lifted because all load comes from 127.0.0.1.
     with throwaway_stack("soak", workers=args.workers, durable_postgres=True,
-                         auth_rate_per_minute=6_000_000, auth_burst=100_000) as stack:
+                         rate_limits=NO_RATE_LIMITS) as stack:
         print(f"Stack up at {stack.url}: nginx -> gunicorn ({args.workers} sync workers) -> PostgreSQL", flush=True)
         seed_users(stack, 1000, "soak", SEED_PASSWORD)
         token = requests.post(f"{stack.url}/api/v1/auth/login", timeout=30,

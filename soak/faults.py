@@ -1,5 +1,6 @@
-"""The two faults a production stack must ride out: a gunicorn worker killed with -9, and
-PostgreSQL going away and coming back. Each returns what happened, measured."""
+"""The faults a production stack must ride out: a gunicorn worker killed with -9, PostgreSQL
+going away and coming back, and PostgreSQL frozen (SIGSTOP) and thawed. Each returns what
+happened, measured."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 import psutil
 
+from scripts.localdb import LocalPostgres
 from scripts.stack import Stack
 
 RESPAWN_TIMEOUT = 30.0
@@ -62,4 +64,27 @@ def stop_postgres_for(stack: Stack, seconds: float) -> DatabaseOutage:
     postgres.stop()
     time.sleep(seconds)
     postgres.start()
+    return DatabaseOutage(stopped_at, time.monotonic())
+
+
+def signal_postgres(postgres: LocalPostgres, signum: int) -> None:
+    """Signal the postmaster and every backend: each backend leads its own session (setsid),
+    so a process-group signal would miss them."""
+    postmaster = psutil.Process(postgres.pid)
+    for process in [postmaster, *postmaster.children(recursive=True)]:
+        try:
+            process.send_signal(signum)
+        except psutil.NoSuchProcess:
+            pass
+
+
+def freeze_postgres_for(stack: Stack, seconds: float) -> DatabaseOutage:
+    """SIGSTOP every PostgreSQL process for `seconds`, then SIGCONT: a hung server, not a gone one.
+    Its kernel still accepts connections and ACKs packets; nothing ever answers."""
+    stopped_at = time.monotonic()
+    signal_postgres(stack.postgres, signal.SIGSTOP)
+    try:
+        time.sleep(seconds)
+    finally:
+        signal_postgres(stack.postgres, signal.SIGCONT)
     return DatabaseOutage(stopped_at, time.monotonic())

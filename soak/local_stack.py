@@ -17,6 +17,10 @@ from scripts.ports import free_ports
 from scripts.stack import REPO_ROOT, Stack, StackConfig
 
 CLIENT_DIST = REPO_ROOT / "client" / "dist"
+# For load from one address (127.0.0.1): nginx's per-address limits would measure themselves.
+NO_RATE_LIMITS = {"auth_rate_per_minute": 6_000_000, "auth_burst": 100_000,
+                  "refresh_rate_per_minute": 6_000_000, "refresh_burst": 100_000,
+                  "api_rate_per_minute": 6_000_000, "api_burst": 100_000}
 
 
 @contextmanager
@@ -25,8 +29,7 @@ def throwaway_stack(
     *,
     service_env: Mapping[str, str] | None = None,
     workers: int = 2,
-    auth_rate_per_minute: int = 30,
-    auth_burst: int = 20,
+    rate_limits: Mapping[str, int] | None = None,
     durable_postgres: bool = False,
 ) -> Iterator[Stack]:
     # nginx workers run as nobody when we are root, so the state dir must be traversable.
@@ -40,8 +43,7 @@ def throwaway_stack(
         service_port=service,
         postgres_port=postgres,
         workers=workers,
-        auth_rate_per_minute=auth_rate_per_minute,
-        auth_burst=auth_burst,
+        rate_limits=dict(rate_limits or {}),
         durable_postgres=durable_postgres,
         service_env=dict(service_env or {}),
     )

@@ -1,8 +1,9 @@
-"""PostgreSQL stopped and restarted under probe and registration load, judged afterwards."""
+"""PostgreSQL stopped (or frozen) and back under probe and registration load, judged afterwards."""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 from scripts.stack import Stack
 from soak.answers import Recovery, recovery, unacceptable
@@ -22,10 +23,10 @@ class OutageRun:
     lost_ids: list[int]
 
 
-def run_database_outage(stack: Stack, token: str, *, lead: float, outage_seconds: float,
-                        tail: float) -> OutageRun:
+def run_database_outage(stack: Stack, token: str, *, lead: float, outage_seconds: float, tail: float,
+                        fault: Callable[[Stack, float], DatabaseOutage] = stop_postgres_for) -> OutageRun:
     """Probes (health, a DB read, an authenticated read) and registrations run throughout:
-    `lead` seconds before the stop, the outage, then `tail` seconds after PostgreSQL is back."""
+    `lead` seconds before the fault, the outage, then `tail` seconds after PostgreSQL is back."""
     probes = ProbeLoop(stack.url, PROBE_ROUTES, headers={"Authorization": f"Bearer {token}"})
     registrations = RegistrationLoop(stack.url)
     bound = lead + outage_seconds + tail + 60
@@ -33,7 +34,7 @@ def run_database_outage(stack: Stack, token: str, *, lead: float, outage_seconds
     registrations.start(max_seconds=bound)
     try:
         time.sleep(lead)
-        outage = stop_postgres_for(stack, outage_seconds)
+        outage = fault(stack, outage_seconds)
         time.sleep(tail)
     finally:
         probes.stop()

@@ -60,6 +60,10 @@ def conflict(errors: dict) -> ApiError:
     return ApiError(falcon.HTTP_409, "That username or email is already taken.", errors)
 
 
+def refresh_raced() -> ApiError:
+    return ApiError(falcon.HTTP_409, "Refresh token already replaced; retry with the current cookie.")
+
+
 def throttled(retry_after: int) -> ApiError:
     return ApiError(
         falcon.HTTP_429, f"Too many failed attempts. Try again in {retry_after} seconds.",

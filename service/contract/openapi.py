@@ -21,10 +21,12 @@ ERRORS = {
     401: "Missing, malformed, expired or revoked token (`WWW-Authenticate: Bearer`).",
     403: "Authenticated, but not allowed.",
     404: "No such user.",
-    409: "The username or email is already taken (case-insensitive).",
+    409: "The username or email is already taken (case-insensitive); on /auth/refresh, another tab "
+         "refreshed moments ago: retry, the browser already holds the new cookie.",
     413: "Request body over 64 KiB.",
     415: "Request body is not JSON.",
-    429: "Too many requests or failed logins; see `Retry-After`. nginx rate-limits every /auth route.",
+    429: "Too many requests or failed logins; see `Retry-After`. nginx rate-limits credential guesses, "
+         "refresh per session, and every /api/ route under a general ceiling.",
 }
 BODY_ERRORS = (400, 413, 415)
 
@@ -63,7 +65,7 @@ OPERATIONS = (
               body=schemas.LoginRequest, errors=(*BODY_ERRORS, 401, 429)),
     Operation("post", "/auth/refresh", "Swap the refresh cookie for a new access token", "auth",
               (200, "New access token; the refresh cookie is rotated.", schemas.AuthEnvelope),
-              errors=(401, 413, 415, 429), cookie=True),
+              errors=(401, 409, 413, 415, 429), cookie=True),
     Operation("post", "/auth/logout", "End this session: its access and refresh tokens stop working", "auth",
               (200, "Logged out.", schemas.Success), bearer="required", errors=(401, 413, 415, 429)),
     Operation("get", "/auth/status", "The logged-in user", "auth",

@@ -19,6 +19,13 @@ class RefreshReuse(InvalidToken):
     """An old refresh token came back: the chain is compromised and the session is revoked."""
 
 
+class RefreshRaced(Exception):
+    """The token was replaced moments ago by a concurrent refresh; the browser holds the new one.
+
+    Not an InvalidToken: the caller must leave the cookie alone and retry.
+    """
+
+
 @dataclass(frozen=True)
 class Opened:
     session: Session
@@ -41,10 +48,10 @@ class Sessions:
         return Opened(session, token)
 
     def rotate(self, presented: RefreshToken) -> tuple[User, Opened]:
-        """Swap a live refresh token for a new one. Raises InvalidToken, or RefreshReuse."""
+        """Swap a live refresh token for a new one. Raises InvalidToken, RefreshReuse or RefreshRaced."""
         new = RefreshToken.new(presented.session_id)
         now = utcnow()
-        refusal: InvalidToken | None = None
+        refusal: Exception | None = None
         with self._db.atomic():
             session = (Session.select(Session, User).join(User)
                        .where(Session.id == presented.session_id).for_update().get_or_none())
@@ -53,7 +60,7 @@ class Sessions:
             elif not presented.matches(session.refresh_hash):
                 if (presented.matches(session.previous_hash) and session.rotated_at
                         and now - session.rotated_at < ROTATION_GRACE):
-                    refusal = InvalidToken("Refresh token already used.")
+                    refusal = RefreshRaced()
                 else:
                     session.revoked_at = now
                     session.save(only=[Session.revoked_at])

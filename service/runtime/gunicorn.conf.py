@@ -7,7 +7,8 @@ from service.runtime.logging_config import logging_dict
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8080')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
 # bcrypt makes logins CPU-bound: sync workers, one request each, scale by process.
-worker_class = "sync"
+# The sync worker, with the errors gunicorn answers itself in the JSON envelope.
+worker_class = "service.runtime.json_error_worker.JsonErrorSyncWorker"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5

@@ -37,6 +37,8 @@ class Settings:
     login_max_failures_per_ip: int = 50
     login_window: int = 900
     max_body_bytes: int = 64 * 1024
+    # Seconds a request may wait on PostgreSQL (connecting, or any one round trip).
+    database_timeout: int = 3
     client_dist: Path | None = None
     log_level: str = "INFO"
     token_issuer: str = "users-platform"
@@ -88,6 +90,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         login_max_failures_per_ip=reader.integer("LOGIN_MAX_FAILURES_PER_IP", default=50, low=1, high=100000),
         login_window=reader.integer("LOGIN_WINDOW", default=900, low=1, high=7 * 24 * 3600),
         max_body_bytes=reader.integer("MAX_BODY_BYTES", default=64 * 1024, low=1024, high=1024 * 1024),
+        database_timeout=reader.integer("DATABASE_TIMEOUT", default=3, low=1, high=60),
         client_dist=Path(client_dist) if client_dist else None,
         log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
     )

@@ -31,8 +31,7 @@ def site_stack():
         "e2e",
         workers=3,
         service_env={"ACCESS_TOKEN_TTL": str(ACCESS_TOKEN_TTL)},
-        auth_rate_per_minute=600,
-        auth_burst=200,
+        rate_limits={"auth_rate_per_minute": 600, "auth_burst": 200},
     ) as stack:
         yield stack
 

@@ -12,7 +12,7 @@ import secrets
 import pytest
 import requests
 
-from soak.local_stack import create_admin, throwaway_stack
+from soak.local_stack import NO_RATE_LIMITS, create_admin, throwaway_stack
 
 TIMEOUT = 30
 _account_numbers = itertools.count(1)
@@ -22,8 +22,7 @@ _account_numbers = itertools.count(1)
 def fuzz_stack():
     with throwaway_stack(
         "fuzz",
-        auth_rate_per_minute=60_000,
-        auth_burst=10_000,
+        rate_limits=NO_RATE_LIMITS,
         service_env={"LOGIN_MAX_FAILURES_PER_IP": "100000"},
     ) as stack:
         yield stack

@@ -1,7 +1,8 @@
-"""nginx's auth rate limit, at production settings, answers only what the document promises.
+"""nginx's rate limits answer only what the document promises.
 
-The fuzz stack raises the limit so the fuzzer reaches the service; this stack keeps it, and
-replays every /api/v1/auth/* operation past the burst.
+The fuzz stack lifts the limits so the fuzzer reaches the service; this stack tightens every
+zone (credentials, refresh, the general ceiling) and replays every /api/v1/auth/* operation
+past its burst.
 """
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ AUTH_OPERATIONS = [
     ("POST", "/api/v1/auth/logout", None),
     ("GET", "/api/v1/auth/status", None),
 ]
+BURST = 10
 PAST_THE_BURST = 30
+TIGHT = {f"{zone}_{knob}": value for zone in ("auth", "refresh", "api")
+         for knob, value in (("rate_per_minute", 1), ("burst", BURST))}
 
 
 @pytest.fixture(scope="module")
 def production_limits_stack():
-    with throwaway_stack("ratelimit") as stack:
+    with throwaway_stack("ratelimit", rate_limits=TIGHT) as stack:
         yield stack
 
 

@@ -141,3 +141,45 @@ def test_methods_nginx_refuses_itself_get_the_json_envelope(front, path):
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
     assert response.json() == {"status": "fail", "message": "Method not allowed."}
     assert response.headers["Allow"] and response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def raw_request(front, request: bytes) -> tuple[str, dict, bytes]:
+    """Send bytes no HTTP library would; return the status line, headers and body."""
+    import socket
+
+    host, port = front.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, value in (line.split(":", 1) for line in lines)}
+    return status_line, headers, body
+
+
+@pytest.mark.parametrize("request_kwargs, status, message", [
+    ({"headers": {"Authorization": "Bearer " + "a" * 8192}}, 431, "Request headers are too large."),
+    ({"params": {"q": "a" * 9000}}, 414, "Request URI is too long."),
+], ids=["8 KB Authorization header", "request line over the buffer"])
+def test_requests_nginx_refuses_while_reading_get_the_envelope(front, upstream_peer, request_kwargs, status, message):
+    seen = len(upstream_peer.seen)
+    response = requests.get(front.base_url + "/api/v1/users", timeout=TIMEOUT, **request_kwargs)
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {"status": "fail", "message": message}
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert len(upstream_peer.seen) == seen
+
+
+def test_a_malformed_request_gets_the_envelope(front):
+    status_line, headers, body = raw_request(front, b"GET /api/v1/ping HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+    assert status_line.startswith("HTTP/1.1 400")
+    assert headers["content-type"] == "application/json; charset=utf-8"
+    assert body == b'{"status":"fail","message":"Malformed request."}'
+
+
+def test_the_error_uris_are_not_reachable_from_outside(front):
+    response = requests.get(front.base_url + "/__front_errors/414", timeout=TIMEOUT)
+    assert response.status_code == 404

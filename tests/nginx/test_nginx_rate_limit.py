@@ -1,51 +1,97 @@
-"""The auth zone: nginx answers 429 in the API's envelope, and lets the service's own 429 through."""
+"""Rate limits by what they protect: credential guesses, refresh per session, a general ceiling.
+
+nginx answers its own 429 in the API's envelope and lets the service's own 429 through.
+"""
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 import requests
 
 TIMEOUT = 5
 ENVELOPE = {"status": "fail", "message": "Too many requests. Try again later."}
+GENEROUS = {"auth_rate_per_minute": 60_000, "auth_burst": 10_000, "refresh_rate_per_minute": 60_000,
+            "refresh_burst": 10_000, "api_rate_per_minute": 60_000, "api_burst": 10_000}
 
 
-@pytest.fixture(scope="module")
-def front(launch_front, upstream_peer):
-    # One request a minute plus a burst of two: the fourth quick request is over the limit.
-    return launch_front("ratelimit", upstream_peer.address, auth_rate_per_minute=1, auth_burst=2)
+@pytest.fixture
+def launch(launch_front, upstream_peer, request):
+    """A front where only the named limits are tight: one request a minute plus a burst of two."""
+    def start(**tight):
+        return launch_front(request.node.name[:40], upstream_peer.address, **{**GENEROUS, **tight})
+
+    return start
 
 
-@pytest.fixture(scope="module")
-def auth_responses(front, upstream_peer):
-    """Four quick auth requests; the first is throttled by the service itself."""
-    login = front.base_url + "/api/v1/auth/login"
-    responses = [requests.post(front.base_url + "/api/v1/auth/peer-throttled", timeout=TIMEOUT)]
-    responses += [requests.post(login, json={}, timeout=TIMEOUT) for _ in range(3)]
-    return responses
+def refresh_cookie(session_id: uuid.UUID, secret: str = "c2VjcmV0") -> dict:
+    return {"refresh_token": f"{session_id}.{secret}"}
 
 
-def test_requests_within_the_burst_pass(auth_responses, upstream_peer):
-    assert [r.status_code for r in auth_responses[1:3]] == [200, 200]
-    assert [seen.path for seen in upstream_peer.seen] == [
-        "/api/v1/auth/peer-throttled",
-        "/api/v1/auth/login",
-        "/api/v1/auth/login",
-    ]
+def post(front, path, **kwargs):
+    return requests.post(front.base_url + path, timeout=TIMEOUT, **kwargs)
 
 
-def test_over_the_limit_answers_429_with_the_envelope(auth_responses):
-    limited = auth_responses[3]
-    assert limited.status_code == 429
+def test_credential_guesses_share_one_strict_limit_per_address(launch):
+    front = launch(auth_rate_per_minute=1, auth_burst=2)
+    answers = [post(front, path, json={}) for path in
+               ("/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/users/me/password",
+                "/api/v1/auth/login/")]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    limited = answers[-1]
     assert limited.headers["Content-Type"] == "application/json; charset=utf-8"
     assert limited.json() == ENVELOPE
+    assert limited.headers["Retry-After"] == "60"  # one request a minute
 
 
-def test_429_says_when_to_retry(auth_responses):
-    assert auth_responses[3].headers["Retry-After"] == "60"  # one request a minute
+def test_status_and_logout_are_not_held_back_by_spent_credential_guesses(launch):
+    front = launch(auth_rate_per_minute=1, auth_burst=2)
+    for _ in range(4):
+        post(front, "/api/v1/auth/login", json={})
+    statuses = [requests.get(front.base_url + "/api/v1/auth/status", timeout=TIMEOUT).status_code
+                for _ in range(40)]
+    assert statuses == [200] * 40
+    assert post(front, "/api/v1/auth/logout").status_code == 200
+    assert post(front, "/api/v1/auth/refresh", cookies=refresh_cookie(uuid.uuid4())).status_code == 200
 
 
-def test_429_carries_the_security_headers(auth_responses):
-    headers = auth_responses[3].headers
+def test_cookieless_refreshes_cannot_use_up_a_sessions_refreshes(launch):
+    front = launch(refresh_rate_per_minute=1, refresh_burst=2)
+    strangers = [post(front, "/api/v1/auth/refresh").status_code for _ in range(30)]
+    assert strangers.count(429) == 27
+    mine = uuid.uuid4()
+    assert post(front, "/api/v1/auth/refresh", cookies=refresh_cookie(mine)).status_code == 200
+
+
+def test_refresh_is_counted_per_session_across_rotations(launch):
+    front = launch(refresh_rate_per_minute=1, refresh_burst=2)
+    mine, other = uuid.uuid4(), uuid.uuid4()
+    # Each rotation brings a new secret after the same session id: still one session's budget.
+    answers = [post(front, "/api/v1/auth/refresh", cookies=refresh_cookie(mine, f"rotation{n}")) for n in range(4)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert answers[-1].json() == ENVELOPE and answers[-1].headers["Retry-After"] == "60"
+    assert post(front, "/api/v1/auth/refresh", cookies=refresh_cookie(other)).status_code == 200
+    assert post(front, "/api/v1/auth/login", json={}).status_code == 200
+
+
+def test_every_api_route_meets_a_general_ceiling_per_address(launch):
+    front = launch(api_rate_per_minute=1, api_burst=2)
+    answers = [requests.get(front.base_url + "/api/v1/ping", timeout=TIMEOUT) for _ in range(3)]
+    answers += [post(front, "/api/v1/auth/logout"), post(front, "/api/v1/auth/login", json={}),
+                post(front, "/api/v1/auth/refresh", cookies=refresh_cookie(uuid.uuid4()))]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429, 429, 429]
+    assert all(answer.json() == ENVELOPE for answer in answers[3:])
+    assert answers[3].headers["Retry-After"] == "60"
+    # The site itself is not the API and has no ceiling here.
+    assert requests.get(front.base_url + "/", timeout=TIMEOUT).status_code == 200
+
+
+def test_429_carries_the_security_headers(launch):
+    front = launch(auth_rate_per_minute=1, auth_burst=1)
+    for _ in range(2):
+        post(front, "/api/v1/auth/login", json={})
+    headers = post(front, "/api/v1/auth/login", json={}).headers
     assert headers["Content-Security-Policy"].startswith("default-src 'self';")
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
@@ -53,13 +99,9 @@ def test_429_carries_the_security_headers(auth_responses):
     assert headers["Cache-Control"] == "no-store"
 
 
-def test_the_service_throttle_message_passes_through_untouched(auth_responses):
-    own = auth_responses[0]
+def test_the_service_throttle_message_passes_through_untouched(launch):
+    front = launch(auth_rate_per_minute=1, auth_burst=2)
+    own = post(front, "/api/v1/auth/peer-throttled")
     assert own.status_code == 429
     assert own.json() == {"status": "fail", "message": "Too many failed attempts. Try again in 30 seconds."}
     assert own.headers["Retry-After"] == "30"
-
-
-def test_other_api_routes_are_outside_the_auth_zone(auth_responses, front):
-    assert auth_responses[3].status_code == 429
-    assert requests.get(front.base_url + "/api/v1/ping", timeout=TIMEOUT).status_code == 200

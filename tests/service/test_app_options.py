@@ -46,6 +46,18 @@ def test_a_built_client_is_served_with_spa_fallback(settings, database, dist):
     assert "root:" not in client.simulate_get("/../../etc/passwd").text
 
 
+@pytest.mark.parametrize("with_client", [False, True])
+def test_swagger_assets_are_the_packaged_files_even_beside_a_built_client(settings, database, dist, with_client):
+    from service.api.resources.docs import SWAGGER_ASSETS
+
+    client = ContractClient(create_app(settings.with_overrides(client_dist=dist if with_client else None), database))
+    for name, content_type in (("swagger-ui-bundle.js", "text/javascript"), ("swagger-ui.css", "text/css")):
+        asset = client.simulate_get(f"/api/v1/docs/static/{name}")
+        assert asset.status_code == 200
+        assert asset.headers["content-type"].startswith(content_type)
+        assert asset.content[:64] == (SWAGGER_ASSETS / name).read_bytes()[:64]
+
+
 def test_one_structured_line_per_request_with_its_id(client, caplog):
     with caplog.at_level(logging.INFO, logger="service.request"):
         client.simulate_get("/api/v1/ping", headers={"X-Request-ID": "req-42"})

@@ -1,6 +1,8 @@
 import ipaddress
 import logging
 
+import pytest
+
 from tests.service.conftest import PASSWORD
 
 URL = "/api/v1/auth/login"
@@ -120,6 +122,19 @@ def test_forwarded_for_from_a_trusted_proxy_names_the_client(settings, database,
         login(behind_proxy, email=f"guess{n}@example.com", headers={"X-Forwarded-For": "203.0.113.9"})
     assert login(behind_proxy, headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 429
     assert login(behind_proxy, headers={"X-Forwarded-For": "198.51.100.7"}).status_code == 200
+
+
+@pytest.mark.parametrize("forwarded", ["fe80::1%" + "a" * 300, "fe80::1%eth0", "x" * 300])
+def test_a_malformed_forwarded_for_from_a_trusted_proxy_falls_back_to_the_peer(
+        settings, database, register, forwarded):
+    from service.app import create_app
+    from tests.service.contract import ContractClient
+
+    trusted = (ipaddress.ip_network("127.0.0.1/32"),)
+    behind_proxy = ContractClient(create_app(settings.with_overrides(trusted_proxies=trusted), database))
+    register("alice")
+    assert login(behind_proxy, headers={"X-Forwarded-For": forwarded}).status_code == 200
+    assert login(behind_proxy, password="wrong password 1", headers={"X-Forwarded-For": forwarded}).status_code == 401
 
 
 def test_auth_events_are_logged_without_secrets(client, user, caplog):

@@ -54,13 +54,22 @@ def test_reusing_an_old_refresh_token_revokes_the_whole_session(client, user, da
     assert status(client, second.json["auth_token"]).status_code == 401
 
 
-def test_a_just_replaced_token_is_refused_without_killing_the_session(client, user):
-    """Two tabs refreshing at once: the loser is refused, the session lives on."""
+def test_a_just_replaced_token_is_a_conflict_that_leaves_the_cookie_alone(client, user):
+    """Two tabs refreshing at once: the loser is told to retry, and must not clear the cookie,
+    because its answer may land after the winner's and would delete the winner's new cookie."""
     winner = refresh(client, user.refresh_cookie)
     loser = refresh(client, user.refresh_cookie)
-    assert loser.status_code == 401
-    assert loser.json["message"] == "Refresh token already used."
+    assert loser.status_code == 409
+    assert loser.json == {"status": "fail",
+                          "message": "Refresh token already replaced; retry with the current cookie."}
+    assert "set-cookie" not in loser.headers
     assert refresh(client, winner.cookies["refresh_token"].value).status_code == 200
+
+
+def test_refusals_outside_the_race_still_clear_the_cookie(client, user):
+    result = refresh(client, "00000000-0000-0000-0000-000000000000.secret")
+    assert result.status_code == 401
+    assert result.cookies["refresh_token"].value == ""
 
 
 def test_refresh_fails_once_the_session_expires(client, user, database):

@@ -7,8 +7,8 @@ import time
 import pytest
 import requests
 
-from soak.faults import gunicorn_workers, kill_one_worker
-from soak.local_stack import throwaway_stack
+from soak.faults import freeze_postgres_for, gunicorn_workers, kill_one_worker
+from soak.local_stack import NO_RATE_LIMITS, throwaway_stack
 from soak.outage_run import run_database_outage
 from soak.probes import ProbeLoop
 
@@ -18,8 +18,7 @@ PASSWORD = "fault test passphrase that is long"
 
 @pytest.fixture(scope="module")
 def fault_stack():
-    with throwaway_stack("faults", workers=2, durable_postgres=True,
-                         auth_rate_per_minute=60_000, auth_burst=10_000) as stack:
+    with throwaway_stack("faults", workers=2, durable_postgres=True, rate_limits=NO_RATE_LIMITS) as stack:
         yield stack
 
 
@@ -66,3 +65,23 @@ def test_postgres_outage_answers_503_envelopes_recovers_and_loses_no_registratio
     assert run.registered_ids and not run.lost_ids, run.lost_ids
     health = requests.get(f"{fault_stack.url}/api/v1/health", timeout=TIMEOUT)
     assert health.status_code == 200 and health.json() == {"status": "success", "message": "ok"}
+
+
+def test_a_frozen_postgres_answers_503_envelopes_keeps_ping_and_recovers(fault_stack, member_token):
+    """SIGSTOP: connections are accepted and packets ACKed, but nothing ever answers."""
+    ping = ProbeLoop(fault_stack.url, ["/api/v1/ping"]).start(max_seconds=60)
+    try:
+        run = run_database_outage(fault_stack, member_token, lead=2, outage_seconds=6, tail=6,
+                                  fault=freeze_postgres_for)
+    finally:
+        ping.stop()
+
+    assert run.recovery.unavailable_answers > 0, "no 503 seen: the freeze did not reach the probes"
+    assert not run.unacceptable, [(a.route, a.status, a.body[:200]) for a in run.unacceptable[:5]]
+    unavailable = next(answer for answer in run.answers if answer.status == 503)
+    assert unavailable.content_type.startswith("application/json")
+    assert run.recovery.seconds is not None and run.recovery.seconds <= 5.0, run.recovery
+    assert run.registered_ids and not run.lost_ids, run.lost_ids
+    during = [answer for answer in ping.answers if run.outage.stopped_at < answer.at < run.outage.restarted_at]
+    assert during and all(answer.status == 200 for answer in ping.answers), [
+        (answer.status, answer.body[:120]) for answer in ping.answers if answer.status != 200][:5]

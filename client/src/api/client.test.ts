@@ -3,9 +3,10 @@ import { alice } from "../test/fixtures";
 import { api, authBody, fail, server, signedInAs } from "../test/server";
 import { createApi, type SessionEvent } from "./client";
 import { ApiError } from "./errors";
+import type { RefreshLocks } from "./refreshLock";
 
-function newApi() {
-  const client = createApi({ baseUrl: window.location.origin });
+function newApi(locks: RefreshLocks | null = null) {
+  const client = createApi({ baseUrl: window.location.origin, locks });
   const events: SessionEvent[] = [];
   client.subscribe((event) => events.push(event));
   return { client, events };
@@ -315,5 +316,111 @@ describe("api client", () => {
       "DELETE /api/v1/users/7 ",
       'POST /api/v1/users/me/password {"current_password":"a","new_password":"b"}',
     ]);
+  });
+
+  describe("when a refresh is told 'not now'", () => {
+    afterEach(() => vi.useRealTimers());
+
+    function loggedInWithExpiredToken() {
+      server.use(
+        http.post(api("/auth/login"), () => HttpResponse.json(authBody(alice, "ok", "old-token"))),
+        http.get(api("/auth/status"), ({ request }) =>
+          request.headers.get("Authorization") === "Bearer new-token"
+            ? HttpResponse.json({ status: "success", data: alice })
+            : fail(401, "Token expired."),
+        ),
+      );
+    }
+
+    it("waits out a 429 with backoff, says so, and retries: never a logout", async () => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldAdvanceTime: true });
+      loggedInWithExpiredToken();
+      let refreshes = 0;
+      server.use(
+        http.post(api("/auth/refresh"), () =>
+          ++refreshes === 1
+            ? fail(429, "Too many requests. Try again later.", undefined, { "Retry-After": "5" })
+            : HttpResponse.json(authBody(alice, "Token refreshed.", "new-token")),
+        ),
+      );
+      const { client, events } = newApi();
+      await client.login({ email: "a@example.com", password: "pw" });
+
+      const status = client.status();
+      await vi.waitFor(() => expect(events).toContainEqual({ type: "throttled", retryInSeconds: 5 }));
+      expect(refreshes).toBe(1);
+      await vi.advanceTimersByTimeAsync(5_000);
+
+      expect(await status).toEqual(alice);
+      expect(refreshes).toBe(2);
+      expect(events.filter((event) => event.type === "ended")).toEqual([]);
+    });
+
+    it("backs off longer each time, and when the limit holds, fails as throttled with the session kept", async () => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldAdvanceTime: true });
+      loggedInWithExpiredToken();
+      server.use(http.post(api("/auth/refresh"), () => fail(429, "Too many requests. Try again later.")));
+      const { client, events } = newApi();
+      await client.login({ email: "a@example.com", password: "pw" });
+
+      const error = caught(client.status());
+      await vi.advanceTimersByTimeAsync(2_000 + 4_000 + 8_000);
+
+      expect((await error).kind).toBe("throttled");
+      expect(events.filter((event) => event.type === "throttled")).toEqual([
+        { type: "throttled", retryInSeconds: 2 },
+        { type: "throttled", retryInSeconds: 4 },
+        { type: "throttled", retryInSeconds: 8 },
+      ]);
+      expect(events.filter((event) => event.type === "ended")).toEqual([]);
+      expect(client.hasSession()).toBe(true);
+    });
+
+    it("retries a 409 from another tab's concurrent refresh, and keeps the session", async () => {
+      loggedInWithExpiredToken();
+      let refreshes = 0;
+      server.use(
+        http.post(api("/auth/refresh"), () =>
+          ++refreshes === 1
+            ? fail(409, "Refresh token already replaced; retry with the current cookie.")
+            : HttpResponse.json(authBody(alice, "Token refreshed.", "new-token")),
+        ),
+      );
+      const { client, events } = newApi();
+      await client.login({ email: "a@example.com", password: "pw" });
+
+      expect(await client.status()).toEqual(alice);
+      expect(refreshes).toBe(2);
+      expect(events.filter((event) => event.type === "ended")).toEqual([]);
+    });
+  });
+
+  it("takes turns with other tabs: refreshes sharing a lock never overlap", async () => {
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    server.use(
+      http.post(api("/auth/refresh"), async () => {
+        mostAtOnce = Math.max(mostAtOnce, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight -= 1;
+        return HttpResponse.json(authBody(alice, "Token refreshed."));
+      }),
+    );
+    // navigator.locks as two tabs of one origin see it: one holder at a time, in arrival order.
+    let queue: Promise<unknown> = Promise.resolve();
+    const sharedLocks: RefreshLocks = {
+      request(_name, callback) {
+        const turn = queue.then(callback);
+        queue = turn.catch(() => undefined);
+        return turn;
+      },
+    };
+    const firstTab = newApi(sharedLocks).client;
+    const secondTab = newApi(sharedLocks).client;
+
+    await Promise.all([firstTab.refresh(), secondTab.refresh()]);
+
+    expect(mostAtOnce).toBe(1);
+    expect(firstTab.hasSession() && secondTab.hasSession()).toBe(true);
   });
 });

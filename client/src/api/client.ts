@@ -2,7 +2,9 @@
 // The access token lives only in this closure (never in storage); the refresh token is an
 // HttpOnly cookie the browser sends to /api/v1/auth/* on its own.
 import createClient from "openapi-fetch";
-import { ApiError, OFFLINE_MESSAGE, errorFromResponse } from "./errors";
+import { ApiError, OFFLINE_MESSAGE, errorFromResponse, parseRetryAfter } from "./errors";
+import { browserLocks, withRefreshLock, type RefreshLocks } from "./refreshLock";
+import { RACE_RETRIES, THROTTLED_RETRIES, raceDelayMs, sleep, throttledBackoffSeconds } from "./retryPolicy";
 import type { paths } from "./schema";
 import type {
   AuthBody,
@@ -19,13 +21,19 @@ import type {
 } from "./types";
 import { requireFullUser } from "./types";
 
-export type SessionEvent = { type: "started"; session: AuthSession } | { type: "ended"; reason: "logout" | "expired" };
+export type SessionEvent =
+  | { type: "started"; session: AuthSession }
+  | { type: "ended"; reason: "logout" | "expired" }
+  // A refresh was rate-limited; it is tried again by itself after this wait. The session lives on.
+  | { type: "throttled"; retryInSeconds: number };
 
 export type SessionListener = (event: SessionEvent) => void;
 
 export interface ApiOptions {
   /** Origin the API is served from; the site and the API share one origin. */
   baseUrl: string;
+  /** The cross-tab lock refreshes run under; navigator.locks by default, null for none. */
+  locks?: RefreshLocks | null;
 }
 
 const AUTH_PREFIX = "/api/v1/auth/";
@@ -39,7 +47,7 @@ interface Result<T> {
   response: Response;
 }
 
-export function createApi({ baseUrl }: ApiOptions) {
+export function createApi({ baseUrl, locks = browserLocks() }: ApiOptions) {
   let accessToken: string | null = null;
   let refreshInFlight: Promise<AuthSession> | null = null;
   const listeners = new Set<SessionListener>();
@@ -72,10 +80,14 @@ export function createApi({ baseUrl }: ApiOptions) {
     emit({ type: "ended", reason });
   }
 
+  /** True when the session was refreshed; false when it is over. Other failures (429, offline) are thrown. */
   function refreshForRetry(): Promise<boolean> {
     return refresh().then(
       () => true,
-      () => false,
+      (error: unknown) => {
+        if (error instanceof ApiError && (error.kind === "rejected" || error.kind === "expired")) return false;
+        throw error;
+      },
     );
   }
 
@@ -106,15 +118,36 @@ export function createApi({ baseUrl }: ApiOptions) {
     throw errorFromResponse(response, error);
   }
 
-  // Callers share one refresh at a time: the cookie rotates, so a second concurrent use of the
-  // old cookie would be refused.
+  function postRefresh() {
+    return withRefreshLock(locks, () => http.POST("/api/v1/auth/refresh"));
+  }
+
+  async function refreshWithRetries(): Promise<AuthSession> {
+    let throttled = 0;
+    let raced = 0;
+    for (;;) {
+      const result = await postRefresh();
+      const status = result.response.status;
+      if (status === 409 && raced < RACE_RETRIES) {
+        raced += 1;
+        await sleep(raceDelayMs(raced));
+      } else if (status === 429 && throttled < THROTTLED_RETRIES) {
+        throttled += 1;
+        const wait = throttledBackoffSeconds(throttled, parseRetryAfter(result.response.headers.get("Retry-After")));
+        emit({ type: "throttled", retryInSeconds: wait });
+        await sleep(wait * 1000);
+      } else {
+        return startSession(unwrap(result));
+      }
+    }
+  }
+
+  // Callers in this tab share one refresh at a time, and tabs take turns through the lock: the
+  // cookie rotates, so a second concurrent use of the old cookie would be refused.
   function refresh(): Promise<AuthSession> {
-    refreshInFlight ??= http
-      .POST("/api/v1/auth/refresh")
-      .then((result) => startSession(unwrap(result)))
-      .finally(() => {
-        refreshInFlight = null;
-      });
+    refreshInFlight ??= refreshWithRetries().finally(() => {
+      refreshInFlight = null;
+    });
     return refreshInFlight;
   }
 
@@ -153,7 +186,7 @@ export function createApi({ baseUrl }: ApiOptions) {
         let result = token ? await postLogout(token) : null;
         if (!result || result.response.status === 401) {
           // The access token had expired; the refresh cookie may still be live and must be ended too.
-          const fresh = await http.POST("/api/v1/auth/refresh");
+          const fresh = await postRefresh();
           if (!fresh.data) {
             endSession("logout");
             return LOGGED_OUT;

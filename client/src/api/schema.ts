@@ -466,7 +466,7 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
-        /** @description The username or email is already taken (case-insensitive). */
+        /** @description The username or email is already taken (case-insensitive); on /auth/refresh, another tab refreshed moments ago: retry, the browser already holds the new cookie. */
         409: {
             headers: {
                 [name: string]: unknown;
@@ -493,7 +493,7 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
-        /** @description Too many requests or failed logins; see `Retry-After`. nginx rate-limits every /auth route. */
+        /** @description Too many requests or failed logins; see `Retry-After`. nginx rate-limits credential guesses, refresh per session, and every /api/ route under a general ceiling. */
         429: {
             headers: {
                 [name: string]: unknown;
@@ -597,6 +597,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["401"];
+            409: components["responses"]["409"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
             429: components["responses"]["429"];

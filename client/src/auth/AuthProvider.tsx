@@ -9,6 +9,12 @@ import { REFRESH_RETRY_MS, refreshDelayMs } from "./refreshSchedule";
 
 export const SESSION_EXPIRED_MESSAGE = "Your session has expired. Please log in again.";
 
+export function refreshThrottledMessage(seconds: number): string {
+  return `The server is busy. Still signed in; trying again in ${seconds} second${seconds === 1 ? "" : "s"}.`;
+}
+
+const isThrottled = (error: unknown) => error instanceof ApiError && error.kind === "throttled";
+
 interface RefreshTimer {
   id: number;
   delayMs: number;
@@ -32,6 +38,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       api.subscribe((event) => {
+        if (event.type === "throttled") {
+          // A rate limit is "not now", never "logged out": say so, and let the retry run.
+          show("info", refreshThrottledMessage(event.retryInSeconds));
+          return;
+        }
         if (event.type === "started") {
           setUser(event.session.user);
           setTimer({ id: ++timerIds.current, delayMs: refreshDelayMs(event.session.expiresIn) });
@@ -48,15 +59,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   // On load, the HttpOnly refresh cookie (if any) turns into a session. A ref keeps React's
-  // development double-mount from spending the cookie twice.
+  // development double-mount from spending the cookie twice. While rate-limited, the page keeps
+  // waiting (with a notice) instead of showing a signed-in user as signed out.
   const startedRef = useRef(false);
   useEffect(() => {
     if (startedRef.current) return;
     startedRef.current = true;
-    api
-      .refresh()
-      .catch(() => undefined)
-      .finally(() => setReady(true));
+    const start = () => {
+      api.refresh().then(
+        () => setReady(true),
+        (error: unknown) => {
+          if (isThrottled(error)) setTimeout(start, REFRESH_RETRY_MS);
+          else setReady(true);
+        },
+      );
+    };
+    start();
   }, [api]);
 
   useEffect(() => {

@@ -3,7 +3,7 @@ import { http, HttpResponse } from "msw";
 import { alice, makeUser, root } from "../test/fixtures";
 import { currentPath, renderApp } from "../test/renderApp";
 import { api, authBody, fail, server, signedInAs } from "../test/server";
-import { SESSION_EXPIRED_MESSAGE } from "./AuthProvider";
+import { SESSION_EXPIRED_MESSAGE, refreshThrottledMessage } from "./AuthProvider";
 
 const nav = () => screen.getByRole("navigation");
 
@@ -104,5 +104,43 @@ describe("session handling", () => {
     expect(localStorage.length).toBe(0);
     expect(sessionStorage.length).toBe(0);
     expect(document.cookie).not.toContain(token);
+  });
+
+  it("on load, a rate-limited refresh shows a notice and keeps the user signed in", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldAdvanceTime: true });
+    let refreshes = 0;
+    server.use(
+      http.post(api("/auth/refresh"), () =>
+        ++refreshes === 1
+          ? fail(429, "Too many requests. Try again later.", undefined, { "Retry-After": "3" })
+          : HttpResponse.json(authBody(alice, "Token refreshed.")),
+      ),
+    );
+    renderApp("/status");
+
+    expect(await screen.findByText(refreshThrottledMessage(3))).toBeInTheDocument();
+    await act(async () => vi.advanceTimersByTime(3_000));
+
+    expect(await screen.findByRole("heading", { name: "My account" })).toBeInTheDocument();
+    expect(currentPath()).toBe("/status");
+    expect(screen.queryByText(SESSION_EXPIRED_MESSAGE)).not.toBeInTheDocument();
+  });
+
+  it("a rate-limited refresh after a 401 leaves the user signed in", async () => {
+    let refreshes = 0;
+    server.use(
+      http.post(api("/auth/refresh"), () =>
+        ++refreshes === 1 ? HttpResponse.json(authBody(root, "Token refreshed.")) : fail(429, "Too many requests."),
+      ),
+      http.get(api("/users"), () => fail(401, "Token expired.")),
+    );
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldAdvanceTime: true });
+    renderApp("/admin");
+    await screen.findByText(refreshThrottledMessage(2));
+    await act(async () => vi.advanceTimersByTime(2_000 + 4_000 + 8_000));
+
+    expect(currentPath()).toBe("/admin");
+    expect(screen.queryByText(SESSION_EXPIRED_MESSAGE)).not.toBeInTheDocument();
+    expect(within(nav()).queryByRole("link", { name: "Log in" })).not.toBeInTheDocument();
   });
 });

@@ -4,11 +4,12 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import conflict, throttled, unauthorized
+from service.api.errors import conflict, refresh_raced, throttled, unauthorized
 from service.api.resources.payload import user_view, validated
 from service.contract.schemas import LoginRequest, RegisterRequest
 from service.domain.accounts import Conflict
 from service.domain.authentication import LoginFailed, LoginThrottled
+from service.domain.sessions import RefreshRaced
 from service.security.tokens import InvalidToken
 
 REFRESH_COOKIE = "refresh_token"
@@ -79,6 +80,9 @@ class Refresh:
     def on_post(self, req, resp):
         try:
             grant = self._authentication.refresh((req.get_cookie_values(REFRESH_COOKIE) or [None])[0], client_of(req))
+        except RefreshRaced:
+            # Another tab's refresh just won; clearing here could delete its new cookie.
+            raise refresh_raced() from None
         except InvalidToken as error:
             self._cookie.clear(resp)
             raise unauthorized(str(error)) from None
