@@ -4,10 +4,10 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import conflict, throttled, unauthorized
+from service.api.errors import throttled, unauthorized
+from service.api.refusals import refusals
 from service.api.resources.payload import user_view, validated
 from service.contract.schemas import LoginRequest, RegisterRequest
-from service.domain.accounts import Conflict
 from service.domain.authentication import LoginFailed, LoginThrottled
 from service.security.tokens import InvalidToken
 
@@ -47,10 +47,8 @@ class Register:
 
     def on_post(self, req, resp):
         body = validated(req, RegisterRequest)
-        try:
+        with refusals():
             grant = self._authentication.register(body.username, body.email, body.password, client_of(req))
-        except Conflict as taken:
-            raise conflict(taken.errors) from None
         grant_response(resp, self._cookie, grant, "Successfully registered.")
         resp.status = falcon.HTTP_201
 
