@@ -8,7 +8,7 @@ import falcon
 import peewee
 
 from service.api.errors import JSON_TYPE, ApiError, serialize_error, unavailable
-from service.api.middleware.access_control import AccessControl
+from service.api.middleware.access_control import AccessControl, require_declared_access
 from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
@@ -81,6 +81,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
         # Development only: in production nginx serves the client.
         app.add_sink(_api_not_found, prefix=r"^/api/(?!v1/docs/static/)")
         app.add_static_route("/", settings.client_dist.resolve(), fallback_filename="index.html")
+    require_declared_access(app)
     return app
 
 

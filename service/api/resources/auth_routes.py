@@ -41,6 +41,8 @@ def grant_response(resp, cookie: RefreshCookie, grant, message: str) -> None:
 
 
 class Register:
+    access = {"POST": Access.PUBLIC}
+
     def __init__(self, authentication, cookie: RefreshCookie):
         self._authentication = authentication
         self._cookie = cookie
@@ -54,6 +56,8 @@ class Register:
 
 
 class Login:
+    access = {"POST": Access.PUBLIC}
+
     def __init__(self, authentication, cookie: RefreshCookie):
         self._authentication = authentication
         self._cookie = cookie
@@ -70,6 +74,8 @@ class Login:
 
 
 class Refresh:
+    access = {"POST": Access.PUBLIC}  # the refresh cookie is the credential
+
     def __init__(self, authentication, cookie: RefreshCookie):
         self._authentication = authentication
         self._cookie = cookie
