@@ -3,8 +3,10 @@ and made unique as folded, reserved and look-alike names refused."""
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from service.domain.identifiers import IdentifierRefused, UsernameRules, fold
+from service.domain.identifiers import IdentifierRefused, UsernameRules, email_of, fold
 from service.runtime.settings import RESERVED_USERNAMES_FILE
 from tests.service.conftest import PASSWORD
 
@@ -157,3 +159,20 @@ def test_the_shipped_reserved_list_names_the_issue_s_examples(name):
     with pytest.raises(IdentifierRefused, match="reserved"):
         rules.username_of(name.upper())
     assert rules.username_of(name.upper(), allow_reserved=True).key == name
+
+
+UNICODE_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=UNICODE_TEXT)
+def test_folding_is_stable_and_every_accepted_identifier_fits_its_column(text):
+    assert fold(fold(text)) == fold(text)
+    rules = UsernameRules(("admin",))
+    for parse, limit in ((rules.username_of, 32), (email_of, 254)):
+        try:
+            accepted = parse(text)
+        except IdentifierRefused:
+            continue
+        assert len(accepted.display) <= limit and len(accepted.key) <= limit
+        assert accepted.key == fold(accepted.display)
