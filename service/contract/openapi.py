@@ -83,10 +83,13 @@ OPERATIONS = (
               errors=(*BODY_ERRORS, 401, 429)),
     Operation("get", "/users/{id}", "One user (admins see every field)", "users",
               (200, "The user.", schemas.UserEnvelope), bearer="optional", errors=(401, 404), params=(USER_ID,)),
-    Operation("patch", "/users/{id}", "Change a user (admin); admins cannot demote or disable themselves, and one active admin always remains", "users",
+    Operation("patch", "/users/{id}",
+              "Change a user (admin); admins cannot demote or disable themselves, and one active admin always remains",
+              "users",
               (200, "Updated.", schemas.UserEnvelope), body=schemas.UserUpdateRequest, bearer="required",
               errors=(*BODY_ERRORS, 401, 403, 404, 409), params=(USER_ID,)),
-    Operation("delete", "/users/{id}", "Delete a user (admin); admins cannot delete themselves, and one active admin always remains", "users",
+    Operation("delete", "/users/{id}",
+              "Delete a user (admin); admins cannot delete themselves, and one active admin always remains", "users",
               (204, "Deleted.", None), bearer="required", errors=(401, 403, 404), params=(USER_ID,)),
 )
 

@@ -51,7 +51,8 @@ def test_0002_backfills_the_normalised_keys_of_rows_made_under_0001(empty_databa
     empty_database.execute_sql("INSERT INTO login_throttle VALUES ('account:keep@example.com', 3, now()), "
                                "('ip:10.0.0.1', 3, now())")
     assert database_module.migrate(empty_database) == ["0002_normalised_identifiers"]
-    rows = empty_database.execute_sql("SELECT username, username_key, email, email_key FROM users ORDER BY id").fetchall()
+    rows = empty_database.execute_sql(
+        "SELECT username, username_key, email, email_key FROM users ORDER BY id").fetchall()
     assert rows == [("Keep", "keep", "Keep@Example.com", "keep@example.com"),
                     ("dotted", "dotted", "\u0130nci@example.com", "i\u0307nci@example.com"),
                     ("decomposed", "decomposed", unicodedata.normalize("NFD", "jos\u00e9@example.com"),
