@@ -56,8 +56,9 @@ class Administration:
         """Lock every active admin row, then check that one other than `target` remains and that
         `actor` is still one of them: two admins demoting each other at once serialise here,
         and the second finds the first's change (READ COMMITTED re-checks locked rows)."""
-        admins = {row.id for row in User.select(User.id)
-                  .where(User.admin == True, User.active == True).for_update()}  # noqa: E712
+        # In id order, so concurrent transactions take the locks in one order and cannot deadlock.
+        admins = {row.id for row in User.select(User.id).where(User.admin == True, User.active == True)  # noqa: E712
+                  .order_by(User.id).for_update()}
         if actor.id not in admins:
             raise Refused("Admin access required.")
         if target.id in admins and not admins - {target.id}:
