@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         logging.config.dictConfig(logging_dict(settings.log_level))
         return args.handler(args, settings)
-    except (SettingsError, CommandError) as error:
+    except (SettingsError, CommandError, database_module.MigrationRefused) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

@@ -17,6 +17,10 @@ MIGRATION_LOCK_ID = 0x75736572  # "user"
 UNAVAILABLE_ERRORS = (peewee.OperationalError, peewee.InterfaceError)
 
 
+class MigrationRefused(RuntimeError):
+    """A migration found data it cannot carry forward; the message says what to fix."""
+
+
 def create_database(url: str) -> peewee.PostgresqlDatabase:
     """A database handle with our models bound to it. Connects lazily, per thread."""
     params = parse(url)

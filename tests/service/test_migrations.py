@@ -65,7 +65,8 @@ def test_0002_stops_on_accounts_that_normalise_alike_and_changes_nothing(empty_d
     Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0001_initial")
     insert_0001_user(empty_database, "first", "strasse@example.com")
     insert_0001_user(empty_database, "second", "STRA\u00dfE@example.com")  # distinct under lower(), not casefold
-    with pytest.raises(Exception, match=r"ids 1, 2 have the same normalised email; rename or merge them"):
+    with pytest.raises(database_module.MigrationRefused,
+                       match=r"ids 1, 2 have the same normalised email; rename or merge them"):
         database_module.migrate(empty_database)
     assert database_module.pending_migrations(empty_database) == ["0002_normalised_identifiers"]
     columns = {row[0] for row in empty_database.execute_sql(
@@ -82,3 +83,17 @@ def test_the_user_listing_uses_the_keyset_index(database):
     finally:
         database.execute_sql("SET enable_seqscan = on")
     assert "users_created_at_id_idx" in plan
+
+
+def test_migrate_names_the_clash_and_exits_2(empty_database, postgres):
+    from tests.service.test_cli import cli
+
+    Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0001_initial")
+    insert_0001_user(empty_database, "one", "stra\u00dfe@example.com")
+    insert_0001_user(empty_database, "two", "STRASSE@example.com")
+    url = postgres.url.rsplit("/", 1)[0] + "/migration_check"
+    result = cli("migrate", env={"APP_ENV": "test", "DATABASE_URL": url, "SECRET_KEY": "k" * 40})
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("error: 0002_normalised_identifiers: users with ids 1, 2 have the same "
+                                     "normalised email; rename or merge them, then run the migration again "
+                                     "(nothing was changed)")

@@ -5,11 +5,8 @@ the compared form is computed once in Python (service.domain.identifiers.fold) a
 Existing rows are backfilled. Rows that only differ by case or form were two accounts under
 lower() and would become one: the migration stops, naming their ids, and changes nothing.
 """
+from service.data.db import MigrationRefused
 from service.domain.identifiers import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH, fold, skeleton
-
-
-class NormalisedCollision(RuntimeError):
-    pass
 
 
 def up(migrator, db):
@@ -27,8 +24,8 @@ def up(migrator, db):
             f"SELECT array_agg(id ORDER BY id) FROM users GROUP BY {column} HAVING count(*) > 1").fetchall()
         if clashes:
             groups = "; ".join(", ".join(str(i) for i in ids) for (ids,) in clashes)
-            raise NormalisedCollision(
-                f"users with ids {groups} have the same normalised {column.removesuffix('_key')}; "
+            raise MigrationRefused(
+                f"0002_normalised_identifiers: users with ids {groups} have the same normalised {column.removesuffix('_key')}; "
                 "rename or merge them, then run the migration again (nothing was changed)")
     for statement in (
         "ALTER TABLE users ALTER COLUMN username_key SET NOT NULL, ALTER COLUMN username_skeleton SET NOT NULL, "
