@@ -52,6 +52,7 @@ def test_test_environment_uses_cheap_bcrypt():
     ({"TRUSTED_PROXIES": "not-an-ip"}, "TRUSTED_PROXIES must be"),
     ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL must be a postgresql"),
     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+    ({"RESERVED_USERNAMES_FILE": "/nonexistent/reserved.txt"}, "RESERVED_USERNAMES_FILE must name a readable file"),
 ])
 def test_invalid_values_name_the_variable(environ, message):
     with pytest.raises(SettingsError, match=message):
