@@ -23,6 +23,16 @@ WEB_HTTPS_PORT = 8443
 RESTART_POLICY = "unless-stopped"
 DB_NAME = "platform"
 DB_USER = "platform"
+# Keep credentials out of PostgreSQL's log: the failing statement and a unique violation's
+# DETAIL quote emails and password hashes. Same settings as service/data/log_safety.py
+# (a test holds them equal); the image's entrypoint passes `postgres -c ...` through.
+POSTGRES_LOG_FLAGS = [
+    "-c", "log_min_error_statement=panic",
+    "-c", "log_error_verbosity=terse",
+    "-c", "log_statement=none",
+    "-c", "log_parameter_max_length=0",
+    "-c", "log_parameter_max_length_on_error=0",
+]
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,7 @@ class Containers(pulumi.ComponentResource):
             f"{name}-postgres",
             name="platform-postgres",
             image=images["postgres"].name,
+            command=["postgres", *POSTGRES_LOG_FLAGS],
             envs=[
                 f"POSTGRES_USER={DB_USER}",
                 f"POSTGRES_DB={DB_NAME}",

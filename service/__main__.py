@@ -17,7 +17,8 @@ from service.contract.openapi import build_openapi
 from service.contract.schemas import UserCreateRequest
 from service.data import db as database_module
 from service.data.models import User, utcnow
-from service.domain.accounts import Accounts, Conflict
+from service.domain.accounts import Accounts, Conflict, PasswordRefused
+from service.domain.identifiers import IdentifierRefused, UsernameRules, fold, skeleton
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
 from service.runtime.logging_config import logging_dict
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         logging.config.dictConfig(logging_dict(settings.log_level))
         return args.handler(args, settings)
-    except (SettingsError, CommandError) as error:
+    except (SettingsError, CommandError, database_module.MigrationRefused) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -87,12 +88,18 @@ def create_admin(args, settings: Settings) -> int:
         raise CommandError("; ".join(f"{e['loc'][0] if e['loc'] else 'password'}: {e['msg']}"
                                      for e in error.errors())) from None
     database = database_module.create_database(settings.database_url)
-    accounts = Accounts(database, PasswordHasher(settings.secret_key, settings.bcrypt_rounds))
+    accounts = Accounts(database, PasswordHasher(settings.secret_key, settings.bcrypt_rounds),
+                        UsernameRules.from_file(settings.reserved_usernames_file))
     with database.connection_context():
         try:
-            user = accounts.create(body.username, body.email, body.password, admin=True)
+            # The operator may take a reserved name; every other rule is the API's.
+            user = accounts.create(body.username, body.email, body.password, admin=True, allow_reserved=True)
         except Conflict as taken:
             raise CommandError(" ".join(message for messages in taken.errors.values() for message in messages)) from None
+        except IdentifierRefused as refused:
+            raise CommandError(f"{refused.field}: {refused.message}") from None
+        except PasswordRefused as refused:
+            raise CommandError(f"password: {refused}") from None
     print(f"created admin {user.username} <{user.email}> (id {user.id})")
     return 0
 
@@ -118,14 +125,19 @@ def seed(args, settings: Settings) -> int:
     prefix = args.prefix or f"demo{secrets.token_hex(2)}"
     with database.connection_context():
         for offset in range(0, args.count, SEED_BATCH):
-            rows = [{"username": f"{prefix}_{n}", "email": f"{prefix}_{n}@example.com",
-                     "password_hash": password_hash, "created_at": start + timedelta(seconds=n),
-                     "updated_at": start + timedelta(seconds=n)}
+            rows = [_demo_row(f"{prefix}_{n}", password_hash, start + timedelta(seconds=n))
                     for n in range(offset, min(offset + SEED_BATCH, args.count))]
             with database.atomic():
                 User.insert_many(rows).execute()
     print(f"seeded {args.count} users {prefix}_0..{prefix}_{args.count - 1}; their password: {password}")
     return 0
+
+
+def _demo_row(username: str, password_hash: str, created_at) -> dict:
+    email = f"{username}@example.com"
+    return {"username": username, "username_key": fold(username), "username_skeleton": skeleton(username),
+            "email": email, "email_key": fold(email), "password_hash": password_hash,
+            "created_at": created_at, "updated_at": created_at}
 
 
 def prune(args, settings: Settings) -> int:

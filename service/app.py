@@ -8,7 +8,7 @@ import falcon
 import peewee
 
 from service.api.errors import JSON_TYPE, ApiError, serialize_error, unavailable
-from service.api.middleware.access_control import AccessControl
+from service.api.middleware.access_control import AccessControl, require_declared_access
 from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
@@ -18,7 +18,9 @@ from service.contract.openapi import build_openapi
 from service.data import db as database_module
 from service.data.models import MODELS
 from service.domain.accounts import Accounts
+from service.domain.administration import Administration
 from service.domain.authentication import Authentication
+from service.domain.identifiers import UsernameRules
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
 from service.runtime.settings import Settings
@@ -36,8 +38,9 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     hasher = PasswordHasher(settings.secret_key, settings.bcrypt_rounds)
     tokens = AccessTokens(settings.secret_key, settings.access_token_ttl,
                           settings.token_issuer, settings.token_audience)
-    accounts = Accounts(database, hasher)
+    accounts = Accounts(database, hasher, UsernameRules.from_file(settings.reserved_usernames_file))
     sessions = Sessions(database, settings.refresh_token_ttl)
+    administration = Administration(database, accounts, sessions)
     throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
                                   settings.login_window)
     authentication = Authentication(accounts, sessions, tokens, hasher, throttle)
@@ -64,10 +67,10 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_route(f"{api}/auth/refresh", auth_routes.Refresh(authentication, cookie))
     app.add_route(f"{api}/auth/logout", auth_routes.Logout(authentication, cookie))
     app.add_route(f"{api}/auth/status", auth_routes.Status())
-    app.add_route(f"{api}/users", users.UserCollection(accounts))
+    app.add_route(f"{api}/users", users.UserCollection(accounts, administration))
     app.add_route(f"{api}/users/me", users.MyProfile(accounts))
     app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
-    app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, sessions))
+    app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, administration))
     app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version)))
     docs_page = docs.DocsPage()
     app.add_route(f"{api}/docs", docs_page)
@@ -79,6 +82,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
         app.add_static_route("/", settings.client_dist.resolve(), fallback_filename="index.html")
     # Falcon tries static routes newest first, so this one must come after "/" to win.
     app.add_static_route(f"{api}/docs/static", SWAGGER_ASSETS)
+    require_declared_access(app)
     return app
 
 

@@ -4,39 +4,39 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Optional
 
-from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from service.domain.password_policy import MAX_LENGTH, MIN_LENGTH, MIN_SCORE, password_problem
+from service.domain.identifiers import (
+    EMAIL_MAX_LENGTH,
+    USERNAME_MAX_LENGTH,
+    USERNAME_MIN_LENGTH,
+    USERNAME_PATTERN,
+    IdentifierRefused,
+    email_of,
+)
+from service.domain.password_policy import MAX_LENGTH, MIN_LENGTH, MIN_SCORE
 
-USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
-EMAIL_MAX_LENGTH = 254
 
-
-def _normalise_email(value: str) -> str:
+def _valid_email(value: str) -> str:
     try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise PydanticCustomError("email", "Enter a valid email address.") from None
+        return email_of(value).display
+    except IdentifierRefused as refused:
+        raise PydanticCustomError("email", refused.message) from None
 
 
-def _acceptable_password(value: str) -> str:
-    problem = password_problem(value)
-    if problem:
-        raise PydanticCustomError("password", problem)
-    return value
-
-
-Username = Annotated[str, Field(min_length=3, max_length=32, pattern=USERNAME_PATTERN,
-                                description="3 to 32 characters: letters, digits, _ . -")]
+# Shapes only. What is stored, reserved or too easily guessed is the domain's to say
+# (service.domain.identifiers and Accounts), for every caller alike.
+Username = Annotated[str, Field(min_length=USERNAME_MIN_LENGTH, max_length=USERNAME_MAX_LENGTH,
+                                pattern=USERNAME_PATTERN,
+                                description="3 to 32 characters: letters, digits, _ . -; compared "
+                                            "case-insensitively; reserved and look-alike names are refused")]
 Email = Annotated[str, Field(max_length=EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"}),
-                  AfterValidator(_normalise_email)]
+                  AfterValidator(_valid_email)]
 # x-zxcvbn-min-score publishes the strength rule, so the client shows it without a copy of its own.
 NewPassword = Annotated[str, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH,
                                    description="8 to 128 characters, not easily guessed",
-                                   json_schema_extra={"x-zxcvbn-min-score": MIN_SCORE}),
-                        AfterValidator(_acceptable_password)]
+                                   json_schema_extra={"x-zxcvbn-min-score": MIN_SCORE})]
 AnyPassword = Annotated[str, Field(min_length=1, max_length=MAX_LENGTH)]
 
 
@@ -53,20 +53,7 @@ class Request(BaseModel):
         return value
 
 
-class PasswordAgainstIdentity(Request):
-    """Refuse passwords built from the account's own username or email."""
-
-    @model_validator(mode="after")
-    def _not_built_from_identity(self):
-        password = getattr(self, "password", None)
-        if password:
-            problem = password_problem(password, (getattr(self, "username", None), getattr(self, "email", None)))
-            if problem:
-                raise PydanticCustomError("password", problem, {"field": "password"})
-        return self
-
-
-class RegisterRequest(PasswordAgainstIdentity):
+class RegisterRequest(Request):
     username: Username
     email: Email
     password: NewPassword
@@ -77,7 +64,7 @@ class LoginRequest(Request):
     password: AnyPassword
 
 
-class UserCreateRequest(PasswordAgainstIdentity):
+class UserCreateRequest(Request):
     username: Username
     email: Email
     password: NewPassword
@@ -97,7 +84,7 @@ class PartialUpdate(Request):
     model_config = ConfigDict(json_schema_extra=_partial_update_schema)
 
 
-class UserUpdateRequest(PartialUpdate, PasswordAgainstIdentity):
+class UserUpdateRequest(PartialUpdate):
     username: Username = None
     email: Email = None
     password: NewPassword = None

@@ -18,6 +18,10 @@ MIGRATION_LOCK_ID = 0x75736572  # "user"
 UNAVAILABLE_ERRORS = (peewee.OperationalError, peewee.InterfaceError)
 
 
+class MigrationRefused(RuntimeError):
+    """A migration found data it cannot carry forward; the message says what to fix."""
+
+
 # How long a request may wait on PostgreSQL, in seconds, unless settings say otherwise.
 DEFAULT_TIMEOUT = 3.0
 # A transaction left idle (its client gone) releases its row locks after this long.

@@ -1,10 +1,12 @@
-"""Tables. Constraints the code relies on (case-insensitive uniqueness) live in migrations."""
+"""Tables. Constraints the code relies on (uniqueness of the normalised keys) live in migrations."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 import peewee
 from playhouse.postgres_ext import DateTimeTZField
+
+from service.domain.identifiers import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
 
 
 def utcnow() -> datetime:
@@ -17,8 +19,12 @@ class BaseModel(peewee.Model):
 
 
 class User(BaseModel):
-    username = peewee.CharField(max_length=32)
-    email = peewee.CharField(max_length=254)
+    # As shown; `*_key` is the folded form (service.domain.identifiers) that is compared and unique.
+    username = peewee.CharField(max_length=USERNAME_MAX_LENGTH)
+    username_key = peewee.CharField(max_length=USERNAME_MAX_LENGTH)
+    username_skeleton = peewee.TextField()  # look-alike form; may outgrow the name, so unbounded
+    email = peewee.CharField(max_length=EMAIL_MAX_LENGTH)
+    email_key = peewee.CharField(max_length=EMAIL_MAX_LENGTH)
     password_hash = peewee.CharField(max_length=100)
     active = peewee.BooleanField(default=True)
     admin = peewee.BooleanField(default=False)
@@ -49,7 +55,7 @@ class Session(BaseModel):
 
 
 class LoginThrottle(BaseModel):
-    """Failed logins per key ("account:<email>" or "ip:<address>") in the current window."""
+    """Failed logins per key ("account:<sha256 of the email key>" or "ip:<address>") in the window."""
 
     key = peewee.CharField(max_length=300, primary_key=True)
     failures = peewee.IntegerField(default=0)

@@ -1,4 +1,5 @@
-"""User records: create, change, find, page and delete. Uniqueness is settled by the database."""
+"""User records: create, change, find, page and delete. Uniqueness is settled by the database,
+on the normalised keys of service.domain.identifiers."""
 from __future__ import annotations
 
 import base64
@@ -8,9 +9,12 @@ from datetime import datetime
 import peewee
 
 from service.data.models import User, utcnow
+from service.domain.identifiers import Username, UsernameRules, email_key, email_of
+from service.domain.password_policy import password_problem
 from service.security.passwords import PasswordHasher
 
 USERNAME_TAKEN = "Username is already taken."
+USERNAME_LOOKALIKE = "Username looks too much like an existing one."
 EMAIL_TAKEN = "Email is already registered."
 MAX_USER_ID = 2**31 - 1
 
@@ -21,14 +25,22 @@ class Conflict(Exception):
         self.errors = errors
 
 
+class PasswordRefused(ValueError):
+    """The password policy refused a new password; the message says why."""
+
+
 class InvalidCursor(ValueError):
     pass
 
 
 class Accounts:
-    def __init__(self, database: peewee.Database, hasher: PasswordHasher):
+    """Every write of a username, email or password goes through here, so every caller
+    (sign-up, profile, admin, CLI) gets the same normalisation and the same password policy."""
+
+    def __init__(self, database: peewee.Database, hasher: PasswordHasher, usernames: UsernameRules):
         self._db = database
         self._hasher = hasher
+        self._usernames = usernames
 
     def get(self, user_id: int) -> User | None:
         if not 1 <= user_id <= MAX_USER_ID:
@@ -36,27 +48,57 @@ class Accounts:
         return User.get_or_none(User.id == user_id)
 
     def find_by_email(self, email: str) -> User | None:
-        return User.get_or_none(peewee.fn.lower(User.email) == email.lower())
+        key = email_key(email)
+        return None if key is None else User.get_or_none(User.email_key == key)
 
-    def create(self, username: str, email: str, password: str, *, admin: bool = False, active: bool = True) -> User:
-        self._check_free(username, email)
-        password_hash = self._hasher.hash(password)
-        with self._translate_conflicts(), self._db.atomic():
-            return User.create(username=username, email=email, password_hash=password_hash,
-                               admin=admin, active=active)
+    def create(self, username: str, email: str, password: str, *, admin: bool = False, active: bool = True,
+               allow_reserved: bool = False) -> User:
+        """Raises IdentifierRefused, PasswordRefused or Conflict."""
+        name = self._usernames.username_of(username, allow_reserved=allow_reserved)
+        address = email_of(email)
+        self._check_password(password, name.display, address.display)
+        self._check_lookalike(name)
+        now = utcnow()
+        row = dict(username=name.display, username_key=name.key, username_skeleton=name.skeleton,
+                   email=address.display, email_key=address.key, password_hash=self._hasher.hash(password),
+                   admin=admin, active=active, created_at=now, updated_at=now)
+        # ON CONFLICT DO NOTHING: a duplicate is an empty answer, not an error whose statement
+        # (with the email and hash in it) PostgreSQL would log.
+        inserted = list(User.insert(**row).on_conflict_ignore().returning(User).execute())
+        if not inserted:
+            raise Conflict(self._taken(name.key, address.key) or {"email": [EMAIL_TAKEN]})
+        return inserted[0]
 
-    def update(self, user: User, changes: dict) -> User:
-        """Apply `changes` (username, email, password, active, admin); only given keys change."""
+    def update(self, user: User, changes: dict, *, allow_reserved: bool = False) -> User:
+        """Apply `changes` (username, email, password, active, admin); only given keys change.
+        A new password is judged against the account's own username and email, as changed."""
         changes = dict(changes)
-        self._check_free(changes.get("username"), changes.get("email"), exclude=user.id)
+        if "username" in changes:
+            name = self._usernames.username_of(changes.pop("username"), allow_reserved=allow_reserved)
+            if name.key != user.username_key:
+                self._check_lookalike(name, exclude=user.id)
+            user.username, user.username_key, user.username_skeleton = name.display, name.key, name.skeleton
+        if "email" in changes:
+            address = email_of(changes.pop("email"))
+            user.email, user.email_key = address.display, address.key
         if "password" in changes:
-            user.password_hash = self._hasher.hash(changes.pop("password"))
-        for name, value in changes.items():
-            setattr(user, name, value)
+            password = changes.pop("password")
+            self._check_password(password, user.username, user.email)
+            user.password_hash = self._hasher.hash(password)
+        for field, value in changes.items():
+            setattr(user, field, value)
+        taken = self._taken(user.username_key, user.email_key, exclude=user.id)
+        if taken:
+            raise Conflict(taken)
         user.updated_at = utcnow()
         with self._translate_conflicts(), self._db.atomic():
             user.save()
         return user
+
+    def set_password(self, user: User, password: str) -> None:
+        """A user's own new password, under the policy. Raises PasswordRefused."""
+        self._check_password(password, user.username, user.email)
+        self.set_password_hash(user, password)
 
     def set_password_hash(self, user: User, password: str) -> None:
         user.password_hash = self._hasher.hash(password)
@@ -77,21 +119,31 @@ class Accounts:
         users = users[:limit]
         return users, encode_cursor(users[-1])
 
-    def _check_free(self, username: str | None, email: str | None, exclude: int | None = None) -> None:
-        errors: dict[str, list[str]] = {}
-        if username and self._taken(peewee.fn.lower(User.username) == username.lower(), exclude):
-            errors["username"] = [USERNAME_TAKEN]
-        if email and self._taken(peewee.fn.lower(User.email) == email.lower(), exclude):
-            errors["email"] = [EMAIL_TAKEN]
-        if errors:
-            raise Conflict(errors)
+    @staticmethod
+    def _check_password(password: str, username: str, email: str) -> None:
+        problem = password_problem(password, (username, email))
+        if problem:
+            raise PasswordRefused(problem)
 
     @staticmethod
-    def _taken(condition, exclude: int | None) -> bool:
-        query = User.select(User.id).where(condition)
+    def _check_lookalike(name: Username, exclude: int | None = None) -> None:
+        query = User.select(User.id).where(User.username_skeleton == name.skeleton, User.username_key != name.key)
         if exclude is not None:
             query = query.where(User.id != exclude)
-        return query.exists()
+        if query.exists():
+            raise Conflict({"username": [USERNAME_LOOKALIKE]})
+
+    @staticmethod
+    def _taken(username_key: str, email_key_: str, exclude: int | None = None) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        for field, column, value, message in (("username", User.username_key, username_key, USERNAME_TAKEN),
+                                              ("email", User.email_key, email_key_, EMAIL_TAKEN)):
+            query = User.select(User.id).where(column == value)
+            if exclude is not None:
+                query = query.where(User.id != exclude)
+            if query.exists():
+                errors[field] = [message]
+        return errors
 
     class _translate_conflicts:
         """A unique-index violation from a concurrent writer becomes the same 409 a pre-check gives."""
@@ -103,9 +155,9 @@ class Accounts:
             if exc_type is None or not issubclass(exc_type, peewee.IntegrityError):
                 return False
             text = str(exc)
-            if "users_username_lower_key" in text:
+            if "users_username_key_key" in text:
                 raise Conflict({"username": [USERNAME_TAKEN]}) from None
-            if "users_email_lower_key" in text:
+            if "users_email_key_key" in text:
                 raise Conflict({"email": [EMAIL_TAKEN]}) from None
             return False
 

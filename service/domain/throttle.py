@@ -7,6 +7,7 @@ from datetime import timedelta
 import peewee
 
 from service.data.models import LoginThrottle, utcnow
+from service.domain.identifiers import throttle_digest
 
 
 class LoginThrottleStore:
@@ -16,7 +17,9 @@ class LoginThrottleStore:
 
     @staticmethod
     def keys(email: str, ip: str) -> dict[str, str]:
-        return {"account": f"account:{email.lower()}", "ip": f"ip:{ip}"}
+        # A digest of the normalised email: any input fits the column, and a typed email and
+        # the account's stored one count together.
+        return {"account": f"account:{throttle_digest(email)}", "ip": f"ip:{ip}"}
 
     def retry_after(self, email: str, ip: str) -> int | None:
         """Seconds until a login for this account from this address may be tried, or None."""

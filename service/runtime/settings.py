@@ -13,6 +13,7 @@ ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:54329/users"
 MIN_SECRET_BYTES = 32
 VERSION_FILE = Path(__file__).resolve().parents[2] / "VERSION"
+RESERVED_USERNAMES_FILE = Path(__file__).resolve().parents[1] / "domain" / "reserved_usernames.txt"
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class Settings:
     log_level: str = "INFO"
     token_issuer: str = "users-platform"
     token_audience: str = "users-platform-api"
+    reserved_usernames_file: Path = RESERVED_USERNAMES_FILE
 
     @property
     def production(self) -> bool:
@@ -75,6 +77,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError("BCRYPT_ROUNDS must be at least 12 in production.")
 
     client_dist = reader.text("CLIENT_DIST", default="")
+    reserved_usernames_file = Path(reader.text("RESERVED_USERNAMES_FILE", default=str(RESERVED_USERNAMES_FILE)))
+    if not reserved_usernames_file.is_file():
+        raise SettingsError("RESERVED_USERNAMES_FILE must name a readable file.")
     return Settings(
         env=env,
         database_url=database_url,
@@ -93,6 +98,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         database_timeout=reader.integer("DATABASE_TIMEOUT", default=3, low=1, high=60),
         client_dist=Path(client_dist) if client_dist else None,
         log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
+        reserved_usernames_file=reserved_usernames_file,
     )
 
 

@@ -125,3 +125,16 @@ def test_web_image_gets_tls_paths_only_when_the_stack_has_a_domain(deploy, stack
 
     return run.settled(check)
 
+
+
+@pulumi.runtime.test
+def test_postgres_logs_no_statement_or_detail_that_could_hold_credentials(deploy, stack_name):
+    from service.data.log_safety import server_flags
+
+    run = deploy(stack_name)
+
+    def check():
+        postgres = _containers(run)["platform-postgres"]
+        assert postgres.inputs["command"] == ["postgres", *server_flags()]
+
+    return run.settled(check)

@@ -83,6 +83,6 @@ def user(register):
 
 @pytest.fixture
 def admin(register, database):
-    actor = register("root")
+    actor = register("chief")
     database.execute_sql("UPDATE users SET admin = true WHERE id = %s", (actor.id,))
     return actor

@@ -3,11 +3,13 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from service.contract.openapi import build_openapi
+from service.domain.throttle import LoginThrottleStore
 from service.runtime.settings import read_version
 from tests.service.conftest import PASSWORD, SECRET
 
@@ -122,7 +124,7 @@ def test_prune_deletes_only_ended_windows_and_long_dead_sessions(env, client, re
     assert result.stdout.strip() == "pruned 2 ended throttle windows and 2 dead sessions"
     assert client.simulate_get("/api/v1/auth/status", headers=alice.headers).status_code == 200
     remaining = {row[0] for row in database.execute_sql("SELECT key FROM login_throttle").fetchall()}
-    assert remaining == {"account:other@example.com", "ip:10.9.9.9"}
+    assert remaining == set(LoginThrottleStore.keys("other@example.com", "10.9.9.9").values())
 
 
 def test_prune_refuses_a_bad_keep_days(env):
@@ -177,3 +179,14 @@ def test_create_admin_refuses_mismatched_passwords(env, database):
     code, output = prompted_create_admin(env, [PASSWORD, "something else entirely"])
     assert code == 2 and "the passwords do not match" in output
     assert database.execute_sql("SELECT count(*) FROM users").fetchone()[0] == 0
+
+
+def test_create_admin_normalises_like_the_api_and_may_take_a_reserved_name(env, client):
+    decomposed = unicodedata.normalize("NFD", "Jos\u00e9@Example.com")
+    result = cli("create-admin", "--username", "admin", "--email", decomposed, env={**env, "ADMIN_PASSWORD": PASSWORD})
+    assert result.returncode == 0, result.stderr
+    login = client.simulate_post("/api/v1/auth/login", json={"email": "jos\u00e9@example.com", "password": PASSWORD})
+    assert login.status_code == 200 and login.json["data"]["username"] == "admin"
+    mixed = cli("create-admin", "--username", "chief", "--email", "b\u043ess@example.com",
+                env={**env, "ADMIN_PASSWORD": PASSWORD})
+    assert mixed.returncode == 2 and "different scripts" in mixed.stderr

@@ -43,17 +43,26 @@ def test_concurrent_registration_of_one_username_in_any_case(settings, database)
     assert statuses == [201] + [409] * (RACERS - 1)
 
 
-def test_the_index_catches_what_the_pre_check_cannot(settings, database, monkeypatch):
+def test_the_index_catches_what_the_pre_check_cannot(settings, database, monkeypatch, register):
     """Simulate losing the race after the pre-check passed: the 409 still comes, from the index."""
     from service.domain.accounts import Accounts
 
-    app = create_app(settings, database)
-    client = ContractClient(app)
-    body = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
-    assert client.simulate_post("/api/v1/auth/register", json=body).status_code == 201
-    monkeypatch.setattr(Accounts, "_check_free", lambda self, *args, **kwargs: None)
-    again = client.simulate_post("/api/v1/auth/register", json={**body, "username": "other"})
+    client = ContractClient(create_app(settings, database))
+    register("alice")
+    bob = register("bob")
+    monkeypatch.setattr(Accounts, "_taken", staticmethod(lambda *args, **kwargs: {}))
+    email = client.simulate_patch("/api/v1/users/me", headers=bob.headers, json={"email": "ALICE@example.com"})
+    assert email.status_code == 409
+    assert email.json["errors"] == {"email": ["Email is already registered."]}
+    name = client.simulate_patch("/api/v1/users/me", headers=bob.headers, json={"username": "Alice"})
+    assert name.json["errors"] == {"username": ["Username is already taken."]}
+
+
+def test_a_duplicate_sign_up_is_found_by_the_insert_itself(client, register):
+    """No pre-check: INSERT ... ON CONFLICT DO NOTHING answers, and says which field clashed."""
+    register("alice")
+    again = client.simulate_post("/api/v1/auth/register",
+                                 json={"username": "ALICE", "email": "Alice@Example.com", "password": PASSWORD})
     assert again.status_code == 409
-    assert again.json["errors"] == {"email": ["Email is already registered."]}
-    renamed = client.simulate_post("/api/v1/auth/register", json={**body, "email": "x@example.com"})
-    assert renamed.json["errors"] == {"username": ["Username is already taken."]}
+    assert again.json["errors"] == {"username": ["Username is already taken."],
+                                    "email": ["Email is already registered."]}

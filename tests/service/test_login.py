@@ -3,6 +3,7 @@ import logging
 
 import pytest
 
+from service.domain.throttle import LoginThrottleStore
 from tests.service.conftest import PASSWORD
 
 URL = "/api/v1/auth/login"
@@ -92,7 +93,7 @@ def test_a_new_window_starts_counting_from_one(client, user, database):
     database.execute_sql("UPDATE login_throttle SET window_started_at = window_started_at - interval '61 seconds'")
     login(client, password="wrong password 1")
     counts = dict(database.execute_sql("SELECT key, failures FROM login_throttle").fetchall())
-    assert counts["account:alice@example.com"] == 1
+    assert counts[LoginThrottleStore.keys("alice@example.com", "")["account"]] == 1
 
 
 def test_success_resets_the_account_count(client, user, database):

@@ -1,5 +1,8 @@
+import unicodedata
+
 import psycopg2
 import pytest
+from playhouse.migrations import Runner
 
 from service.data import db as database_module
 
@@ -20,8 +23,8 @@ def empty_database(postgres):
 
 
 def test_migrations_build_an_empty_database_and_rerunning_changes_nothing(empty_database):
-    assert database_module.pending_migrations(empty_database) == ["0001_initial"]
-    assert database_module.migrate(empty_database) == ["0001_initial"]
+    assert database_module.pending_migrations(empty_database) == ["0001_initial", "0002_normalised_identifiers"]
+    assert database_module.migrate(empty_database) == ["0001_initial", "0002_normalised_identifiers"]
     assert database_module.migrate(empty_database) == []
     assert database_module.pending_migrations(empty_database) == []
     tables = {row[0] for row in empty_database.execute_sql(
@@ -29,15 +32,46 @@ def test_migrations_build_an_empty_database_and_rerunning_changes_nothing(empty_
     assert {"users", "sessions", "login_throttle", "schema_migration"} <= tables
     indexes = {row[0] for row in empty_database.execute_sql(
         "SELECT indexname FROM pg_indexes WHERE tablename = 'users'").fetchall()}
-    assert {"users_username_lower_key", "users_email_lower_key", "users_created_at_id_idx"} <= indexes
+    assert {"users_username_key_key", "users_email_key_key", "users_username_skeleton_idx",
+            "users_created_at_id_idx"} <= indexes
+    assert not {"users_username_lower_key", "users_email_lower_key"} & indexes
 
 
-def test_migrations_keep_existing_data(empty_database):
-    database_module.migrate(empty_database)
-    empty_database.execute_sql("INSERT INTO users (username, email, password_hash, active, admin, created_at, "
-                               "updated_at) VALUES ('keep', 'keep@example.com', 'x', true, false, now(), now())")
-    database_module.migrate(empty_database)
-    assert empty_database.execute_sql("SELECT username FROM users").fetchall() == [("keep",)]
+def insert_0001_user(database, username: str, email: str) -> None:
+    """A row as 0001's schema and the code of its day stored it."""
+    database.execute_sql("INSERT INTO users (username, email, password_hash, active, admin, created_at, updated_at) "
+                         "VALUES (%s, %s, 'x', true, false, now(), now())", (username, email))
+
+
+def test_0002_backfills_the_normalised_keys_of_rows_made_under_0001(empty_database):
+    Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0001_initial")
+    insert_0001_user(empty_database, "Keep", "Keep@Example.com")
+    insert_0001_user(empty_database, "dotted", "\u0130nci@example.com")  # İ: lower() and casefold disagree
+    insert_0001_user(empty_database, "decomposed", unicodedata.normalize("NFD", "jos\u00e9@example.com"))
+    empty_database.execute_sql("INSERT INTO login_throttle VALUES ('account:keep@example.com', 3, now()), "
+                               "('ip:10.0.0.1', 3, now())")
+    assert database_module.migrate(empty_database) == ["0002_normalised_identifiers"]
+    rows = empty_database.execute_sql(
+        "SELECT username, username_key, email, email_key FROM users ORDER BY id").fetchall()
+    assert rows == [("Keep", "keep", "Keep@Example.com", "keep@example.com"),
+                    ("dotted", "dotted", "\u0130nci@example.com", "i\u0307nci@example.com"),
+                    ("decomposed", "decomposed", unicodedata.normalize("NFD", "jos\u00e9@example.com"),
+                     "jos\u00e9@example.com")]
+    # Raw-email counters are gone; address counters stay.
+    assert empty_database.execute_sql("SELECT key FROM login_throttle").fetchall() == [("ip:10.0.0.1",)]
+
+
+def test_0002_stops_on_accounts_that_normalise_alike_and_changes_nothing(empty_database):
+    Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0001_initial")
+    insert_0001_user(empty_database, "first", "strasse@example.com")
+    insert_0001_user(empty_database, "second", "STRA\u00dfE@example.com")  # distinct under lower(), not casefold
+    with pytest.raises(database_module.MigrationRefused,
+                       match=r"ids 1, 2 have the same normalised email; rename or merge them"):
+        database_module.migrate(empty_database)
+    assert database_module.pending_migrations(empty_database) == ["0002_normalised_identifiers"]
+    columns = {row[0] for row in empty_database.execute_sql(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'users'").fetchall()}
+    assert "email_key" not in columns
 
 
 def test_the_user_listing_uses_the_keyset_index(database):
@@ -49,3 +83,17 @@ def test_the_user_listing_uses_the_keyset_index(database):
     finally:
         database.execute_sql("SET enable_seqscan = on")
     assert "users_created_at_id_idx" in plan
+
+
+def test_migrate_names_the_clash_and_exits_2(empty_database, postgres):
+    from tests.service.test_cli import cli
+
+    Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0001_initial")
+    insert_0001_user(empty_database, "one", "stra\u00dfe@example.com")
+    insert_0001_user(empty_database, "two", "STRASSE@example.com")
+    url = postgres.url.rsplit("/", 1)[0] + "/migration_check"
+    result = cli("migrate", env={"APP_ENV": "test", "DATABASE_URL": url, "SECRET_KEY": "k" * 40})
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("error: 0002_normalised_identifiers: users with ids 1, 2 have the same "
+                                     "normalised email; rename or merge them, then run the migration again "
+                                     "(nothing was changed)")

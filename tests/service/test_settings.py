@@ -53,6 +53,7 @@ def test_test_environment_uses_cheap_bcrypt():
     ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL must be a postgresql"),
     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
     ({"DATABASE_TIMEOUT": "0"}, "DATABASE_TIMEOUT must be between"),
+    ({"RESERVED_USERNAMES_FILE": "/nonexistent/reserved.txt"}, "RESERVED_USERNAMES_FILE must name a readable file"),
 ])
 def test_invalid_values_name_the_variable(environ, message):
     with pytest.raises(SettingsError, match=message):

@@ -164,7 +164,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change my password; my other sessions end */
+        /** Change my password; my other sessions end. Wrong current passwords count with failed logins */
         post: operations["post_users_me_password"];
         delete?: never;
         options?: never;
@@ -183,11 +183,11 @@ export interface paths {
         get: operations["get_users_id"];
         put?: never;
         post?: never;
-        /** Delete a user (admin); admins cannot delete themselves */
+        /** Delete a user (admin); admins cannot delete themselves, and one active admin always remains */
         delete: operations["delete_users_id"];
         options?: never;
         head?: never;
-        /** Change a user (admin); admins cannot demote or disable themselves */
+        /** Change a user (admin); admins cannot demote or disable themselves, and one active admin always remains */
         patch: operations["patch_users_id"];
         trace?: never;
     };
@@ -297,7 +297,7 @@ export interface components {
             email?: string;
             /**
              * Username
-             * @description 3 to 32 characters: letters, digits, _ . -
+             * @description 3 to 32 characters: letters, digits, _ . -; compared case-insensitively; reserved and look-alike names are refused
              */
             username?: string;
         };
@@ -327,7 +327,7 @@ export interface components {
             password: string;
             /**
              * Username
-             * @description 3 to 32 characters: letters, digits, _ . -
+             * @description 3 to 32 characters: letters, digits, _ . -; compared case-insensitively; reserved and look-alike names are refused
              */
             username: string;
         };
@@ -366,7 +366,7 @@ export interface components {
             password: string;
             /**
              * Username
-             * @description 3 to 32 characters: letters, digits, _ . -
+             * @description 3 to 32 characters: letters, digits, _ . -; compared case-insensitively; reserved and look-alike names are refused
              */
             username: string;
         };
@@ -424,7 +424,7 @@ export interface components {
             password?: string;
             /**
              * Username
-             * @description 3 to 32 characters: letters, digits, _ . -
+             * @description 3 to 32 characters: letters, digits, _ . -; compared case-insensitively; reserved and look-alike names are refused
              */
             username?: string;
         };
@@ -815,6 +815,7 @@ export interface operations {
             401: components["responses"]["401"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
+            429: components["responses"]["429"];
             503: components["responses"]["503"];
         };
     };

@@ -5,9 +5,9 @@ import falcon
 
 from service.api.access import Access
 from service.api.errors import conflict, refresh_raced, throttled, unauthorized
+from service.api.refusals import refusals
 from service.api.resources.payload import user_view, validated
 from service.contract.schemas import LoginRequest, RegisterRequest
-from service.domain.accounts import Conflict
 from service.domain.authentication import LoginFailed, LoginThrottled
 from service.domain.sessions import RefreshRaced
 from service.security.tokens import InvalidToken
@@ -42,21 +42,23 @@ def grant_response(resp, cookie: RefreshCookie, grant, message: str) -> None:
 
 
 class Register:
+    access = {"POST": Access.PUBLIC}
+
     def __init__(self, authentication, cookie: RefreshCookie):
         self._authentication = authentication
         self._cookie = cookie
 
     def on_post(self, req, resp):
         body = validated(req, RegisterRequest)
-        try:
+        with refusals():
             grant = self._authentication.register(body.username, body.email, body.password, client_of(req))
-        except Conflict as taken:
-            raise conflict(taken.errors) from None
         grant_response(resp, self._cookie, grant, "Successfully registered.")
         resp.status = falcon.HTTP_201
 
 
 class Login:
+    access = {"POST": Access.PUBLIC}
+
     def __init__(self, authentication, cookie: RefreshCookie):
         self._authentication = authentication
         self._cookie = cookie
@@ -73,6 +75,8 @@ class Login:
 
 
 class Refresh:
+    access = {"POST": Access.PUBLIC}  # the refresh cookie is the credential
+
     def __init__(self, authentication, cookie: RefreshCookie):
         self._authentication = authentication
         self._cookie = cookie

@@ -6,11 +6,15 @@ from pathlib import Path
 
 import swagger_ui
 
+from service.api.access import Access
+
 PAGE_DIR = Path(__file__).resolve().parents[2] / "contract" / "docs_page"
 SWAGGER_ASSETS = Path(swagger_ui.__file__).resolve().parent / "static"
 
 
 class OpenApiDocument:
+    access = {"GET": Access.PUBLIC}
+
     def __init__(self, document: dict):
         self._body = json.dumps(document).encode()
 
@@ -20,6 +24,8 @@ class OpenApiDocument:
 
 
 class DocsPage:
+    access = {"GET": Access.PUBLIC}
+
     def __init__(self):
         self._page = (PAGE_DIR / "index.html").read_bytes()
         self._script = (PAGE_DIR / "init.js").read_bytes()

@@ -5,11 +5,14 @@ import json
 
 import falcon
 
+from service.api.access import Access
 from service.api.errors import ApiError
 from service.data.db import UNAVAILABLE_ERRORS
 
 
 class Ping:
+    access = {"GET": Access.PUBLIC}
+
     def __init__(self, version: str):
         # Serialised once: /ping is what load balancers hit most.
         self._body = json.dumps({"status": "success", "message": "pong!", "version": version}).encode()
@@ -19,6 +22,8 @@ class Ping:
 
 
 class Health:
+    access = {"GET": Access.PUBLIC}
+
     def __init__(self, database):
         self._db = database
 

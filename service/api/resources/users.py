@@ -6,13 +6,14 @@ import re
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, conflict, forbidden, not_found
+from service.api.errors import bad_request, not_found, throttled
+from service.api.refusals import refusals
+from service.api.resources.auth_routes import client_of
 from service.api.resources.payload import user_view, validated
 from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
-from service.domain.accounts import Accounts, Conflict, InvalidCursor
-from service.domain.authentication import Authentication, LoginFailed
-from service.domain.password_policy import password_problem
-from service.domain.sessions import Sessions
+from service.domain.accounts import Accounts, InvalidCursor
+from service.domain.administration import Administration
+from service.domain.authentication import Authentication, LoginFailed, LoginThrottled
 
 USER_ID = re.compile(r"^[0-9]{1,10}$")
 DEFAULT_PAGE = 20
@@ -42,8 +43,9 @@ def changes_of(body) -> dict:
 class UserCollection:
     access = {"GET": Access.OPTIONAL, "POST": Access.ADMIN}
 
-    def __init__(self, accounts: Accounts):
+    def __init__(self, accounts: Accounts, administration: Administration):
         self._accounts = accounts
+        self._administration = administration
 
     def on_get(self, req, resp):
         limit = page_limit(req)
@@ -57,11 +59,9 @@ class UserCollection:
 
     def on_post(self, req, resp):
         body = validated(req, UserCreateRequest)
-        try:
-            user = self._accounts.create(body.username, body.email, body.password,
-                                         admin=body.admin, active=body.active)
-        except Conflict as taken:
-            raise conflict(taken.errors) from None
+        with refusals():
+            user = self._administration.create(body.username, body.email, body.password,
+                                               admin=body.admin, active=body.active)
         resp.status = falcon.HTTP_201
         resp.media = {"status": "success", "message": "User created.", "data": user_view(user, full=True)}
 
@@ -69,9 +69,9 @@ class UserCollection:
 class UserItem:
     access = {"GET": Access.OPTIONAL, "PATCH": Access.ADMIN, "DELETE": Access.ADMIN}
 
-    def __init__(self, accounts: Accounts, sessions: Sessions):
+    def __init__(self, accounts: Accounts, administration: Administration):
         self._accounts = accounts
-        self._sessions = sessions
+        self._administration = administration
 
     def _find(self, user_id: str):
         user = self._accounts.get(int(user_id)) if USER_ID.match(user_id) else None
@@ -85,24 +85,14 @@ class UserItem:
     def on_patch(self, req, resp, user_id):
         user = self._find(user_id)
         changes = changes_of(validated(req, UserUpdateRequest))
-        if user.id == req.context.user.id:
-            if changes.get("admin") is False:
-                raise forbidden("You cannot remove your own admin rights.")
-            if changes.get("active") is False:
-                raise forbidden("You cannot deactivate your own account.")
-        try:
-            self._accounts.update(user, changes)
-        except Conflict as taken:
-            raise conflict(taken.errors) from None
-        if changes.get("active") is False or "password" in changes:
-            self._sessions.revoke_all(user)
+        with refusals():
+            user = self._administration.update(req.context.user, user, changes)
         resp.media = {"status": "success", "message": "User updated.", "data": user_view(user, full=True)}
 
     def on_delete(self, req, resp, user_id):
         user = self._find(user_id)
-        if user.id == req.context.user.id:
-            raise forbidden("You cannot delete your own account.")
-        self._accounts.delete(user)
+        with refusals():
+            self._administration.delete(req.context.user, user)
         resp.status = falcon.HTTP_204
 
 
@@ -114,10 +104,8 @@ class MyProfile:
 
     def on_patch(self, req, resp):
         changes = changes_of(validated(req, ProfileUpdateRequest))
-        try:
+        with refusals():
             user = self._accounts.update(req.context.user, changes)
-        except Conflict as taken:
-            raise conflict(taken.errors) from None
         resp.media = {"status": "success", "message": "Profile updated.", "data": user_view(user, full=True)}
 
 
@@ -129,12 +117,12 @@ class MyPassword:
 
     def on_post(self, req, resp):
         body = validated(req, PasswordChangeRequest)
-        user = req.context.user
-        problem = password_problem(body.new_password, (user.username, user.email))
-        if problem:
-            raise bad_request("Invalid payload.", {"new_password": [problem]})
         try:
-            self._authentication.change_password(req.context.identity, body.current_password, body.new_password)
+            with refusals(password_field="new_password"):
+                self._authentication.change_password(req.context.identity, body.current_password,
+                                                     body.new_password, client_of(req))
+        except LoginThrottled as wait:
+            raise throttled(wait.retry_after) from None
         except LoginFailed:
             raise bad_request("Invalid payload.", {"current_password": ["Current password is incorrect."]}) from None
         resp.media = {"status": "success", "message": "Password changed."}
