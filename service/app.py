@@ -12,6 +12,7 @@ from service.api.middleware.access_control import AccessControl
 from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
+from service.api.request_context import ApiRequest
 from service.api.resources import auth_routes, docs, meta, users
 from service.api.resources.docs import SWAGGER_ASSETS
 from service.contract.openapi import build_openapi
@@ -49,7 +50,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
                                                 allow_credentials=list(settings.cors_allow_origins)))
     middleware += [AccessControl(authentication), JsonBody(settings.max_body_bytes)]
 
-    app = falcon.App(middleware=middleware, media_type=JSON_TYPE)
+    app = falcon.App(middleware=middleware, media_type=JSON_TYPE, request_type=ApiRequest)
     app.req_options.strip_url_path_trailing_slash = True
     app.set_error_serializer(serialize_error)
     app.add_error_handler(Exception, _internal_error)

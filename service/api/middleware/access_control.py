@@ -14,7 +14,6 @@ class AccessControl:
         self._authentication = authentication
 
     def process_resource(self, req, resp, resource, params):
-        req.context.identity = None
         policy = getattr(resource, "access", {}).get(req.method, Access.PUBLIC)
         if policy is Access.PUBLIC:
             return
@@ -31,6 +30,5 @@ class AccessControl:
         except InvalidToken as error:
             raise unauthorized(str(error)) from None
         req.context.identity = identity
-        req.context.user = identity.user
         if policy is Access.ADMIN and not identity.user.admin:
             raise forbidden("Admin access required.")

@@ -15,10 +15,6 @@ REFRESH_COOKIE = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/v1/auth"
 
 
-def client_of(req) -> dict:
-    return {"ip": req.context.ip, "user_agent": (req.user_agent or "").replace("\x00", "")[:256]}
-
-
 class RefreshCookie:
     """The refresh token travels only in this cookie: HttpOnly, SameSite=Strict, scoped to /auth."""
 
@@ -48,7 +44,7 @@ class Register:
     def on_post(self, req, resp):
         body = validated(req, RegisterRequest)
         try:
-            grant = self._authentication.register(body.username, body.email, body.password, client_of(req))
+            grant = self._authentication.register(body.username, body.email, body.password, req.context.client)
         except Conflict as taken:
             raise conflict(taken.errors) from None
         grant_response(resp, self._cookie, grant, "Successfully registered.")
@@ -63,7 +59,7 @@ class Login:
     def on_post(self, req, resp):
         body = validated(req, LoginRequest)
         try:
-            grant = self._authentication.login(body.email, body.password, client_of(req))
+            grant = self._authentication.login(body.email, body.password, req.context.client)
         except LoginThrottled as wait:
             raise throttled(wait.retry_after) from None
         except LoginFailed:
@@ -78,7 +74,7 @@ class Refresh:
 
     def on_post(self, req, resp):
         try:
-            grant = self._authentication.refresh((req.get_cookie_values(REFRESH_COOKIE) or [None])[0], client_of(req))
+            grant = self._authentication.refresh((req.get_cookie_values(REFRESH_COOKIE) or [None])[0], req.context.client)
         except InvalidToken as error:
             self._cookie.clear(resp)
             raise unauthorized(str(error)) from None
@@ -93,7 +89,7 @@ class Logout:
         self._cookie = cookie
 
     def on_post(self, req, resp):
-        self._authentication.logout(req.context.identity, client_of(req))
+        self._authentication.logout(req.context.identity, req.context.client)
         self._cookie.clear(resp)
         resp.media = {"status": "success", "message": "Successfully logged out."}
 
