@@ -59,7 +59,8 @@ def main(argv=None) -> int:
     pg_port, service_port, bare_port = free_ports(3)
     database = LocalPostgres(work / "pg", pg_port).start()
     env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": database.url,
-           "SECRET_KEY": secrets.token_urlsafe(48), "WEB_CONCURRENCY": str(args.workers),
+           "SECRET_KEY": secrets.token_urlsafe(48), "PASSWORD_PEPPER": secrets.token_urlsafe(48),
+           "WEB_CONCURRENCY": str(args.workers),
            "COOKIE_SECURE": "false", "BCRYPT_ROUNDS": "12"}
     servers = []
     try:

@@ -158,9 +158,9 @@ class Stack:
     def _log(self, name: str) -> Path:
         return self.config.state_dir / name
 
-    def _secret_key(self) -> str:
-        """A throwaway key for this local stack, kept so sessions survive a restart."""
-        path = self.config.state_dir / "secret_key"
+    def _key(self, name: str) -> str:
+        """A throwaway key for this local stack, kept so sessions and passwords survive a restart."""
+        path = self.config.state_dir / name
         if not path.exists():
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
@@ -172,7 +172,8 @@ class Stack:
             **os.environ,
             "APP_ENV": "production",
             "DATABASE_URL": self._postgres.url,
-            "SECRET_KEY": self._secret_key(),
+            "SECRET_KEY": self._key("secret_key"),
+            "PASSWORD_PEPPER": self._key("password_pepper"),
             "HOST": "127.0.0.1",
             "PORT": str(self.config.service_port),
             "WEB_CONCURRENCY": str(self.config.workers),

@@ -23,7 +23,7 @@ from service.domain.authentication import Authentication
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
 from service.runtime.settings import Settings
-from service.security.passwords import PasswordHasher
+from service.security.passwords import PasswordHasher, Pepper
 from service.security.tokens import AccessTokens
 
 log = logging.getLogger("service.app")
@@ -34,7 +34,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     # Peewee binds model classes per process; this app's database is the one they use.
     database.bind(MODELS)
 
-    hasher = PasswordHasher(settings.secret_key, settings.bcrypt_rounds)
+    hasher = password_hasher(settings)
     tokens = AccessTokens(settings.secret_key, settings.access_token_ttl,
                           settings.token_issuer, settings.token_audience)
     accounts = Accounts(database, hasher)
@@ -80,6 +80,13 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
         app.add_sink(_api_not_found, prefix=r"^/api/(?!v1/docs/static/)")
         app.add_static_route("/", settings.client_dist.resolve(), fallback_filename="index.html")
     return app
+
+
+def password_hasher(settings: Settings) -> PasswordHasher:
+    """The current pepper hashes; the previous ones, and the SECRET_KEY-derived one of older hashes, still verify."""
+    previous = [Pepper.of(secret) for secret in settings.previous_password_peppers]
+    return PasswordHasher(Pepper.of(settings.password_pepper), settings.bcrypt_rounds,
+                          previous=[*previous, Pepper.legacy(settings.secret_key)])
 
 
 def _api_not_found(req, resp, **kwargs):

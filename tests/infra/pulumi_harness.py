@@ -55,6 +55,7 @@ class Registration:
     dependencies: list[str] = field(default_factory=list)
     secret_inputs: set[str] = field(default_factory=set)
     provider: str = ""
+    aliases: list[str] = field(default_factory=list)
 
 
 class PlatformMocks(pulumi.runtime.Mocks):
@@ -114,6 +115,7 @@ class RecordingMonitor(MockMonitor):
             registration.protect = request.protect
             registration.dependencies = list(request.dependencies)
             registration.provider = request.provider
+            registration.aliases = [*request.aliasURNs, *(alias.spec.name for alias in request.aliases)]
             registration.secret_inputs = {
                 key for key, value in request.object.fields.items() if _contains_secret(value)
             }

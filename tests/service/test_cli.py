@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args, env=None, stdin=None):
-    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "APP_ENV")}
+    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PASSWORD_PEPPER", "DATABASE_URL", "APP_ENV")}
     environ.update(env or {})
     return subprocess.run([sys.executable, "-m", "service", *args], cwd=ROOT, env=environ, input=stdin,
                           capture_output=True, text=True, timeout=60)
@@ -91,7 +91,8 @@ def test_seed_refuses_bad_counts(env, count):
 
 
 def test_seed_is_refused_in_production(postgres):
-    result = cli("seed", env={"APP_ENV": "production", "DATABASE_URL": postgres.url, "SECRET_KEY": SECRET})
+    result = cli("seed", env={"APP_ENV": "production", "DATABASE_URL": postgres.url, "SECRET_KEY": SECRET,
+                              "PASSWORD_PEPPER": SECRET})
     assert result.returncode == 2 and "refused in production" in result.stderr
 
 
@@ -106,7 +107,24 @@ def test_openapi_prints_the_document_without_a_database():
 def test_commands_that_hash_passwords_need_the_servers_key(postgres, command):
     result = cli(*command, env={"DATABASE_URL": postgres.url, "ADMIN_PASSWORD": PASSWORD})
     assert result.returncode == 2
-    assert "set SECRET_KEY to the server's key" in result.stderr
+    assert "set PASSWORD_PEPPER (or SECRET_KEY) to the server's" in result.stderr
+
+
+def test_create_admin_hashes_under_the_servers_pepper(env, postgres, database):
+    from service.app import create_app
+    from service.security.passwords import Pepper
+    from tests.service.conftest import settings_for
+    from tests.service.contract import ContractClient
+
+    pepper = "the server's password pepper, 32 bytes or more"
+    result = cli("create-admin", "--username", "boss", "--email", "boss@example.com",
+                 env={**env, "PASSWORD_PEPPER": pepper, "ADMIN_PASSWORD": PASSWORD})
+    assert result.returncode == 0, result.stderr
+    stored = database.execute_sql("SELECT password_hash FROM users").fetchone()[0]
+    assert stored.startswith(f"pepper:{Pepper.of(pepper).id}:")
+    server = ContractClient(create_app(settings_for(postgres, PASSWORD_PEPPER=pepper), database))
+    login = server.simulate_post("/api/v1/auth/login", json={"email": "boss@example.com", "password": PASSWORD})
+    assert login.status_code == 200
 
 
 def test_prune_deletes_only_ended_windows_and_long_dead_sessions(env, client, register, database):
@@ -138,7 +156,7 @@ def prompted_create_admin(env, answers: list[str]) -> tuple[int, str]:
     import time
 
     main_fd, terminal_fd = pty.openpty()
-    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "APP_ENV")}
+    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PASSWORD_PEPPER", "DATABASE_URL", "APP_ENV")}
     process = subprocess.Popen(
         [sys.executable, "-m", "service", "create-admin", "--username", "boss", "--email", "boss@example.com"],
         cwd=ROOT, env={**environ, **env}, stdin=terminal_fd, stdout=terminal_fd, stderr=terminal_fd,

@@ -5,12 +5,38 @@ import pytest
 from service.runtime.settings import SettingsError, load_settings
 
 STRONG = "s" * 40
-PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://u:p@db:5432/users"}
+PEPPER = "p" * 40
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": STRONG, "PASSWORD_PEPPER": PEPPER,
+              "DATABASE_URL": "postgresql://u:p@db:5432/users"}
 
 
 def test_production_refuses_to_start_without_secret_key():
     with pytest.raises(SettingsError, match="^SECRET_KEY is required in production.$"):
         load_settings({**PRODUCTION, "SECRET_KEY": ""})
+
+
+def test_production_refuses_to_start_without_password_pepper():
+    with pytest.raises(SettingsError, match="^PASSWORD_PEPPER is required in production.$"):
+        load_settings({**PRODUCTION, "PASSWORD_PEPPER": ""})
+
+
+@pytest.mark.parametrize("name", ["PASSWORD_PEPPER", "PREVIOUS_PASSWORD_PEPPERS"])
+def test_short_peppers_are_refused(name):
+    with pytest.raises(SettingsError, match=f"^{name} must be at least 32 bytes.$"):
+        load_settings({**PRODUCTION, name: "short"})
+
+
+def test_the_pepper_and_its_predecessors_are_read_apart_from_the_secret_key():
+    settings = load_settings({**PRODUCTION, "PREVIOUS_PASSWORD_PEPPERS": f"{'a' * 32}, {'b' * 32}"})
+    assert settings.password_pepper == PEPPER and settings.secret_key == STRONG
+    assert settings.previous_password_peppers == ("a" * 32, "b" * 32)
+
+
+def test_outside_production_the_pepper_follows_the_secret_key_unless_given():
+    derived = load_settings({"SECRET_KEY": STRONG})
+    assert derived.password_pepper == load_settings({"SECRET_KEY": STRONG}).password_pepper != STRONG
+    assert not derived.pepper_is_ephemeral and load_settings({}).pepper_is_ephemeral
+    assert load_settings({"PASSWORD_PEPPER": PEPPER}).password_pepper == PEPPER
 
 
 def test_production_refuses_to_start_without_database_url():
