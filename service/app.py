@@ -69,7 +69,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_route(f"{api}/users/me", users.MyProfile(accounts))
     app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
     app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, sessions))
-    app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version)))
+    app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version, settings.max_body_bytes)))
     docs_page = docs.DocsPage()
     app.add_route(f"{api}/docs", docs_page)
     app.add_route(f"{api}/docs/init.js", docs_page, suffix="script")

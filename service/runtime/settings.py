@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
+from service.contract.limits import DEFAULT_MAX_BODY_BYTES
+
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:54329/users"
 MIN_SECRET_BYTES = 32
@@ -43,7 +45,7 @@ class Settings:
     login_max_failures: int = 5
     login_max_failures_per_ip: int = 50
     login_window: int = 900
-    max_body_bytes: int = 64 * 1024
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     client_dist: Path | None = None
     log_level: str = "INFO"
     token_issuer: str = "users-platform"
@@ -109,7 +111,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         login_max_failures=reader.integer("LOGIN_MAX_FAILURES", default=5, low=1, high=1000),
         login_max_failures_per_ip=reader.integer("LOGIN_MAX_FAILURES_PER_IP", default=50, low=1, high=100000),
         login_window=reader.integer("LOGIN_WINDOW", default=900, low=1, high=7 * 24 * 3600),
-        max_body_bytes=reader.integer("MAX_BODY_BYTES", default=64 * 1024, low=1024, high=1024 * 1024),
+        max_body_bytes=reader.integer("MAX_BODY_BYTES", default=DEFAULT_MAX_BODY_BYTES, low=1024, high=1024 * 1024),
         client_dist=Path(client_dist) if client_dist else None,
         log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
     )

@@ -117,3 +117,10 @@ def test_cli_renders_the_image_variant(tmp_path: Path, site_dist: Path, nginx_bi
     result = NginxProcess(conf_dir / "nginx.conf", tmp_path / "run", binary=nginx_binary).check_config()
     assert result.returncode == 0, result.stderr
     assert f"include {conf_dir}/site.conf;" in (conf_dir / "nginx.conf").read_text()
+
+
+def test_nginx_stops_bodies_at_the_services_default_limit(tmp_path: Path, site_dist: Path):
+    from service.runtime.settings import load_settings
+
+    limit = re.search(r"client_max_body_size (\d+);", render(local_settings(tmp_path, site_dist)).read_text())
+    assert limit and int(limit.group(1)) == load_settings({}).max_body_bytes

@@ -49,3 +49,15 @@ def test_every_operation_documents_its_errors_and_security():
                 assert "401" in operation["responses"], (method, path)
             if "requestBody" in operation:
                 assert {"400", "413", "415"} <= set(operation["responses"]), (method, path)
+
+
+def test_the_documented_body_limit_is_the_one_the_service_enforces(settings, database):
+    from service.app import create_app
+    from tests.service.contract import ContractClient
+
+    served = ContractClient(create_app(settings.with_overrides(max_body_bytes=128 * 1024), database))
+    document = served.simulate_get("/api/v1/openapi.json").json
+    assert document["components"]["responses"]["413"]["description"] == "Request body over 128 KiB."
+    too_large = served.simulate_post("/api/v1/auth/login", body=b"{" + b" " * 128 * 1024 + b"}",
+                                     headers={"Content-Type": "application/json"})
+    assert too_large.json["message"] == "Request body is too large (limit 128 KiB)."
