@@ -28,11 +28,11 @@ $(VENV_STAMP): $(REQUIREMENTS)
 venv: $(VENV_STAMP)
 
 run: venv client-build
-	$(PY) -m scripts.run_local
+	$(PY) -m localplatform.dev_server
 
 # An admin for `make run`'s database, hashed with its key. USERNAME and EMAIL override the defaults.
 admin: venv
-	$(PY) -m scripts.run_local create-admin --username "$(or $(USERNAME),admin)" --email "$(or $(EMAIL),admin@example.com)"
+	$(PY) -m localplatform.dev_server create-admin --username "$(or $(USERNAME),admin)" --email "$(or $(EMAIL),admin@example.com)"
 
 # Every suite runs even when an earlier one fails; the exit code reports any failure.
 test: venv client-deps

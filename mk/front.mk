@@ -22,7 +22,7 @@ lint-docker: venv
 
 # Foreground: prints the URL; Ctrl-C stops everything. STACK_PORT picks the public port.
 stack: venv client-build $(NGINX_BIN)
-	$(PY) -m scripts.stack run
+	$(PY) -m localplatform.stack_command run
 
 stack-stop:
-	$(PY) -m scripts.stack stop
+	$(PY) -m localplatform.stack_command stop

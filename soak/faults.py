@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import psutil
 
-from scripts.stack import Stack
+from localplatform.stack import Stack
 
 RESPAWN_TIMEOUT = 30.0
 

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from scripts.ports import free_ports
-from scripts.stack import REPO_ROOT, Stack, StackConfig
+from localplatform.ports import free_ports
+from localplatform.stack import REPO_ROOT, Stack, StackConfig
 
 CLIENT_DIST = REPO_ROOT / "client" / "dist"
 

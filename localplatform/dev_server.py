@@ -1,7 +1,7 @@
 """`make run`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the API and site.
 
-`python -m scripts.run_local COMMAND ...` instead runs `python -m service COMMAND ...` with the
-same database and secret key (while `make run` is up), e.g. `create-admin` for `make admin`.
+`python -m localplatform.dev_server COMMAND ...` instead runs `python -m service COMMAND ...` with the
+same database and keys (while `make run` is up), e.g. `create-admin` for `make admin`.
 
 Ctrl-C (or SIGTERM) stops gunicorn, then PostgreSQL. Both children also die with this
 process if it is killed outright, so the next run always starts cleanly.
@@ -9,40 +9,30 @@ process if it is killed outright, so the next run always starts cleanly.
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from scripts.localdb import LocalPostgres
-from scripts.process_guard import dies_with_parent
+from localplatform.environment import service_environment
+from localplatform.keys import KeyStore
+from localplatform.postgres import LocalPostgres
+from localplatform.processes import dies_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
 
 
-def dev_secret_key() -> str:
-    """Kept under var/ so tokens and password hashes survive restarts of the dev server."""
-    path = VAR / "dev-secret-key"
-    if not path.exists():
-        VAR.mkdir(exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+# Under var/ so tokens and password hashes survive restarts of the dev server.
+KEYS = KeyStore(VAR, secret_key_file="dev-secret-key", password_pepper_file="dev-password-pepper")
 
 
 def service_env(database_url: str) -> dict:
-    env = dict(os.environ)
-    env.setdefault("APP_ENV", "development")
-    env.setdefault("SECRET_KEY", dev_secret_key())
-    env.setdefault("PORT", "8080")
-    env.setdefault("COOKIE_SECURE", "false")  # plain http://127.0.0.1
-    env["DATABASE_URL"] = database_url
+    settings = {"PORT": "8080"}
     dist = ROOT / "client" / "dist"
     if (dist / "index.html").exists():
-        env.setdefault("CLIENT_DIST", str(dist))
-    return env
+        settings["CLIENT_DIST"] = str(dist)
+    return service_environment(database_url, KEYS, "development", settings, environ_wins=True)
 
 
 def run_service_command(args: list[str]) -> int:

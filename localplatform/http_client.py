@@ -1,4 +1,4 @@
-"""A tiny real-HTTP client for tests that talk to running servers (gunicorn, nginx)."""
+"""A tiny real-HTTP client for probing running servers (gunicorn, nginx): tests, stack, bench."""
 from __future__ import annotations
 
 import json
@@ -29,6 +29,14 @@ def request(url: str, method: str = "GET", body: dict | None = None, headers: di
             return Reply(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
     except urllib.error.HTTPError as error:
         return Reply(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
+
+
+def http_status(url: str) -> int | None:
+    """The status a GET answers with, or None when nothing answers."""
+    try:
+        return request(url, timeout=2).status
+    except OSError:
+        return None
 
 
 def wait_until_up(url: str, timeout: float = 60) -> None:

