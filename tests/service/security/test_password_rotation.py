@@ -4,7 +4,7 @@ import logging
 from service.app import create_app
 from service.security.passwords import Pepper
 from tests.service.conftest import PASSWORD, settings_for
-from tests.service.contract import ContractClient
+from tests.service.contract_client import ContractClient
 
 FIRST, SECOND = "first pepper that is long enough 0123456789", "second pepper that is long enough 012345678"
 

@@ -33,7 +33,7 @@ def test_register_creates_the_user_logs_them_in_and_sets_the_refresh_cookie(clie
 
 def test_the_refresh_cookie_is_secure_when_settings_say_so(settings, database):
     from service.app import create_app
-    from tests.service.contract import ContractClient
+    from tests.service.contract_client import ContractClient
 
     client = ContractClient(create_app(settings.with_overrides(cookie_secure=True), database))
     assert register(client, username="bob", email="bob@example.com", password=PASSWORD).cookies["refresh_token"].secure

@@ -1,4 +1,4 @@
-"""Malformed, oversized, wrong-type and hostile requests: a precise 4xx, never a 5xx, nothing written."""
+"""JsonBody: malformed, oversized and wrong-type bodies get a precise 4xx, never a 5xx, and nothing is written."""
 import pytest
 
 from tests.service.conftest import PASSWORD
@@ -70,50 +70,3 @@ def test_large_declared_content_length_is_refused_before_reading(client):
     result = client.simulate_post(REGISTER, body=b"{}", headers={"Content-Type": "application/json",
                                                                   "Content-Length": str(10 * 1024 * 1024)})
     assert result.status_code == 413
-
-
-@pytest.mark.parametrize("field, value", [
-    ("username", "a" * 10000), ("email", "a" * 10000 + "@example.com"), ("password", "p" * 10000),
-    ("username", {"$ne": None}), ("email", ["alice@example.com"]), ("password", {"nested": {"deep": 1}}),
-    ("username", "alice'; DROP TABLE users; --"), ("username", "../../etc/passwd"),
-])
-def test_hostile_field_values_are_400(client, database, field, value):
-    body = {"username": "alice", "email": "alice@example.com", "password": PASSWORD, field: value}
-    result = client.simulate_post(REGISTER, json=body)
-    assert result.status_code == 400
-    assert field in result.json["errors"]
-    assert user_count(database) == 0
-
-
-def test_sql_metacharacters_in_login_are_just_wrong_credentials(client, user):
-    result = client.simulate_post("/api/v1/auth/login", json={"email": "' OR 1=1 --", "password": "' OR '1'='1"})
-    assert result.status_code == 401
-
-
-def test_nul_bytes_anywhere_are_refused_cleanly(client, user):
-    login = client.simulate_post("/api/v1/auth/login", json={"email": "alice\u0000@example.com", "password": "x\u0000y"})
-    assert login.status_code == 400
-    assert login.json["errors"] == {"email": ["Contains invalid characters."],
-                                    "password": ["Contains invalid characters."]}
-    agent = client.simulate_post("/api/v1/auth/login", headers={"User-Agent": "evil\u0000agent"},
-                                 json={"email": "alice@example.com", "password": PASSWORD})
-    assert agent.status_code == 200
-    search = client.simulate_get("/api/v1/users", query_string="cursor=%00")
-    assert search.status_code == 400
-
-
-def test_refused_writes_leave_nothing_behind(client, admin, user, database):
-    before = database.execute_sql("SELECT username, email, admin, active FROM users ORDER BY id").fetchall()
-    for body in ({"username": "x"}, {"email": "nope"}, {"admin": "true"}, {"username": "root"}):
-        assert client.simulate_patch(f"/api/v1/users/{user.id}", headers=admin.headers, json=body).status_code in (400, 409)
-    after = database.execute_sql("SELECT username, email, admin, active FROM users ORDER BY id").fetchall()
-    assert before == after
-
-
-def test_request_id_is_echoed_or_made(client):
-    given = client.simulate_get("/api/v1/ping", headers={"X-Request-ID": "abc-123"})
-    assert given.headers["x-request-id"] == "abc-123"
-    made = client.simulate_get("/api/v1/ping")
-    assert len(made.headers["x-request-id"]) == 32
-    hostile = client.simulate_get("/api/v1/ping", headers={"X-Request-ID": "evil\r\nSet-Cookie: x=1" + "a" * 200})
-    assert hostile.headers["x-request-id"] != "evil" and len(hostile.headers["x-request-id"]) == 32

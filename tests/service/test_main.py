@@ -114,7 +114,7 @@ def test_create_admin_hashes_under_the_servers_pepper(env, postgres, database):
     from service.app import create_app
     from service.security.passwords import Pepper
     from tests.service.conftest import settings_for
-    from tests.service.contract import ContractClient
+    from tests.service.contract_client import ContractClient
 
     pepper = "the server's password pepper, 32 bytes or more"
     result = cli("create-admin", "--username", "boss", "--email", "boss@example.com",

@@ -1,6 +1,6 @@
 from service.app import create_app
 from service.data import db as database_module
-from tests.service.contract import ContractClient
+from tests.service.contract_client import ContractClient
 
 
 def test_ping_answers_pong_and_the_platform_version(client, settings):

@@ -7,7 +7,7 @@ import pytest
 
 from service.app import create_app
 from service.runtime.logging_config import JsonFormatter
-from tests.service.contract import ContractClient
+from tests.service.contract_client import ContractClient
 
 
 def test_cors_is_off_by_default(client):

@@ -7,7 +7,7 @@ from jsonschema import Draft202012Validator
 from service.contract.openapi import build_openapi
 from service.runtime.settings import read_version
 
-CLIENT_SNAPSHOT = Path(__file__).resolve().parents[2] / "client" / "src" / "api" / "openapi.json"
+CLIENT_SNAPSHOT = Path(__file__).resolve().parents[3] / "client" / "src" / "api" / "openapi.json"
 
 
 def test_the_client_was_generated_from_the_current_document():
@@ -53,7 +53,7 @@ def test_every_operation_documents_its_errors_and_security():
 
 def test_the_documented_body_limit_is_the_one_the_service_enforces(settings, database):
     from service.app import create_app
-    from tests.service.contract import ContractClient
+    from tests.service.contract_client import ContractClient
 
     served = ContractClient(create_app(settings.with_overrides(max_body_bytes=128 * 1024), database))
     document = served.simulate_get("/api/v1/openapi.json").json

@@ -68,7 +68,7 @@ def test_another_ip_is_not_throttled_by_the_first(client, user):
 
 def test_throttle_counts_live_in_postgres_so_every_worker_agrees(client, user, app, settings, database):
     from service.app import create_app
-    from tests.service.contract import ContractClient
+    from tests.service.contract_client import ContractClient
 
     other_worker = ContractClient(create_app(settings, database))
     for _ in range(3):
@@ -110,7 +110,7 @@ def test_forwarded_for_is_ignored_unless_from_a_trusted_proxy(client, user):
 
 def test_forwarded_for_from_a_trusted_proxy_names_the_client(settings, database, register):
     from service.app import create_app
-    from tests.service.contract import ContractClient
+    from tests.service.contract_client import ContractClient
 
     # The test client's requests come from 127.0.0.1, which is trusted here as nginx would be.
     trusted = (ipaddress.ip_network("127.0.0.1/32"),)
@@ -134,7 +134,7 @@ def test_auth_events_are_logged_without_secrets(client, user, caplog):
 
 def test_a_stale_bcrypt_cost_is_upgraded_at_login(client, user, database, settings, app):
     from service.app import create_app
-    from tests.service.contract import ContractClient
+    from tests.service.contract_client import ContractClient
 
     stronger = ContractClient(create_app(settings.with_overrides(bcrypt_rounds=5), database))
     assert login(stronger).status_code == 200
