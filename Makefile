@@ -2,6 +2,7 @@
 #                     make test  (every test suite, with coverage)
 SHELL := /bin/bash
 BOOTSTRAP_PYTHON ?= python3
+# Declared here once; the files in mk/ use them.
 VENV := .venv
 VENV_BIN := $(VENV)/bin
 PY := $(VENV_BIN)/python
@@ -42,7 +43,8 @@ test: venv client-deps
 	$(MAKE) --no-print-directory lint || status=1; \
 	exit $$status
 
-test-python: venv
+# The e2e, fuzz and fault suites serve the built client through nginx.
+test-python: venv client-build
 	$(PY) -m pytest
 
 lint: lint-docker lint-workflows

@@ -1,7 +1,5 @@
-# Production front (issue 4): nginx config tests, Dockerfile lint, local production-like stack.
-# Included by the Makefile, which defines VENV_BIN, PY and the venv target.
-VENV_BIN ?= .venv/bin
-PY ?= $(VENV_BIN)/python
+# The nginx front and the local production-like stack: install nginx, test its config, lint the
+# Dockerfiles, run the stack (localplatform/stack.py) in the foreground or stop it. Included by the Makefile.
 NGINX_BIN ?= /usr/sbin/nginx
 DOCKERFILES := service/Dockerfile nginx/Dockerfile
 
