@@ -10,7 +10,7 @@ REQUIREMENTS := requirements.txt service/requirements.txt $(wildcard requirement
 VENV_STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run admin test test-python lint bench clean
+.PHONY: help venv run admin test test-python lint lint-python bench clean
 
 help:
 	@echo "make run     serve the API and site on http://127.0.0.1:8080 (embedded PostgreSQL in var/)"
@@ -47,7 +47,10 @@ test: venv client-deps
 test-python: venv client-build
 	$(PY) -m pytest
 
-lint: lint-docker lint-workflows
+lint: lint-python lint-docker lint-workflows
+
+lint-python: venv
+	$(VENV_BIN)/ruff check .
 
 bench: venv /usr/bin/wrk
 	$(PY) -m bench

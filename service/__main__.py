@@ -90,7 +90,8 @@ def create_admin(args, settings: Settings) -> int:
         try:
             user = accounts.create(body.username, body.email, body.password, admin=True)
         except Conflict as taken:
-            raise CommandError(" ".join(message for messages in taken.errors.values() for message in messages)) from None
+            raise CommandError(" ".join(message for messages in taken.errors.values()
+                                        for message in messages)) from None
     print(f"created admin {user.username} <{user.email}> (id {user.id})")
     return 0
 

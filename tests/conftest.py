@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from localplatform.postgres import LocalPostgres
 from localplatform.ports import free_port
+from localplatform.postgres import LocalPostgres
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,14 @@
 """Tables. Constraints the code relies on (case-insensitive uniqueness) live in migrations."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import peewee
 from playhouse.postgres_ext import DateTimeTZField
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class BaseModel(peewee.Model):

@@ -86,8 +86,8 @@ class Authentication:
         try:
             user, opened = self._sessions.rotate(presented)
         except RefreshReuse:
-            events.warning("refresh token reuse", extra={"event": "refresh_reuse",
-                                                         "session_id": str(presented.session_id), **client.log_fields()})
+            events.warning("refresh token reuse", extra={
+                "event": "refresh_reuse", "session_id": str(presented.session_id), **client.log_fields()})
             raise
         return self._grant(user, opened)
 

@@ -7,9 +7,9 @@ import ipaddress
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
 
 from service.contract.limits import DEFAULT_MAX_BODY_BYTES
 
@@ -55,7 +55,7 @@ class Settings:
     def production(self) -> bool:
         return self.env == "production"
 
-    def with_overrides(self, **changes) -> "Settings":
+    def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
 
 

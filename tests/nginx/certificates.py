@@ -17,7 +17,7 @@ def write_self_signed_cert(folder: Path) -> tuple[Path, Path]:
     """A throwaway certificate for 127.0.0.1, valid for a day: (certificate, key) under `folder`."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -12,10 +12,12 @@ from service.runtime.settings import read_version
 from tests.service.conftest import PASSWORD, SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
+# Taken out of the caller's environment, so each test says which it sets.
+SERVICE_VARIABLES = ("SECRET_KEY", "PASSWORD_PEPPER", "DATABASE_URL", "APP_ENV")
 
 
 def cli(*args, env=None, stdin=None):
-    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PASSWORD_PEPPER", "DATABASE_URL", "APP_ENV")}
+    environ = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
     environ.update(env or {})
     return subprocess.run([sys.executable, "-m", "service", *args], cwd=ROOT, env=environ, input=stdin,
                           capture_output=True, text=True, timeout=60)
@@ -69,7 +71,8 @@ def test_create_admin_refuses_weak_passwords_taken_names_and_missing_input(env):
                env={**env, "ADMIN_PASSWORD": "password"})
     assert weak.returncode == 2 and "too easy to guess" in weak.stderr
     cli("create-admin", "--username", "boss", "--email", "boss@example.com", env={**env, "ADMIN_PASSWORD": PASSWORD})
-    taken = cli("create-admin", "--username", "BOSS", "--email", "b2@example.com", env={**env, "ADMIN_PASSWORD": PASSWORD})
+    taken = cli("create-admin", "--username", "BOSS", "--email", "b2@example.com",
+                env={**env, "ADMIN_PASSWORD": PASSWORD})
     assert taken.returncode == 2 and "Username is already taken." in taken.stderr
     no_password = cli("create-admin", "--username", "boss2", "--email", "b3@example.com", env=env, stdin="")
     assert no_password.returncode == 2 and "ADMIN_PASSWORD" in no_password.stderr
@@ -156,7 +159,7 @@ def prompted_create_admin(env, answers: list[str]) -> tuple[int, str]:
     import time
 
     main_fd, terminal_fd = pty.openpty()
-    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PASSWORD_PEPPER", "DATABASE_URL", "APP_ENV")}
+    environ = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
     process = subprocess.Popen(
         [sys.executable, "-m", "service", "create-admin", "--username", "boss", "--email", "boss@example.com"],
         cwd=ROOT, env={**environ, **env}, stdin=terminal_fd, stdout=terminal_fd, stderr=terminal_fd,

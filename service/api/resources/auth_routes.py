@@ -74,7 +74,8 @@ class Refresh:
 
     def on_post(self, req, resp):
         try:
-            grant = self._authentication.refresh((req.get_cookie_values(REFRESH_COOKIE) or [None])[0], req.context.client)
+            cookie_value = (req.get_cookie_values(REFRESH_COOKIE) or [None])[0]
+            grant = self._authentication.refresh(cookie_value, req.context.client)
         except InvalidToken as error:
             self._cookie.clear(resp)
             raise unauthorized(str(error)) from None

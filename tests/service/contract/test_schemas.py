@@ -29,7 +29,8 @@ def test_sql_metacharacters_in_login_are_just_wrong_credentials(client, user):
 
 
 def test_nul_bytes_anywhere_are_refused_cleanly(client, user):
-    login = client.simulate_post("/api/v1/auth/login", json={"email": "alice\u0000@example.com", "password": "x\u0000y"})
+    login = client.simulate_post("/api/v1/auth/login",
+                                 json={"email": "alice\u0000@example.com", "password": "x\u0000y"})
     assert login.status_code == 400
     assert login.json["errors"] == {"email": ["Contains invalid characters."],
                                     "password": ["Contains invalid characters."]}
@@ -43,6 +44,7 @@ def test_nul_bytes_anywhere_are_refused_cleanly(client, user):
 def test_refused_writes_leave_nothing_behind(client, admin, user, database):
     before = database.execute_sql("SELECT username, email, admin, active FROM users ORDER BY id").fetchall()
     for body in ({"username": "x"}, {"email": "nope"}, {"admin": "true"}, {"username": "root"}):
-        assert client.simulate_patch(f"/api/v1/users/{user.id}", headers=admin.headers, json=body).status_code in (400, 409)
+        answer = client.simulate_patch(f"/api/v1/users/{user.id}", headers=admin.headers, json=body)
+        assert answer.status_code in (400, 409)
     after = database.execute_sql("SELECT username, email, admin, active FROM users ORDER BY id").fetchall()
     assert before == after

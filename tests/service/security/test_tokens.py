@@ -2,7 +2,7 @@
 import base64
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -13,7 +13,7 @@ STATUS = "/api/v1/auth/status"
 
 
 def claims_for(user, session_id, **overrides):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     claims = {"sub": str(user.id), "sid": str(session_id), "iat": now, "nbf": now,
               "exp": now + timedelta(minutes=5), "jti": uuid.uuid4().hex,
               "iss": "users-platform", "aud": "users-platform-api", "typ": "access"}
@@ -68,7 +68,8 @@ def test_alg_none_is_refused(client, user):
 
 
 def test_wrong_key_is_refused(client, user):
-    token = jwt.encode(claims_for(user, session_of(user)), "another-secret-key-of-sufficient-length!", algorithm="HS256")
+    token = jwt.encode(claims_for(user, session_of(user)), "another-secret-key-of-sufficient-length!",
+                       algorithm="HS256")
     assert_refused(status_with(client, token))
 
 
@@ -99,14 +100,14 @@ def test_tokens_missing_a_required_claim_are_refused(client, user, claim):
 
 
 def test_expired_token_is_refused_with_its_own_message(client, user):
-    past = datetime.now(timezone.utc) - timedelta(hours=1)
+    past = datetime.now(UTC) - timedelta(hours=1)
     token = jwt.encode(claims_for(user, session_of(user), iat=past, nbf=past, exp=past + timedelta(minutes=5)),
                        SECRET, algorithm="HS256")
     assert_refused(status_with(client, token), "Token expired.")
 
 
 def test_token_not_yet_valid_is_refused(client, user):
-    future = datetime.now(timezone.utc) + timedelta(hours=1)
+    future = datetime.now(UTC) + timedelta(hours=1)
     token = jwt.encode(claims_for(user, session_of(user), nbf=future), SECRET, algorithm="HS256")
     assert_refused(status_with(client, token))
 

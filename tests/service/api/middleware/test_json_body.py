@@ -46,7 +46,7 @@ def test_a_body_that_is_not_json_is_415(client, database, content_type):
 
 
 def test_json_with_a_charset_parameter_is_accepted(client):
-    body = '{"username": "alice", "email": "alice@example.com", "password": "%s"}' % PASSWORD
+    body = f'{{"username": "alice", "email": "alice@example.com", "password": "{PASSWORD}"}}'
     assert post(client, body, content_type="application/json; charset=utf-8").status_code == 201
 
 
