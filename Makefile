@@ -31,7 +31,7 @@ venv: $(VENV_STAMP)
 run: venv client-build
 	$(PY) -m localplatform.dev_server
 
-# An admin for `make run`'s database, hashed with its key. USERNAME and EMAIL override the defaults.
+# An admin for `make run`'s database, hashed with its password pepper. USERNAME and EMAIL override the defaults.
 admin: venv
 	$(PY) -m localplatform.dev_server create-admin --username "$(or $(USERNAME),admin)" --email "$(or $(EMAIL),admin@example.com)"
 
