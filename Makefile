@@ -2,6 +2,7 @@
 #                     make test  (every test suite, with coverage)
 SHELL := /bin/bash
 BOOTSTRAP_PYTHON ?= python3
+# Declared here once; the files in mk/ use them.
 VENV := .venv
 VENV_BIN := $(VENV)/bin
 PY := $(VENV_BIN)/python
@@ -9,7 +10,7 @@ REQUIREMENTS := requirements.txt service/requirements.txt $(wildcard requirement
 VENV_STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run admin test test-python lint bench clean
+.PHONY: help venv run admin test test-python lint lint-python bench clean
 
 help:
 	@echo "make run     serve the API and site on http://127.0.0.1:8080 (embedded PostgreSQL in var/)"
@@ -28,11 +29,11 @@ $(VENV_STAMP): $(REQUIREMENTS)
 venv: $(VENV_STAMP)
 
 run: venv client-build
-	$(PY) -m scripts.run_local
+	$(PY) -m localplatform.dev_server
 
-# An admin for `make run`'s database, hashed with its key. USERNAME and EMAIL override the defaults.
+# An admin for `make run`'s database, hashed with its password pepper. USERNAME and EMAIL override the defaults.
 admin: venv
-	$(PY) -m scripts.run_local create-admin --username "$(or $(USERNAME),admin)" --email "$(or $(EMAIL),admin@example.com)"
+	$(PY) -m localplatform.dev_server create-admin --username "$(or $(USERNAME),admin)" --email "$(or $(EMAIL),admin@example.com)"
 
 # Every suite runs even when an earlier one fails; the exit code reports any failure.
 test: venv client-deps
@@ -42,10 +43,14 @@ test: venv client-deps
 	$(MAKE) --no-print-directory lint || status=1; \
 	exit $$status
 
-test-python: venv
+# The e2e, fuzz and fault suites serve the built client through nginx.
+test-python: venv client-build
 	$(PY) -m pytest
 
-lint: lint-docker lint-workflows
+lint: lint-python lint-docker lint-workflows
+
+lint-python: venv
+	$(VENV_BIN)/ruff check .
 
 bench: venv /usr/bin/wrk
 	$(PY) -m bench

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shutil
 import signal
 import statistics
@@ -19,10 +18,12 @@ from pathlib import Path
 
 from bench.bcrypt_rate import bcrypt_checks_per_second
 from bench.wrk import Figures, run_wrk
-from scripts.http_client import request, wait_until_up
-from scripts.localdb import LocalPostgres
-from scripts.ports import free_ports
-from scripts.process_guard import dies_with_parent
+from localplatform.environment import service_environment
+from localplatform.http_client import request, wait_until_up
+from localplatform.keys import KeyStore
+from localplatform.ports import free_ports
+from localplatform.postgres import LocalPostgres
+from localplatform.processes import dies_with_parent, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONFIG = ROOT / "service" / "runtime" / "gunicorn.conf.py"
@@ -35,11 +36,6 @@ def gunicorn(app: str, port: int, env: dict, log: Path) -> subprocess.Popen:
             [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), app],
             cwd=ROOT, env={**env, "PORT": str(port)}, stdout=sink, stderr=subprocess.STDOUT,
             preexec_fn=dies_with_parent(signal.SIGTERM))
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
 
 
 def main(argv=None) -> int:
@@ -58,9 +54,8 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     pg_port, service_port, bare_port = free_ports(3)
     database = LocalPostgres(work / "pg", pg_port).start()
-    env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": database.url,
-           "SECRET_KEY": secrets.token_urlsafe(48), "WEB_CONCURRENCY": str(args.workers),
-           "COOKIE_SECURE": "false", "BCRYPT_ROUNDS": "12"}
+    env = service_environment(database.url, KeyStore.ephemeral(), "production",
+                              {"WEB_CONCURRENCY": str(args.workers), "BCRYPT_ROUNDS": "12"})
     servers = []
     try:
         subprocess.run([sys.executable, "-m", "service", "migrate"], cwd=ROOT, env=env, check=True,
@@ -89,14 +84,14 @@ def main(argv=None) -> int:
             run_wrk("POST /auth/login", f"{api}/auth/login", login=(email, PASSWORD), **common),
         ]
         for server in servers:
-            stop(server)
+            stop_process(server)
         servers.clear()
         bcrypt_rate = bcrypt_checks_per_second(args.workers, rounds=12, seconds=args.bcrypt_seconds)
         report(results, pairs, bcrypt_rate, args)
         return 0 if all(r.non_2xx == 0 and r.socket_errors == 0 for r in results) else 1
     finally:
         for server in servers:
-            stop(server)
+            stop_process(server)
         database.stop()
         shutil.rmtree(work, ignore_errors=True)
 

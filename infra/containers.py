@@ -48,7 +48,8 @@ class ContainersArgs:
     image_references: dict[str, pulumi.Input[str]]
     postgres_image: str
     db_password: pulumi.Output[str]
-    jwt_secret: pulumi.Output[str]
+    secret_key: pulumi.Output[str]
+    password_pepper: pulumi.Output[str]
     web_concurrency: int
     cookie_secure: bool
     host_dependencies: list[pulumi.Resource]
@@ -146,7 +147,8 @@ class Containers(pulumi.ComponentResource):
                 f"TRUSTED_PROXIES={BACKEND_SUBNET}",
                 f"COOKIE_SECURE={'true' if args.cookie_secure else 'false'}",
                 pulumi.Output.concat("DATABASE_URL=", database_url),
-                pulumi.Output.concat("SECRET_KEY=", args.jwt_secret),
+                pulumi.Output.concat("SECRET_KEY=", args.secret_key),
+                pulumi.Output.concat("PASSWORD_PEPPER=", args.password_pepper),
             ],
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["service"])],
             healthcheck=docker.ContainerHealthcheckArgs(

@@ -1,4 +1,4 @@
-"""Generated secrets: the PostgreSQL password and the service's JWT signing key.
+"""Generated secrets: the PostgreSQL password, the service's SECRET_KEY (tokens) and PASSWORD_PEPPER.
 
 `pulumi_random` stores them encrypted in the stack state; wrapping them in `Output.secret`
 keeps them secret through every value derived from them (DATABASE_URL, container env).
@@ -16,8 +16,15 @@ class PlatformCredentials(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         # Letters and digits only, so the password needs no escaping inside DATABASE_URL.
         db_password = random.RandomPassword(f"{name}-db-password", length=40, special=False, opts=child)
-        # 64 characters is well above the service's 32-byte minimum for SECRET_KEY.
-        jwt_secret = random.RandomPassword(f"{name}-jwt-secret", length=64, special=False, opts=child)
+        # 64 characters is well above the service's 32-byte minimum for both keys. The alias keeps
+        # the value made when this was called jwt-secret: a new one would end every session, and the
+        # hashes made before PASSWORD_PEPPER existed are keyed by it (pulumi.com/docs/iac/concepts/options/aliases).
+        secret_key = random.RandomPassword(
+            f"{name}-secret-key", length=64, special=False,
+            opts=pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=f"{name}-jwt-secret")]),
+        )
+        password_pepper = random.RandomPassword(f"{name}-password-pepper", length=64, special=False, opts=child)
         self.db_password = pulumi.Output.secret(db_password.result)
-        self.jwt_secret = pulumi.Output.secret(jwt_secret.result)
+        self.secret_key = pulumi.Output.secret(secret_key.result)
+        self.password_pepper = pulumi.Output.secret(password_pepper.result)
         self.register_outputs({})

@@ -1,5 +1,5 @@
-# React client (issue 3): install, build, test and develop the site in client/.
-# Included by the Makefile. Targets: client-deps, client-build, test-client, client-dev.
+# The React site in client/: install its packages, build it, test it, develop it with Vite.
+# Targets: client-deps, client-build, test-client, client-dev. Included by the Makefile.
 CLIENT := client
 CLIENT_DEPS_STAMP := $(CLIENT)/node_modules/.package-lock.json
 CLIENT_DIST_INDEX := $(CLIENT)/dist/index.html

@@ -1,16 +1,11 @@
-# Browser journeys and API fuzzing against the local production-like stack (issue 4).
-# Included by the Makefile, which defines VENV_BIN, PY and the venv target; `make test`
-# runs both suites as part of its one pytest run over tests/.
-VENV_BIN ?= .venv/bin
-PY ?= $(VENV_BIN)/python
+# Browser journeys (Playwright, Debian's chromium) and API fuzzing (schemathesis) against the
+# local production-like stack, and the README screenshots they take. `make test` runs both
+# suites in its one pytest run over tests/; these targets run one alone. Included by the Makefile.
 # The screenshots shown in the README that these journeys take (home and admin come from
 # client/scripts/site_check.py).
 README_SCREENSHOTS := register status docs
 
 .PHONY: test-e2e test-fuzz screenshots
-
-# The suites serve the built client through nginx, so the Python tests need it built.
-test-python: client-build
 
 test-e2e: venv client-build
 	$(PY) -m pytest tests/e2e --no-cov

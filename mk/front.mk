@@ -1,7 +1,5 @@
-# Production front (issue 4): nginx config tests, Dockerfile lint, local production-like stack.
-# Included by the Makefile, which defines VENV_BIN, PY and the venv target.
-VENV_BIN ?= .venv/bin
-PY ?= $(VENV_BIN)/python
+# The nginx front and the local production-like stack: install nginx, test its config, lint the
+# Dockerfiles, run the stack (localplatform/stack.py) in the foreground or stop it. Included by the Makefile.
 NGINX_BIN ?= /usr/sbin/nginx
 DOCKERFILES := service/Dockerfile nginx/Dockerfile
 
@@ -22,7 +20,7 @@ lint-docker: venv
 
 # Foreground: prints the URL; Ctrl-C stops everything. STACK_PORT picks the public port.
 stack: venv client-build $(NGINX_BIN)
-	$(PY) -m scripts.stack run
+	$(PY) -m localplatform.stack_command run
 
 stack-stop:
-	$(PY) -m scripts.stack stop
+	$(PY) -m localplatform.stack_command stop

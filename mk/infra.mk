@@ -1,7 +1,5 @@
-# Pulumi infrastructure (issue 5): mock tests of both stacks and the workflow lint.
-# Included by the Makefile, which defines VENV_BIN, PY and the venv target.
-VENV_BIN ?= .venv/bin
-PY ?= $(VENV_BIN)/python
+# The Pulumi program in infra/: its mock tests over both stacks, and the GitHub workflows' lint.
+# Included by the Makefile.
 WORKFLOWS := $(wildcard .github/workflows/*.yml)
 
 .PHONY: test-infra lint-workflows

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.contract.limits import DEFAULT_MAX_BODY_BYTES
+
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 SHARED_TEMPLATES = ("nginx.conf", "security-headers.conf", "api-proxy.conf", "locations.conf")
@@ -44,7 +46,8 @@ class FrontSettings:
     # Every /api/ request, per client address: a ceiling, far above what a person can click.
     api_rate_per_minute: int = 1200
     api_burst: int = 300
-    client_max_body_size: str = "64k"
+    # The service refuses larger bodies too; nginx stops them before they reach it.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     access_log: str | None = None
     error_log: str | None = None
     mime_types: Path = Path("/etc/nginx/mime.types")
@@ -88,7 +91,7 @@ class FrontSettings:
             "API_RATE": f"{self.api_rate_per_minute}r/m",
             "API_BURST": str(self.api_burst),
             "API_RETRY_AFTER": str(retry_after(self.api_rate_per_minute)),
-            "CLIENT_MAX_BODY_SIZE": self.client_max_body_size,
+            "CLIENT_MAX_BODY_SIZE": str(self.max_body_bytes),
             "ACCESS_LOG": self.access_log or str(self.runtime_dir / "access.log"),
             "ERROR_LOG": self.error_log or str(self.runtime_dir / "error.log"),
             "MIME_TYPES": str(self.mime_types),

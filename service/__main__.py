@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from service.app import password_hasher
 from service.contract.openapi import build_openapi
 from service.contract.schemas import UserCreateRequest
 from service.data import db as database_module
@@ -22,8 +23,7 @@ from service.domain.identifiers import IdentifierRefused, UsernameRules, fold, s
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
 from service.runtime.logging_config import logging_dict
-from service.runtime.settings import Settings, SettingsError, load_settings, read_version
-from service.security.passwords import PasswordHasher
+from service.runtime.settings import Settings, SettingsError, load_settings, load_version
 
 GUNICORN_CONFIG = Path(__file__).resolve().parent / "runtime" / "gunicorn.conf.py"
 SEED_BATCH = 1000
@@ -37,8 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "openapi":  # needs no database or secrets
-            version = os.environ.get("APP_VERSION") or read_version()
-            print(json.dumps(build_openapi(version), indent=2, sort_keys=True))
+            print(json.dumps(build_openapi(load_version()), indent=2, sort_keys=True))
             return 0
         settings = load_settings()
         logging.config.dictConfig(logging_dict(settings.log_level))
@@ -52,10 +51,8 @@ def serve(args, settings: Settings) -> int:
     applied = database_module.migrate(database_module.create_database(settings.database_url))
     if applied:
         print(f"applied migrations: {', '.join(applied)}", file=sys.stderr)
-    env = dict(os.environ)
-    if not env.get("SECRET_KEY"):
-        # Development only (production refused above): one key shared by every worker.
-        env["SECRET_KEY"] = settings.secret_key
+    # Outside production the keys may have been made up at start-up: every worker gets the same ones.
+    env = {**os.environ, "SECRET_KEY": settings.secret_key, "PASSWORD_PEPPER": settings.password_pepper}
     if args.host:
         env["HOST"] = args.host
     if args.port:
@@ -73,14 +70,15 @@ def migrate(args, settings: Settings) -> int:
     return 0
 
 
-def _require_explicit_secret_key() -> None:
-    """Passwords are hashed under a pepper derived from SECRET_KEY; a random one makes them unusable."""
-    if not os.environ.get("SECRET_KEY"):
-        raise CommandError("set SECRET_KEY to the server's key (under `make run`, use `make admin` instead).")
+def _require_server_pepper(settings: Settings) -> None:
+    """Passwords are hashed under the server's pepper; one made up for this process makes them unusable."""
+    if settings.pepper_is_ephemeral:
+        raise CommandError("set PASSWORD_PEPPER (or SECRET_KEY) to the server's "
+                           "(under `make run`, use `make admin` instead).")
 
 
 def create_admin(args, settings: Settings) -> int:
-    _require_explicit_secret_key()
+    _require_server_pepper(settings)
     password = os.environ.get("ADMIN_PASSWORD") or _prompt_password()
     try:
         body = UserCreateRequest(username=args.username, email=args.email, password=password, admin=True)
@@ -88,14 +86,15 @@ def create_admin(args, settings: Settings) -> int:
         raise CommandError("; ".join(f"{e['loc'][0] if e['loc'] else 'password'}: {e['msg']}"
                                      for e in error.errors())) from None
     database = database_module.create_database(settings.database_url)
-    accounts = Accounts(database, PasswordHasher(settings.secret_key, settings.bcrypt_rounds),
+    accounts = Accounts(database, password_hasher(settings),
                         UsernameRules.from_file(settings.reserved_usernames_file))
     with database.connection_context():
         try:
             # The operator may take a reserved name; every other rule is the API's.
             user = accounts.create(body.username, body.email, body.password, admin=True, allow_reserved=True)
         except Conflict as taken:
-            raise CommandError(" ".join(message for messages in taken.errors.values() for message in messages)) from None
+            raise CommandError(" ".join(message for messages in taken.errors.values()
+                                        for message in messages)) from None
         except IdentifierRefused as refused:
             raise CommandError(f"{refused.field}: {refused.message}") from None
         except PasswordRefused as refused:
@@ -116,10 +115,10 @@ def _prompt_password() -> str:
 def seed(args, settings: Settings) -> int:
     if settings.production:
         raise CommandError("seed adds demo users and is refused in production.")
-    _require_explicit_secret_key()
+    _require_server_pepper(settings)
     password = os.environ.get("SEED_PASSWORD") or secrets.token_urlsafe(12)
     # One hash for all: seeding 100k users must not take 100k bcrypt rounds.
-    password_hash = PasswordHasher(settings.secret_key, settings.bcrypt_rounds).hash(password)
+    password_hash = password_hasher(settings).hash(password)
     database = database_module.create_database(settings.database_url)
     start = utcnow() - timedelta(seconds=args.count)
     prefix = args.prefix or f"demo{secrets.token_hex(2)}"

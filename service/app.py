@@ -12,6 +12,7 @@ from service.api.middleware.access_control import AccessControl, require_declare
 from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
+from service.api.request_context import ApiRequest
 from service.api.resources import auth_routes, docs, meta, users
 from service.api.resources.docs import SWAGGER_ASSETS
 from service.contract.openapi import build_openapi
@@ -24,7 +25,7 @@ from service.domain.identifiers import UsernameRules
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
 from service.runtime.settings import Settings
-from service.security.passwords import PasswordHasher
+from service.security.passwords import PasswordHasher, Pepper
 from service.security.tokens import AccessTokens
 
 log = logging.getLogger("service.app")
@@ -35,7 +36,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     # Peewee binds model classes per process; this app's database is the one they use.
     database.bind(MODELS)
 
-    hasher = PasswordHasher(settings.secret_key, settings.bcrypt_rounds)
+    hasher = password_hasher(settings)
     tokens = AccessTokens(settings.secret_key, settings.access_token_ttl,
                           settings.token_issuer, settings.token_audience)
     accounts = Accounts(database, hasher, UsernameRules.from_file(settings.reserved_usernames_file))
@@ -52,7 +53,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
                                                 allow_credentials=list(settings.cors_allow_origins)))
     middleware += [AccessControl(authentication), JsonBody(settings.max_body_bytes)]
 
-    app = falcon.App(middleware=middleware, media_type=JSON_TYPE)
+    app = falcon.App(middleware=middleware, media_type=JSON_TYPE, request_type=ApiRequest)
     app.req_options.strip_url_path_trailing_slash = True
     app.set_error_serializer(serialize_error)
     app.add_error_handler(Exception, _internal_error)
@@ -71,7 +72,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_route(f"{api}/users/me", users.MyProfile(accounts))
     app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
     app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, administration))
-    app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version)))
+    app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version, settings.max_body_bytes)))
     docs_page = docs.DocsPage()
     app.add_route(f"{api}/docs", docs_page)
     app.add_route(f"{api}/docs/init.js", docs_page, suffix="script")
@@ -84,6 +85,13 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_static_route(f"{api}/docs/static", SWAGGER_ASSETS)
     require_declared_access(app)
     return app
+
+
+def password_hasher(settings: Settings) -> PasswordHasher:
+    """The current pepper hashes; the previous ones, and the SECRET_KEY-derived one of older hashes, still verify."""
+    previous = [Pepper.of(secret) for secret in settings.previous_password_peppers]
+    return PasswordHasher(Pepper.of(settings.password_pepper), settings.bcrypt_rounds,
+                          previous=[*previous, Pepper.legacy(settings.secret_key)])
 
 
 def _api_not_found(req, resp, **kwargs):

@@ -18,8 +18,8 @@ import time
 import requests
 
 from bench.wrk import Figures, run_wrk
+from localplatform.throwaway_stack import NO_RATE_LIMITS, seed_users, throwaway_stack
 from soak.faults import kill_one_worker
-from soak.local_stack import NO_RATE_LIMITS, seed_users, throwaway_stack
 from soak.outage_run import run_database_outage
 
 MAX_FAILED_PERCENT = 0.5

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import psutil
 
-from scripts.localdb import LocalPostgres
-from scripts.stack import Stack
+from localplatform.postgres import LocalPostgres
+from localplatform.stack import Stack
 
 RESPAWN_TIMEOUT = 30.0
 

@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from scripts.stack import Stack
+from localplatform.stack import Stack
 from soak.answers import Recovery, recovery, unacceptable
 from soak.faults import DatabaseOutage, stop_postgres_for
 from soak.probes import Answer, ProbeLoop, RegistrationLoop, missing_users

@@ -57,7 +57,7 @@ class ProbeLoop:
         self._lock = threading.Lock()
         self._threads = [threading.Thread(target=self._run, args=(route,), daemon=True) for route in self.routes]
 
-    def start(self, max_seconds: float) -> "ProbeLoop":
+    def start(self, max_seconds: float) -> ProbeLoop:
         self._deadline = time.monotonic() + max_seconds
         for thread in self._threads:
             thread.start()

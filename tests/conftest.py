@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.localdb import LocalPostgres
-from scripts.ports import free_port
+from localplatform.ports import free_port
+from localplatform.postgres import LocalPostgres
 
 
 @pytest.fixture(scope="session")

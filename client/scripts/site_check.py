@@ -56,7 +56,8 @@ def first_render_ms(browser, base: str, runs: int = 7) -> dict:
         rendered.append(page.evaluate("window.__membersAt"))
         painted.append(page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime"))
         context.close()
-    return {"members_rendered_median": round(statistics.median(rendered)), "members_rendered": [round(t) for t in rendered],
+    return {"members_rendered_median": round(statistics.median(rendered)),
+            "members_rendered": [round(t) for t in rendered],
             "first_contentful_paint_median": round(statistics.median(painted))}
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from service.contract import schemas
+from service.contract.limits import DEFAULT_MAX_BODY_BYTES
 
 BASE = "/api/v1"
 REF = "#/components/schemas/{model}"
@@ -23,7 +24,6 @@ ERRORS = {
     404: "No such user.",
     409: "The username or email is already taken (case-insensitive); on /auth/refresh, another tab "
          "refreshed moments ago: retry, the browser already holds the new cookie.",
-    413: "Request body over 64 KiB.",
     415: "Request body is not JSON.",
     429: "Too many requests or failed logins; see `Retry-After`. nginx rate-limits credential guesses, "
          "refresh per session, and every /api/ route under a general ceiling.",
@@ -102,11 +102,13 @@ MODELS = (
 )
 
 
-def build_openapi(version: str) -> dict:
+def build_openapi(version: str, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> dict:
     components = _component_schemas()
     paths: dict = {}
     for op in OPERATIONS:
         paths.setdefault(BASE + op.path, {})[op.method] = _operation(op)
+    errors = {**ERRORS, 413: f"Request body over {max_body_bytes // 1024} KiB.",
+              503: "The database is unreachable; try again (see `Retry-After`)."}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -124,7 +126,7 @@ def build_openapi(version: str) -> dict:
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
                 "refreshCookie": {"type": "apiKey", "in": "cookie", "name": "refresh_token"},
             },
-            "responses": {str(code): _error_response(text) for code, text in {**ERRORS, 503: "The database is unreachable; try again (see `Retry-After`)."}.items()},
+            "responses": {str(code): _error_response(text) for code, text in errors.items()},
         },
     }
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Optional
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -118,7 +118,7 @@ class FullUser(PublicUser):
 
 class UserPage(BaseModel):
     users: list[FullUser | PublicUser]
-    next_cursor: Optional[str] = Field(description="Pass as `cursor` for the next page; null on the last page.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
 
 
 class Success(BaseModel):
@@ -128,7 +128,7 @@ class Success(BaseModel):
 
 class UserEnvelope(BaseModel):
     status: str = Field("success", json_schema_extra={"const": "success"})
-    message: Optional[str] = None
+    message: str | None = None
     data: FullUser | PublicUser
 
 
@@ -154,4 +154,4 @@ class Ping(BaseModel):
 class Failure(BaseModel):
     status: str = Field(description='"fail" for client errors, "error" for server errors')
     message: str
-    errors: Optional[dict[str, list[str]]] = Field(None, description="Messages per field at fault.")
+    errors: dict[str, list[str]] | None = Field(None, description="Messages per field at fault.")

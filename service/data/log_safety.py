@@ -2,7 +2,7 @@
 
 A failing statement is logged with its text by default, and a unique violation's DETAIL quotes
 the duplicate value: together they put emails and password hashes in the server log. These
-apply to every server we run: the embedded one (scripts/localdb.py), the host's container
+apply to every server we run: the embedded one (localplatform/postgres.py), the host's container
 (infra/containers.py, pinned equal by tests/infra) and RDS (a DB parameter group with the same
 names). They are superuser settings, so they belong to the server, not the app's connection.
 """

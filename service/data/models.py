@@ -1,7 +1,7 @@
 """Tables. Constraints the code relies on (uniqueness of the normalised keys) live in migrations."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import peewee
 from playhouse.postgres_ext import DateTimeTZField
@@ -10,7 +10,7 @@ from service.domain.identifiers import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class BaseModel(peewee.Model):

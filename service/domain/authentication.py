@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from service.data.models import User
 from service.domain.accounts import Accounts
+from service.domain.client_info import ClientInfo
 from service.domain.sessions import Opened, RefreshReuse, Sessions
 from service.domain.throttle import LoginThrottleStore
 from service.security.passwords import PasswordHasher
@@ -50,16 +51,17 @@ class Authentication:
         self._hasher = hasher
         self._throttle = throttle
 
-    def register(self, username: str, email: str, password: str, client: dict) -> Grant:
+    def register(self, username: str, email: str, password: str, client: ClientInfo) -> Grant:
         user = self._accounts.create(username, email, password)
-        events.info("registered", extra={"event": "register", "user_id": user.id, **client})
-        return self._grant(user, self._sessions.open(user, **client))
+        events.info("registered", extra={"event": "register", "user_id": user.id, **client.log_fields()})
+        return self._grant(user, self._sessions.open(user, client))
 
-    def login(self, email: str, password: str, client: dict) -> Grant:
-        ip = client["ip"]
+    def login(self, email: str, password: str, client: ClientInfo) -> Grant:
+        ip = client.ip
         retry_after = self._throttle.retry_after(email, ip)
         if retry_after:
-            events.warning("login throttled", extra={"event": "login_throttled", "retry_after": retry_after, **client})
+            events.warning("login throttled", extra={"event": "login_throttled", "retry_after": retry_after,
+                                                     **client.log_fields()})
             raise LoginThrottled(retry_after)
         user = self._accounts.find_by_email(email)
         if user is None:
@@ -69,29 +71,29 @@ class Authentication:
             verified = self._hasher.verify(password, user.password_hash)
         if not verified or not user.active:
             self._throttle.record_failure(email, ip)
-            events.warning("login failed", extra={"event": "login_failed", **client})
+            events.warning("login failed", extra={"event": "login_failed", **client.log_fields()})
             raise LoginFailed()
         self._throttle.reset_account(email)
         if self._hasher.needs_rehash(user.password_hash):
             self._accounts.set_password_hash(user, password)
-        events.info("login succeeded", extra={"event": "login_succeeded", "user_id": user.id, **client})
-        return self._grant(user, self._sessions.open(user, **client))
+        events.info("login succeeded", extra={"event": "login_succeeded", "user_id": user.id, **client.log_fields()})
+        return self._grant(user, self._sessions.open(user, client))
 
-    def refresh(self, cookie_value: str | None, client: dict) -> Grant:
+    def refresh(self, cookie_value: str | None, client: ClientInfo) -> Grant:
         if not cookie_value:
             raise InvalidToken("Missing refresh token.")
         presented = RefreshToken.parse(cookie_value)
         try:
             user, opened = self._sessions.rotate(presented)
         except RefreshReuse:
-            events.warning("refresh token reuse", extra={"event": "refresh_reuse",
-                                                         "session_id": str(presented.session_id), **client})
+            events.warning("refresh token reuse", extra={
+                "event": "refresh_reuse", "session_id": str(presented.session_id), **client.log_fields()})
             raise
         return self._grant(user, opened)
 
-    def logout(self, identity: Identity, client: dict) -> None:
+    def logout(self, identity: Identity, client: ClientInfo) -> None:
         self._sessions.revoke(identity.session_id)
-        events.info("logged out", extra={"event": "logout", "user_id": identity.user.id, **client})
+        events.info("logged out", extra={"event": "logout", "user_id": identity.user.id, **client.log_fields()})
 
     def authenticate(self, bearer_token: str) -> Identity:
         claims = self._tokens.decode(bearer_token)

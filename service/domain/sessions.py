@@ -8,6 +8,7 @@ from datetime import timedelta
 import peewee
 
 from service.data.models import Session, User, utcnow
+from service.domain.client_info import ClientInfo
 from service.security.tokens import InvalidToken, RefreshToken
 
 # A refresh token replaced this recently is a race between tabs, not a theft: refuse it
@@ -37,13 +38,13 @@ class Sessions:
         self._db = database
         self._ttl = timedelta(seconds=ttl_seconds)
 
-    def open(self, user: User, user_agent: str = "", ip: str = "") -> Opened:
+    def open(self, user: User, client: ClientInfo) -> Opened:
         session_id = uuid.uuid4()
         token = RefreshToken.new(session_id)
         now = utcnow()
         session = Session.create(
             id=session_id, user=user, refresh_hash=token.digest, created_at=now, last_used_at=now,
-            expires_at=now + self._ttl, user_agent=user_agent[:256], ip=ip[:45],
+            expires_at=now + self._ttl, user_agent=client.user_agent, ip=client.ip[:45],
         )
         return Opened(session, token)
 

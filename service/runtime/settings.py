@@ -1,13 +1,17 @@
 """Settings read once from the environment and validated at start-up."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
+
+from service.contract.limits import DEFAULT_MAX_BODY_BYTES
 
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:54329/users"
@@ -28,6 +32,11 @@ class Settings:
     database_url: str
     secret_key: str
     version: str
+    # The password pre-hash key, apart from SECRET_KEY so each rotates on its own (service.security.passwords).
+    password_pepper: str = ""
+    previous_password_peppers: tuple = ()
+    # True when neither key was given outside production: hashes made now die with the process.
+    pepper_is_ephemeral: bool = False
     access_token_ttl: int = 900
     refresh_token_ttl: int = 14 * 24 * 3600
     bcrypt_rounds: int = 12
@@ -37,7 +46,7 @@ class Settings:
     login_max_failures: int = 5
     login_max_failures_per_ip: int = 50
     login_window: int = 900
-    max_body_bytes: int = 64 * 1024
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     # Seconds a request may wait on PostgreSQL (connecting, or any one round trip).
     database_timeout: int = 3
     client_dist: Path | None = None
@@ -50,7 +59,7 @@ class Settings:
     def production(self) -> bool:
         return self.env == "production"
 
-    def with_overrides(self, **changes) -> "Settings":
+    def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
 
 
@@ -65,12 +74,24 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError("DATABASE_URL must be a postgresql:// URL.")
 
     secret_key = reader.text("SECRET_KEY", default=None if production else "")
+    secret_key_given = bool(secret_key)
     if not secret_key:
         # Only outside production: a per-process key, so tokens die with the process.
         log.warning("SECRET_KEY is not set; using a random key for this process.")
         secret_key = secrets.token_urlsafe(48)
-    if len(secret_key.encode()) < MIN_SECRET_BYTES:
-        raise SettingsError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes.")
+    reader.check_secret("SECRET_KEY", secret_key)
+
+    password_pepper = reader.text("PASSWORD_PEPPER", default=None if production else "")
+    pepper_is_ephemeral = False
+    if not password_pepper:
+        # Only outside production: derived from SECRET_KEY, so the server and the CLI agree
+        # whenever the key is set (`make run` keeps both keys in var/).
+        password_pepper = hmac.new(secret_key.encode(), b"development-password-pepper", hashlib.sha256).hexdigest()
+        pepper_is_ephemeral = not secret_key_given
+    reader.check_secret("PASSWORD_PEPPER", password_pepper)
+    previous_password_peppers = reader.items("PREVIOUS_PASSWORD_PEPPERS")
+    for previous in previous_password_peppers:
+        reader.check_secret("PREVIOUS_PASSWORD_PEPPERS", previous)
 
     bcrypt_rounds = reader.integer("BCRYPT_ROUNDS", default=4 if env == "test" else 12, low=4, high=16)
     if production and bcrypt_rounds < 12:
@@ -84,7 +105,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         env=env,
         database_url=database_url,
         secret_key=secret_key,
-        version=reader.text("APP_VERSION", default=read_version()),
+        password_pepper=password_pepper,
+        previous_password_peppers=previous_password_peppers,
+        pepper_is_ephemeral=pepper_is_ephemeral,
+        version=load_version(environ),
         access_token_ttl=reader.integer("ACCESS_TOKEN_TTL", default=900, low=1, high=24 * 3600),
         refresh_token_ttl=reader.integer("REFRESH_TOKEN_TTL", default=14 * 24 * 3600, low=60, high=365 * 24 * 3600),
         bcrypt_rounds=bcrypt_rounds,
@@ -94,12 +118,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         login_max_failures=reader.integer("LOGIN_MAX_FAILURES", default=5, low=1, high=1000),
         login_max_failures_per_ip=reader.integer("LOGIN_MAX_FAILURES_PER_IP", default=50, low=1, high=100000),
         login_window=reader.integer("LOGIN_WINDOW", default=900, low=1, high=7 * 24 * 3600),
-        max_body_bytes=reader.integer("MAX_BODY_BYTES", default=64 * 1024, low=1024, high=1024 * 1024),
+        max_body_bytes=reader.integer("MAX_BODY_BYTES", default=DEFAULT_MAX_BODY_BYTES, low=1024, high=1024 * 1024),
         database_timeout=reader.integer("DATABASE_TIMEOUT", default=3, low=1, high=60),
         client_dist=Path(client_dist) if client_dist else None,
         log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
         reserved_usernames_file=reserved_usernames_file,
     )
+
+
+def load_version(environ: Mapping[str, str] | None = None) -> str:
+    """APP_VERSION, else the VERSION file: also for commands that need no other setting."""
+    return _Reader(os.environ if environ is None else environ).text("APP_VERSION", default=read_version())
 
 
 def read_version() -> str:
@@ -122,6 +151,11 @@ class _Reader:
         if default is None:
             raise SettingsError(f"{name} is required in production.")
         return default
+
+    @staticmethod
+    def check_secret(name: str, value: str) -> None:
+        if len(value.encode()) < MIN_SECRET_BYTES:
+            raise SettingsError(f"{name} must be at least {MIN_SECRET_BYTES} bytes.")
 
     def choice(self, name: str, allowed: tuple, default: str) -> str:
         value = self.text(name, default)

@@ -6,7 +6,7 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
@@ -32,7 +32,7 @@ class AccessTokens:
         self._audience = audience
 
     def issue(self, user_id: int, session_id: uuid.UUID, now: datetime | None = None) -> str:
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         claims = {
             "sub": str(user_id),
             "sid": str(session_id),
@@ -73,11 +73,11 @@ class RefreshToken:
     secret: str
 
     @classmethod
-    def new(cls, session_id: uuid.UUID) -> "RefreshToken":
+    def new(cls, session_id: uuid.UUID) -> RefreshToken:
         return cls(session_id, secrets.token_urlsafe(32))
 
     @classmethod
-    def parse(cls, value: str) -> "RefreshToken":
+    def parse(cls, value: str) -> RefreshToken:
         session_part, _, secret = (value or "").partition(".")
         if not secret or len(value) > 200:
             raise InvalidToken("Invalid refresh token.")

@@ -11,7 +11,7 @@ from contextlib import ExitStack
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
-from soak.local_stack import create_admin, throwaway_stack
+from localplatform.throwaway_stack import create_admin, throwaway_stack
 from tests.e2e.accounts import Person, new_person
 from tests.e2e.browser_watch import BrowserWatch
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from scripts.stack import REPO_ROOT
+from localplatform.stack import REPO_ROOT
 from tests.e2e.accounts import Person
 
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from scripts.stack import REPO_ROOT
+from localplatform.stack import REPO_ROOT
 from tests.e2e.accounts import new_person, register_by_api
 from tests.e2e.conftest import VIEWPORT
 from tests.e2e.site import log_in_and_land_on_status

@@ -12,7 +12,7 @@ import secrets
 import pytest
 import requests
 
-from soak.local_stack import NO_RATE_LIMITS, create_admin, throwaway_stack
+from localplatform.throwaway_stack import NO_RATE_LIMITS, create_admin, throwaway_stack
 
 TIMEOUT = 30
 _account_numbers = itertools.count(1)

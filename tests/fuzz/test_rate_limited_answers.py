@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from soak.local_stack import throwaway_stack
+from localplatform.throwaway_stack import throwaway_stack
 from tests.fuzz.test_api_fuzz import CHECKS, schema
 
 AUTH_OPERATIONS = [

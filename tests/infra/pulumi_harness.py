@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 import runpy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pulumi
 import pulumi.runtime.settings as pulumi_settings
 import yaml
 from pulumi.runtime import config as pulumi_config
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.rpc import _special_secret_sig as SECRET_SIG, _special_sig_key as SIG_KEY
+from pulumi.runtime.rpc import _special_secret_sig as SECRET_SIG
+from pulumi.runtime.rpc import _special_sig_key as SIG_KEY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = REPO_ROOT / "infra" / "__main__.py"
@@ -55,6 +57,7 @@ class Registration:
     dependencies: list[str] = field(default_factory=list)
     secret_inputs: set[str] = field(default_factory=set)
     provider: str = ""
+    aliases: list[str] = field(default_factory=list)
 
 
 class PlatformMocks(pulumi.runtime.Mocks):
@@ -114,6 +117,7 @@ class RecordingMonitor(MockMonitor):
             registration.protect = request.protect
             registration.dependencies = list(request.dependencies)
             registration.provider = request.provider
+            registration.aliases = [*request.aliasURNs, *(alias.spec.name for alias in request.aliases)]
             registration.secret_inputs = {
                 key for key, value in request.object.fields.items() if _contains_secret(value)
             }

@@ -15,7 +15,6 @@ import pytest
 from infra.docker_ready import main, ping_url, tls_context, wait_until_ready
 
 
-
 def _openssl(*args: str, cwd: Path) -> None:
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=30)
 

@@ -18,10 +18,10 @@ def test_generated_passwords_are_secret_outputs(deploy, stack_name):
     client_key = run.program["docker_tls"].client_key_pem
 
     def check(flags):
-        assert flags == [True, True, True]
-        assert len(run.of_type("random:index/randomPassword:RandomPassword")) == 2
+        assert flags == [True, True, True, True]
+        assert len(run.of_type("random:index/randomPassword:RandomPassword")) == 3
 
-    secrets = [credentials.db_password, credentials.jwt_secret, client_key]
+    secrets = [credentials.db_password, credentials.secret_key, credentials.password_pepper, client_key]
     return pulumi.Output.all(*[pulumi.Output.from_input(s.is_secret()) for s in secrets]).apply(
         lambda flags: run.settled(lambda: check(flags))
     )
@@ -45,7 +45,7 @@ def test_secrets_reach_the_engine_only_as_secrets(deploy, stack_name):
 def test_no_stack_output_leaks_a_secret(deploy, stack_name):
     run = deploy(stack_name)
     outputs = run.outputs()
-    passwords = [f"generated-{r}" for r in ("db-password", "jwt-secret")]
+    passwords = [f"generated-{r}" for r in ("db-password", "secret-key", "password-pepper")]
 
     def check(values):
         for value in values:
@@ -53,3 +53,15 @@ def test_no_stack_output_leaks_a_secret(deploy, stack_name):
             assert not any(p in str(value) for p in passwords)
 
     return pulumi.Output.all(*outputs.values()).apply(lambda values: run.settled(lambda: check(values)))
+
+
+@pulumi.runtime.test
+def test_the_renamed_secret_key_keeps_the_value_made_as_jwt_secret(deploy, stack_name):
+    run = deploy(stack_name)
+
+    def check():
+        (secret_key,) = [r for r in run.of_type("random:index/randomPassword:RandomPassword")
+                         if r.name.endswith("-secret-key")]
+        assert any(alias.endswith("-jwt-secret") for alias in secret_key.aliases), secret_key.aliases
+
+    return run.settled(check)

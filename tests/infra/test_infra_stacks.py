@@ -47,7 +47,7 @@ def test_all_outputs_exist(deploy, stack_name):
 
     def check(values):
         assert set(outputs) == set(names)
-        resolved = dict(zip(names, values))
+        resolved = dict(zip(names, values, strict=True))
         assert all(resolved.values())
         domain = run.setting("domain")
         assert resolved["url"] == (f"https://{domain}" if domain else f"http://{resolved['public_ip']}")

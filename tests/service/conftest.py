@@ -7,7 +7,7 @@ from service.app import create_app
 from service.data import db as database_module
 from service.data.models import MODELS
 from service.runtime.settings import load_settings
-from tests.service.contract import ContractClient
+from tests.service.contract_client import ContractClient
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery staple"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.http_client import wait_until_up
-from scripts.ports import free_port
+from localplatform.http_client import wait_until_up
+from localplatform.ports import free_port
 from tests.service.conftest import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]

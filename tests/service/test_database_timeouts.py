@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from scripts.localdb import LocalPostgres
-from scripts.ports import free_port
+from localplatform.postgres import LocalPostgres
+from localplatform.ports import free_port
 from soak.faults import signal_postgres
 from service.app import create_app
 from service.data import db as database_module

@@ -7,8 +7,8 @@ import time
 import pytest
 import requests
 
+from localplatform.throwaway_stack import NO_RATE_LIMITS, throwaway_stack
 from soak.faults import freeze_postgres_for, gunicorn_workers, kill_one_worker
-from soak.local_stack import NO_RATE_LIMITS, throwaway_stack
 from soak.outage_run import run_database_outage
 from soak.probes import ProbeLoop
 

@@ -41,7 +41,6 @@ class AccessControl:
         self._authentication = authentication
 
     def process_resource(self, req, resp, resource, params):
-        req.context.identity = None
         policy = getattr(resource, "access", {}).get(req.method)
         if policy is None:
             # Only Falcon's own responders (405, OPTIONS), static files and sinks lack a policy;
@@ -64,7 +63,6 @@ class AccessControl:
         except InvalidToken as error:
             raise unauthorized(str(error)) from None
         req.context.identity = identity
-        req.context.user = identity.user
         if policy is Access.ADMIN and not identity.user.admin:
             raise forbidden("Admin access required.")
 

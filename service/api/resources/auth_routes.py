@@ -16,10 +16,6 @@ REFRESH_COOKIE = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/v1/auth"
 
 
-def client_of(req) -> dict:
-    return {"ip": req.context.ip, "user_agent": (req.user_agent or "").replace("\x00", "")[:256]}
-
-
 class RefreshCookie:
     """The refresh token travels only in this cookie: HttpOnly, SameSite=Strict, scoped to /auth."""
 
@@ -51,7 +47,7 @@ class Register:
     def on_post(self, req, resp):
         body = validated(req, RegisterRequest)
         with refusals():
-            grant = self._authentication.register(body.username, body.email, body.password, client_of(req))
+            grant = self._authentication.register(body.username, body.email, body.password, req.context.client)
         grant_response(resp, self._cookie, grant, "Successfully registered.")
         resp.status = falcon.HTTP_201
 
@@ -66,7 +62,7 @@ class Login:
     def on_post(self, req, resp):
         body = validated(req, LoginRequest)
         try:
-            grant = self._authentication.login(body.email, body.password, client_of(req))
+            grant = self._authentication.login(body.email, body.password, req.context.client)
         except LoginThrottled as wait:
             raise throttled(wait.retry_after) from None
         except LoginFailed:
@@ -83,7 +79,8 @@ class Refresh:
 
     def on_post(self, req, resp):
         try:
-            grant = self._authentication.refresh((req.get_cookie_values(REFRESH_COOKIE) or [None])[0], client_of(req))
+            cookie_value = (req.get_cookie_values(REFRESH_COOKIE) or [None])[0]
+            grant = self._authentication.refresh(cookie_value, req.context.client)
         except RefreshRaced:
             # Another tab's refresh just won; clearing here could delete its new cookie.
             raise refresh_raced() from None
@@ -101,7 +98,7 @@ class Logout:
         self._cookie = cookie
 
     def on_post(self, req, resp):
-        self._authentication.logout(req.context.identity, client_of(req))
+        self._authentication.logout(req.context.identity, req.context.client)
         self._cookie.clear(resp)
         resp.media = {"status": "success", "message": "Successfully logged out."}
 

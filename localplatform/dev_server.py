@@ -1,0 +1,84 @@
+"""`make run`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the API and site.
+
+`python -m localplatform.dev_server COMMAND ...` instead runs `python -m service COMMAND ...` with the
+same database and keys (while `make run` is up), e.g. `create-admin` for `make admin`.
+
+Ctrl-C (or SIGTERM) stops gunicorn, then PostgreSQL. Both children also die with this
+process if it is killed outright, so the next run always starts cleanly.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from localplatform.environment import service_environment
+from localplatform.keys import KeyStore
+from localplatform.postgres import ForeignServer, LocalPostgres
+from localplatform.processes import dies_with_parent
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+
+
+# Under var/ so tokens and password hashes survive restarts of the dev server.
+KEYS = KeyStore(VAR, secret_key_file="dev-secret-key", password_pepper_file="dev-password-pepper")
+
+
+def service_env(database_url: str) -> dict:
+    settings = {"PORT": "8080"}
+    dist = ROOT / "client" / "dist"
+    if (dist / "index.html").exists():
+        settings["CLIENT_DIST"] = str(dist)
+    return service_environment(database_url, KEYS, "development", settings, environ_wins=True)
+
+
+def run_service_command(args: list[str]) -> int:
+    """`python -m service ARGS` against make run's database, with make run's key and settings."""
+    env = service_env(os.environ.get("DATABASE_URL") or LocalPostgres(VAR / "pg", pg_port()).verify().url)
+    return subprocess.run([sys.executable, "-m", "service", *args], env=env, cwd=ROOT).returncode
+
+
+def pg_port() -> int:
+    return int(os.environ.get("PG_PORT", "54329"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv:
+        return run_service_command(argv)
+    database = None
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        try:
+            database = LocalPostgres(VAR / "pg", pg_port()).start()
+        except ForeignServer as error:
+            print(error, file=sys.stderr, flush=True)
+            return 1
+        database_url = database.url
+        print(f"PostgreSQL (embedded, data in {VAR / 'pg'}): {database_url}", flush=True)
+    env = service_env(database_url)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    print(f"Site: {base}/   API: {base}/api/v1   Docs: {base}/api/v1/docs   (Ctrl-C stops)", flush=True)
+    server = subprocess.Popen([sys.executable, "-m", "service", "serve"], env=env, cwd=ROOT,
+                              start_new_session=True, preexec_fn=dies_with_parent(signal.SIGTERM))
+
+    def stop(signum, frame):
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        code = server.wait()
+    finally:
+        if database:
+            database.stop()
+        print("stopped.", flush=True)
+    return 0 if code in (0, -signal.SIGTERM) else code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

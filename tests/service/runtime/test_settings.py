@@ -1,0 +1,94 @@
+import ipaddress
+
+import pytest
+
+from service.runtime.settings import SettingsError, load_settings
+
+STRONG = "s" * 40
+PEPPER = "p" * 40
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": STRONG, "PASSWORD_PEPPER": PEPPER,
+              "DATABASE_URL": "postgresql://u:p@db:5432/users"}
+
+
+def test_production_refuses_to_start_without_secret_key():
+    with pytest.raises(SettingsError, match="^SECRET_KEY is required in production.$"):
+        load_settings({**PRODUCTION, "SECRET_KEY": ""})
+
+
+def test_production_refuses_to_start_without_password_pepper():
+    with pytest.raises(SettingsError, match="^PASSWORD_PEPPER is required in production.$"):
+        load_settings({**PRODUCTION, "PASSWORD_PEPPER": ""})
+
+
+@pytest.mark.parametrize("name", ["PASSWORD_PEPPER", "PREVIOUS_PASSWORD_PEPPERS"])
+def test_short_peppers_are_refused(name):
+    with pytest.raises(SettingsError, match=f"^{name} must be at least 32 bytes.$"):
+        load_settings({**PRODUCTION, name: "short"})
+
+
+def test_the_pepper_and_its_predecessors_are_read_apart_from_the_secret_key():
+    settings = load_settings({**PRODUCTION, "PREVIOUS_PASSWORD_PEPPERS": f"{'a' * 32}, {'b' * 32}"})
+    assert settings.password_pepper == PEPPER and settings.secret_key == STRONG
+    assert settings.previous_password_peppers == ("a" * 32, "b" * 32)
+
+
+def test_outside_production_the_pepper_follows_the_secret_key_unless_given():
+    derived = load_settings({"SECRET_KEY": STRONG})
+    assert derived.password_pepper == load_settings({"SECRET_KEY": STRONG}).password_pepper != STRONG
+    assert not derived.pepper_is_ephemeral and load_settings({}).pepper_is_ephemeral
+    assert load_settings({"PASSWORD_PEPPER": PEPPER}).password_pepper == PEPPER
+
+
+def test_production_refuses_to_start_without_database_url():
+    with pytest.raises(SettingsError, match="^DATABASE_URL is required in production.$"):
+        load_settings({k: v for k, v in PRODUCTION.items() if k != "DATABASE_URL"})
+
+
+def test_production_defaults_are_safe():
+    settings = load_settings(PRODUCTION)
+    assert settings.production and settings.cookie_secure and settings.bcrypt_rounds == 12
+    assert settings.access_token_ttl == 900 and settings.cors_allow_origins == ()
+
+
+def test_short_secret_key_is_refused_everywhere():
+    with pytest.raises(SettingsError, match="at least 32 bytes"):
+        load_settings({"SECRET_KEY": "short"})
+
+
+def test_production_refuses_weak_bcrypt_cost():
+    with pytest.raises(SettingsError, match="BCRYPT_ROUNDS must be at least 12"):
+        load_settings({**PRODUCTION, "BCRYPT_ROUNDS": "10"})
+
+
+def test_development_makes_a_random_key_when_none_is_given():
+    first, second = load_settings({}), load_settings({})
+    assert first.secret_key != second.secret_key and len(first.secret_key) >= 32
+    assert first.env == "development" and first.cookie_secure is False
+
+
+def test_test_environment_uses_cheap_bcrypt():
+    assert load_settings({"APP_ENV": "test"}).bcrypt_rounds == 4
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"APP_ENV": "staging"}, "APP_ENV must be one of"),
+    ({"ACCESS_TOKEN_TTL": "soon"}, "ACCESS_TOKEN_TTL must be an integer"),
+    ({"ACCESS_TOKEN_TTL": "0"}, "ACCESS_TOKEN_TTL must be between"),
+    ({"COOKIE_SECURE": "maybe"}, "COOKIE_SECURE must be true or false"),
+    ({"TRUSTED_PROXIES": "not-an-ip"}, "TRUSTED_PROXIES must be"),
+    ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL must be a postgresql"),
+    ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+    ({"DATABASE_TIMEOUT": "0"}, "DATABASE_TIMEOUT must be between"),
+    ({"RESERVED_USERNAMES_FILE": "/nonexistent/reserved.txt"}, "RESERVED_USERNAMES_FILE must name a readable file"),
+])
+def test_invalid_values_name_the_variable(environ, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ)
+
+
+def test_lists_and_networks_are_parsed():
+    settings = load_settings({"TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1", "CORS_ALLOW_ORIGINS": "http://a, http://b",
+                              "COOKIE_SECURE": "yes", "CLIENT_DIST": "/srv/dist"})
+    assert settings.trusted_proxies == (ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("127.0.0.1/32"))
+    assert settings.cors_allow_origins == ("http://a", "http://b")
+    assert settings.cookie_secure is True and str(settings.client_dist) == "/srv/dist"
