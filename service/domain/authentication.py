@@ -102,21 +102,23 @@ class Authentication:
             raise InvalidToken("Token revoked.")
         return Identity(user, claims.session_id)
 
-    def change_password(self, identity: Identity, current_password: str, new_password: str, client: dict) -> None:
+    def change_password(self, identity: Identity, current_password: str, new_password: str,
+                        client: ClientInfo) -> None:
         """Raises LoginThrottled, PasswordRefused, or LoginFailed for a wrong current password.
 
         Wrong current passwords count on the account's login counter, so guesses cannot be
         spread over login and password change to get more of them."""
         user = identity.user
-        retry_after = self._throttle.retry_after(user.email, client["ip"])
+        retry_after = self._throttle.retry_after(user.email, client.ip)
         if retry_after:
             events.warning("password change throttled", extra={
-                "event": "password_change_throttled", "user_id": user.id, "retry_after": retry_after, **client})
+                "event": "password_change_throttled", "user_id": user.id, "retry_after": retry_after,
+                **client.log_fields()})
             raise LoginThrottled(retry_after)
         if not self._hasher.verify(current_password, user.password_hash):
-            self._throttle.record_failure(user.email, client["ip"])
+            self._throttle.record_failure(user.email, client.ip)
             events.warning("password change refused", extra={
-                "event": "password_change_failed", "user_id": user.id, **client})
+                "event": "password_change_failed", "user_id": user.id, **client.log_fields()})
             raise LoginFailed()
         self._accounts.set_password(user, new_password)
         self._throttle.reset_account(user.email)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import conflict, refresh_raced, throttled, unauthorized
+from service.api.errors import refresh_raced, throttled, unauthorized
 from service.api.refusals import refusals
 from service.api.resources.payload import user_view, validated
 from service.contract.schemas import LoginRequest, RegisterRequest

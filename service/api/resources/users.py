@@ -8,7 +8,6 @@ import falcon
 from service.api.access import Access
 from service.api.errors import bad_request, not_found, throttled
 from service.api.refusals import refusals
-from service.api.resources.auth_routes import client_of
 from service.api.resources.payload import user_view, validated
 from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
 from service.domain.accounts import Accounts, InvalidCursor
@@ -120,7 +119,7 @@ class MyPassword:
         try:
             with refusals(password_field="new_password"):
                 self._authentication.change_password(req.context.identity, body.current_password,
-                                                     body.new_password, client_of(req))
+                                                     body.new_password, req.context.client)
         except LoginThrottled as wait:
             raise throttled(wait.retry_after) from None
         except LoginFailed:

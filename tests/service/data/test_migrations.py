@@ -86,7 +86,7 @@ def test_the_user_listing_uses_the_keyset_index(database):
 
 
 def test_migrate_names_the_clash_and_exits_2(empty_database, postgres):
-    from tests.service.test_cli import cli
+    from tests.service.test_main import cli
 
     Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0001_initial")
     insert_0001_user(empty_database, "one", "stra\u00dfe@example.com")

@@ -129,7 +129,7 @@ def test_forwarded_for_from_a_trusted_proxy_names_the_client(settings, database,
 def test_a_malformed_forwarded_for_from_a_trusted_proxy_falls_back_to_the_peer(
         settings, database, register, forwarded):
     from service.app import create_app
-    from tests.service.contract import ContractClient
+    from tests.service.contract_client import ContractClient
 
     trusted = (ipaddress.ip_network("127.0.0.1/32"),)
     behind_proxy = ContractClient(create_app(settings.with_overrides(trusted_proxies=trusted), database))

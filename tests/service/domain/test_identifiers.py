@@ -144,7 +144,7 @@ def test_a_user_may_keep_their_own_look_alike_skeleton(client, register):
 def test_the_reserved_list_is_one_file_operators_can_replace(tmp_path, postgres, database):
     from service.app import create_app
     from tests.service.conftest import settings_for
-    from tests.service.contract import ContractClient
+    from tests.service.contract_client import ContractClient
 
     own = tmp_path / "reserved.txt"
     own.write_text("# ours\nmascot\n")

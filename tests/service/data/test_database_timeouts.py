@@ -18,7 +18,7 @@ from soak.faults import signal_postgres
 from service.app import create_app
 from service.data import db as database_module
 from tests.service.conftest import PASSWORD, settings_for
-from tests.service.contract import ContractClient
+from tests.service.contract_client import ContractClient
 
 HUNG = 60  # seconds: far beyond the bound; reaching it means the request hung
 

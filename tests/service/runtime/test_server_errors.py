@@ -19,7 +19,7 @@ from localplatform.http_client import wait_until_up
 from localplatform.ports import free_port
 from tests.service.conftest import SECRET
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TIMEOUT = 10
 
 

@@ -4,7 +4,7 @@ import threading
 
 from service.app import create_app
 from tests.service.conftest import PASSWORD
-from tests.service.contract import ContractClient
+from tests.service.contract_client import ContractClient
 
 TRIALS = 8
 
