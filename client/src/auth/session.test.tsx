@@ -4,6 +4,7 @@ import { alice, makeUser, root } from "../test/fixtures";
 import { currentPath, renderApp } from "../test/renderApp";
 import { api, authBody, fail, server, signedInAs } from "../test/server";
 import { SESSION_EXPIRED_MESSAGE, refreshThrottledMessage } from "./AuthProvider";
+import { REFRESH_RETRY_MS } from "./refreshSchedule";
 
 const nav = () => screen.getByRole("navigation");
 
@@ -48,6 +49,32 @@ describe("session handling", () => {
     expect(await screen.findByRole("heading", { name: "Log in" })).toBeInTheDocument();
     expect(currentPath()).toBe("/login");
     expect(within(nav()).getByRole("link", { name: "Log in" })).toBeInTheDocument();
+  });
+
+  it("stays signed in and tries again later when a scheduled refresh fails for another reason", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldAdvanceTime: true });
+    signedInAs(alice, 10);
+    renderApp("/status");
+    await screen.findByRole("heading", { name: "My account" });
+    await act(async () => undefined);
+
+    let attempts = 0;
+    server.use(
+      http.post(api("/auth/refresh"), () =>
+        ++attempts === 1
+          ? HttpResponse.json({ status: "error", message: "Database unavailable." }, { status: 503 })
+          : HttpResponse.json(authBody(alice, "Token refreshed.")),
+      ),
+    );
+    await act(async () => vi.advanceTimersByTime(9_000));
+    await vi.waitFor(() => expect(attempts).toBe(1));
+
+    await act(async () => vi.advanceTimersByTime(REFRESH_RETRY_MS - 1_000));
+    expect(attempts).toBe(1);
+    await act(async () => vi.advanceTimersByTime(1_500));
+    await vi.waitFor(() => expect(attempts).toBe(2));
+    expect(currentPath()).toBe("/status");
+    expect(screen.queryByText(SESSION_EXPIRED_MESSAGE)).not.toBeInTheDocument();
   });
 
   it("on a 401 refreshes once and retries the call", async () => {
