@@ -9,11 +9,11 @@ import os
 import secrets
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 from pydantic import ValidationError
 
 from service import db as database_module
+from service import server
 from service.accounts import Accounts, Conflict
 from service.logging_config import logging_dict
 from service.models import User, utcnow
@@ -24,7 +24,6 @@ from service.sessions import Sessions
 from service.settings import Settings, SettingsError, load_settings, read_version
 from service.throttle import LoginThrottleStore
 
-GUNICORN_CONFIG = Path(__file__).resolve().parent / "gunicorn.conf.py"
 SEED_BATCH = 1000
 
 
@@ -51,19 +50,14 @@ def serve(args, settings: Settings) -> int:
     applied = database_module.migrate(database_module.create_database(settings.database_url))
     if applied:
         print(f"applied migrations: {', '.join(applied)}", file=sys.stderr)
-    env = dict(os.environ)
-    if not env.get("SECRET_KEY"):
-        # Development only (production refused above): one key shared by every worker.
-        env["SECRET_KEY"] = settings.secret_key
-    if args.host:
-        env["HOST"] = args.host
-    if args.port:
-        env["PORT"] = str(args.port)
-    if args.workers:
-        env["WEB_CONCURRENCY"] = str(args.workers)
-    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "service.wsgi:app"]
-    os.execve(sys.executable, command, env)
-    return 0  # not reached
+    if not os.environ.get("SECRET_KEY"):
+        # Development only (production refused above): one key shared by every worker, which
+        # loads its own settings from this environment.
+        os.environ["SECRET_KEY"] = settings.secret_key
+    overrides = {"HOST": args.host, "PORT": args.port, "WEB_CONCURRENCY": args.workers}
+    os.environ.update({name: str(value) for name, value in overrides.items() if value is not None})
+    server.serve(load_settings())
+    return 0
 
 
 def migrate(args, settings: Settings) -> int:
@@ -154,8 +148,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m service", description="The users service.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("serve", help="apply migrations, then serve the API with gunicorn",
-                              description="Apply migrations, then serve the API with gunicorn.")
+    run = commands.add_parser("serve", help="apply migrations, then serve the API with granian",
+                              description="Apply migrations, then serve the API with granian.")
     run.add_argument("--host", help="bind address (env HOST, default 127.0.0.1)")
     run.add_argument("--port", type=int, help="port (env PORT, default 8080)")
     run.add_argument("--workers", type=int, help="worker processes (env WEB_CONCURRENCY)")

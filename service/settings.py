@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import multiprocessing
 import os
 import secrets
 from dataclasses import dataclass, replace
@@ -12,6 +13,8 @@ from typing import Mapping
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:54329/users"
 MIN_SECRET_BYTES = 32
+# gunicorn's settings, gone with gunicorn: refused by name rather than silently ignored.
+RETIRED = {"GUNICORN_TIMEOUT": "HEADER_READ_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT": "GRACEFUL_TIMEOUT"}
 VERSION_FILE = Path(__file__).resolve().parent.parent / "VERSION"
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,13 @@ class Settings:
     log_level: str = "INFO"
     token_issuer: str = "users-platform"
     token_audience: str = "users-platform-api"
+    # The HTTP server (service/server.py).
+    host: str = "127.0.0.1"
+    port: int = 8080
+    web_concurrency: int = 2
+    server_threads: int = 2
+    graceful_timeout: int = 20
+    header_read_timeout: int = 30
 
     @property
     def production(self) -> bool:
@@ -72,6 +82,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if production and bcrypt_rounds < 12:
         raise SettingsError("BCRYPT_ROUNDS must be at least 12 in production.")
 
+    for retired, successor in RETIRED.items():
+        if environ.get(retired):
+            raise SettingsError(f"{retired} is no longer read; set {successor} instead.")
+
     client_dist = reader.text("CLIENT_DIST", default="")
     return Settings(
         env=env,
@@ -90,6 +104,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=reader.integer("MAX_BODY_BYTES", default=64 * 1024, low=1024, high=1024 * 1024),
         client_dist=Path(client_dist) if client_dist else None,
         log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
+        host=reader.text("HOST", default="127.0.0.1"),
+        port=reader.integer("PORT", default=8080, low=1, high=65535),
+        web_concurrency=reader.integer("WEB_CONCURRENCY", default=min(2 * multiprocessing.cpu_count() + 1, 8),
+                                       low=1, high=64),
+        server_threads=reader.integer("SERVER_THREADS", default=2, low=1, high=32),
+        graceful_timeout=reader.integer("GRACEFUL_TIMEOUT", default=20, low=1, high=1800),
+        header_read_timeout=reader.integer("HEADER_READ_TIMEOUT", default=30, low=1, high=60),
     )
 
 
