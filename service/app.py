@@ -11,6 +11,7 @@ from service import db as database_module
 from service.accounts import Accounts
 from service.auth import AuthService
 from service.errors import JSON_TYPE, ApiError, serialize_error, unavailable
+from service.json_media import json_handler
 from service.middleware.authorization import Authorization
 from service.middleware.cache_control import NoStoreForApi
 from service.middleware.json_body import JsonBody
@@ -50,6 +51,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     middleware += [Authorization(auth_service), JsonBody(settings.max_body_bytes)]
 
     app = falcon.App(middleware=middleware, media_type=JSON_TYPE)
+    app.resp_options.media_handlers[falcon.MEDIA_JSON] = json_handler()
     app.req_options.strip_url_path_trailing_slash = True
     app.set_error_serializer(serialize_error)
     app.add_error_handler(Exception, _internal_error)

@@ -10,7 +10,7 @@ from service.auth import AuthService, LoginFailed
 from service.errors import bad_request, conflict, forbidden, not_found
 from service.middleware.authorization import Access
 from service.password_policy import password_problem
-from service.resources.payload import user_view, validated
+from service.resources.payload import user_fields, user_view, validated
 from service.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
 from service.sessions import Sessions
 
@@ -48,12 +48,10 @@ class UserCollection:
     def on_get(self, req, resp):
         limit = page_limit(req)
         try:
-            users, next_cursor = self._accounts.page(limit, req.get_param("cursor"))
+            users, next_cursor = self._accounts.page(limit, req.get_param("cursor"), user_fields(is_admin(req)))
         except InvalidCursor:
             raise bad_request("Invalid query.", {"cursor": ["Invalid cursor."]}) from None
-        full = is_admin(req)
-        resp.media = {"status": "success",
-                      "data": {"users": [user_view(u, full) for u in users], "next_cursor": next_cursor}}
+        resp.media = {"status": "success", "data": {"users": users, "next_cursor": next_cursor}}
 
     def on_post(self, req, resp):
         body = validated(req, UserCreateRequest)
