@@ -1,5 +1,5 @@
 # Load and faults on the local production-like stack (issue 4): `make soak` prints req/s,
-# p50/p99 and error counts through nginx, then kills a gunicorn worker and stops PostgreSQL
+# p50/p99 and error counts through nginx, then kills a service worker and stops PostgreSQL
 # under load. Exits non-zero when a target is missed. Included by the Makefile.
 VENV_BIN ?= .venv/bin
 PY ?= $(VENV_BIN)/python

@@ -1,4 +1,4 @@
-"""A tiny real-HTTP client for tests that talk to running servers (gunicorn, nginx)."""
+"""A tiny real-HTTP client for tests that talk to running servers (the service, nginx)."""
 from __future__ import annotations
 
 import json

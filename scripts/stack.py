@@ -1,11 +1,11 @@
-"""The production topology on 127.0.0.1 without containers: PostgreSQL, gunicorn, nginx.
+"""The production topology on 127.0.0.1 without containers: PostgreSQL, the service (granian), nginx.
 
     python -m scripts.stack run     # foreground; prints the URL; Ctrl-C stops everything
     python -m scripts.stack stop    # from another shell: stops a running stack by its PIDs
 
 Tests use the same pieces: `with Stack(StackConfig(...)) as stack: stack.url`.
 Environment for `run` and `stop`: STACK_PORT (public, default 8000), STACK_SERVICE_PORT
-(gunicorn, default 8081), STACK_PG_PORT (default 54339), STACK_WORKERS (default 4),
+(the service, default 8081), STACK_PG_PORT (default 54339), STACK_WORKERS (default 4),
 STACK_STATE_DIR (default var/stack).
 """
 
@@ -37,7 +37,7 @@ STOP_TIMEOUT = 30.0
 PID_FILES = {
     "stack.pid": ("scripts.stack", signal.SIGTERM),
     "nginx.pid": ("nginx", signal.SIGQUIT),
-    "gunicorn.pid": ("service", signal.SIGTERM),
+    "service.pid": ("service", signal.SIGTERM),
     "postgres.pid": ("postgres", signal.SIGINT),
 }
 
@@ -73,12 +73,12 @@ class StackConfig:
 
 
 class Stack:
-    """Starts PostgreSQL, migrations, gunicorn and nginx in that order; stops them in reverse."""
+    """Starts PostgreSQL, migrations, the service and nginx in that order; stops them in reverse."""
 
     def __init__(self, config: StackConfig):
         self.config = config
         self._postgres: LocalPostgres | None = None
-        self._gunicorn: subprocess.Popen[bytes] | None = None
+        self._service: subprocess.Popen[bytes] | None = None
         self._nginx: NginxProcess | None = None
 
     @property
@@ -87,7 +87,7 @@ class Stack:
 
     @property
     def service_url(self) -> str:
-        """gunicorn directly, bypassing nginx (for fault tests)."""
+        """The service directly, bypassing nginx (for fault tests)."""
         return f"http://127.0.0.1:{self.config.service_port}"
 
     @property
@@ -95,8 +95,8 @@ class Stack:
         return self._postgres
 
     @property
-    def gunicorn_pid(self) -> int | None:
-        return self._gunicorn.pid if self._gunicorn else None
+    def service_pid(self) -> int | None:
+        return self._service.pid if self._service else None
 
     def start(self) -> Stack:
         self._check_prerequisites()
@@ -107,7 +107,7 @@ class Stack:
             ).start()
             environment = self.service_environment()
             self._migrate(environment)
-            self._start_gunicorn(environment)
+            self._start_service(environment)
             self._start_nginx()
         except BaseException:
             self.stop()
@@ -119,9 +119,9 @@ class Stack:
         if self._nginx:
             self._nginx.stop()
             self._nginx = None
-        if self._gunicorn:
-            stop_process(self._gunicorn, signal.SIGTERM)
-            self._gunicorn = None
+        if self._service:
+            stop_process(self._service, signal.SIGTERM)
+            self._service = None
         if self._postgres:
             self._postgres.stop()
             self._postgres = None
@@ -130,8 +130,8 @@ class Stack:
 
     def crashed_part(self) -> str | None:
         """Name of a part that exited on its own, if any."""
-        if self._gunicorn and self._gunicorn.poll() is not None:
-            return f"gunicorn (exit {self._gunicorn.returncode}, see {self._log('gunicorn.log')})"
+        if self._service and self._service.poll() is not None:
+            return f"the service (exit {self._service.returncode}, see {self._log('service.log')})"
         if self._nginx and self._nginx.pid and not process_alive(self._nginx.pid):
             return f"nginx (see {self.config.state_dir / 'nginx' / 'nginx.stderr'})"
         return None
@@ -167,7 +167,7 @@ class Stack:
         return path.read_text().strip()
 
     def service_environment(self) -> dict[str, str]:
-        """What gunicorn runs with; also for CLI commands against this stack (create-admin)."""
+        """What the service runs with; also for CLI commands against this stack (create-admin)."""
         return {
             **os.environ,
             "APP_ENV": "production",
@@ -191,10 +191,10 @@ class Stack:
         if result.returncode != 0:
             raise StackError(f"migrations failed; see {self._log('migrate.log')}")
 
-    def _start_gunicorn(self, environment: dict[str, str]) -> None:
-        with open(self._log("gunicorn.log"), "ab") as log:
+    def _start_service(self, environment: dict[str, str]) -> None:
+        with open(self._log("service.log"), "ab") as log:
             # Own session: Ctrl-C reaches only this supervisor, which then stops parts in order.
-            self._gunicorn = subprocess.Popen(
+            self._service = subprocess.Popen(
                 [self.config.python, "-m", "service", "serve"],
                 cwd=REPO_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
@@ -202,8 +202,8 @@ class Stack:
         health = f"{self.service_url}/api/v1/health"
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            if self._gunicorn.poll() is not None:
-                raise StackError(f"gunicorn exited with {self._gunicorn.returncode}; see {self._log('gunicorn.log')}")
+            if self._service.poll() is not None:
+                raise StackError(f"the service exited with {self._service.returncode}; see {self._log('service.log')}")
             if http_status(health) == 200:
                 return
             time.sleep(0.2)
@@ -231,7 +231,7 @@ class Stack:
         pids = {
             "stack.pid": os.getpid(),
             "nginx.pid": self._nginx.pid,
-            "gunicorn.pid": self._gunicorn.pid,
+            "service.pid": self._service.pid,
             "postgres.pid": self._postgres.pid,
         }
         for name, pid in pids.items():

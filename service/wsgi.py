@@ -1,4 +1,4 @@
-"""The WSGI entry point for gunicorn: `service.wsgi:app`."""
+"""The WSGI entry point: `service.wsgi:app`, served by granian (service/server.py)."""
 from service.app import create_app
 from service.settings import load_settings
 

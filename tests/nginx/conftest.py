@@ -1,7 +1,7 @@
 """Fixtures for the nginx front tests: a real nginx, a tiny site, and a real upstream peer.
 
 The peer is a plain HTTP/1.1 server on 127.0.0.1 that records what nginx forwarded; it
-stands in for gunicorn so these tests need neither the service nor PostgreSQL.
+stands in for the service so these tests need neither the service nor PostgreSQL.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class SeenRequest:
 class PeerHandler(BaseHTTPRequestHandler):
     """Echo what arrived; imitate the service where the front must not interfere."""
 
-    protocol_version = "HTTP/1.1"  # keep-alive, as gunicorn's threaded workers offer
+    protocol_version = "HTTP/1.1"  # keep-alive, as granian offers
 
     def do_GET(self) -> None:
         self._answer()
