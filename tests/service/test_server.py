@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import subprocess
@@ -33,12 +34,12 @@ def get(port: int, path: str, timeout: float = WAIT) -> tuple[int, str]:
 
 
 class Server:
-    def __init__(self, tmp_path: Path, **environ: str):
+    def __init__(self, tmp_path: Path, app: str = SLOW_APP, **environ: str):
         self.port = free_ports(1)[0]
         env = {**os.environ, "APP_ENV": "test", "PORT": str(self.port), "WEB_CONCURRENCY": "2", **environ}
         self.log = tmp_path / "server.log"
         with open(self.log, "wb") as sink:
-            self.process = subprocess.Popen([sys.executable, "-m", "service.server", SLOW_APP], cwd=ROOT, env=env,
+            self.process = subprocess.Popen([sys.executable, "-m", "service.server", app], cwd=ROOT, env=env,
                                             stdout=sink, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
@@ -64,8 +65,8 @@ class Server:
 def start(tmp_path):
     started = []
 
-    def start_server(**environ: str) -> Server:
-        started.append(Server(tmp_path, **environ))
+    def start_server(app: str = SLOW_APP, **environ: str) -> Server:
+        started.append(Server(tmp_path, app, **environ))
         return started[-1]
 
     yield start_server
@@ -137,6 +138,19 @@ def test_connections_are_kept_alive_and_do_not_hold_a_worker(start):
     idle.request("GET", "/")  # and the idle one is still open for reuse
     assert idle.getresponse().status == 200
     idle.close()
+
+
+def test_the_service_writes_one_log_line_per_request_and_the_server_none(start, postgres, database):
+    server = start("service.wsgi:app", DATABASE_URL=postgres.url, SECRET_KEY="k" * 40, WEB_CONCURRENCY="1")
+    assert get(server.port, "/api/v1/users?limit=1&marker=one-line")[0] == 200
+    server.process.send_signal(signal.SIGTERM)
+    server.process.wait(WAIT)
+    lines = [json.loads(line) for line in server.log.read_text().splitlines()]
+    about_it = [line for line in lines if "marker=one-line" in json.dumps(line) or line.get("path") == "/api/v1/users"]
+    assert len(about_it) == 1, lines
+    assert set(about_it[0]) == {"time", "level", "logger", "message", "request_id", "method", "path", "status",
+                                "duration_ms", "ip", "user_id"}
+    assert about_it[0]["status"] == 200 and about_it[0]["logger"] == "service.request"
 
 
 def test_the_server_takes_its_settings(tmp_path):
