@@ -17,7 +17,7 @@ help:
 	@echo "make admin   create an admin for make run (USERNAME=, EMAIL=; password prompted)"
 	@echo "make test    run every test suite and print coverage"
 	@echo "make bench   load-test the API with wrk and print req/s, p50, p99"
-	@echo "make stack   the production-like stack: nginx + gunicorn + PostgreSQL on 127.0.0.1"
+	@echo "make stack   the production-like stack: nginx + granian + PostgreSQL on 127.0.0.1"
 	@echo "make clean   remove var/ (local database and logs) and build outputs"
 
 # The virtualenv is rebuilt from the pinned files whenever one of them changes.

@@ -1,116 +1,270 @@
-"""`make bench`: the service under gunicorn and PostgreSQL on 127.0.0.1, measured with wrk.
+"""`make bench`: the service against the reference R, every server compared, every target judged.
 
-Prints req/s, p50 and p99 for /ping, GET /users?limit=20 (100k users), /auth/status and
-/auth/login, then /ping as a ratio to a bare Falcon app and login as a ratio to what
-bcrypt alone allows on the same number of workers.
+R is a bare Falcon /ping on gunicorn with sync workers: the classic stack's ceiling. This VM's
+speed drifts by up to 30% and other sessions share its cores, so every figure is a ratio to a
+run taken right beside it (interleaved pairs), and the ratio shown is the median of the pairs.
+
+1. Seeds 10k users (PostgreSQL's generate_series, one real bcrypt hash) and measures the listing.
+2. Tops up to --users and measures the listing again (p99 at N vs at 10k).
+3. Each server configuration serves the service; /ping, /auth/status and /users?limit=100 each
+   run in pairs with R.
+4. Our server (granian, `python -m service serve`): every route in pairs with R, /ping also with
+   a bare Falcon /ping on the same server; login against what bcrypt alone allows.
+5. The tail: each read route for --tail-seconds, p99 against p50.
+6. Through nginx (the production front): each read route in pairs with the same route direct.
+Ends with one line per target, met or MISSED; exits 1 when one is missed or a request failed.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from bench import servers
 from bench.bcrypt_rate import bcrypt_checks_per_second
+from bench.seed import email_of, seed_users
+from bench.targets import Target, median_ratio
 from bench.wrk import Figures, run_wrk
 from localplatform.environment import service_environment
 from localplatform.http_client import request, wait_until_up
 from localplatform.keys import KeyStore
 from localplatform.ports import free_ports
 from localplatform.postgres import LocalPostgres
-from localplatform.processes import dies_with_parent, stop_process
+from nginx.process import NginxProcess, default_worker_user
+from nginx.render import FrontSettings, render
+from service.data.db import create_database, migrate
+from service.security.passwords import PasswordHasher, Pepper
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN_CONFIG = ROOT / "service" / "runtime" / "gunicorn.conf.py"
 PASSWORD = "bench passphrase that is long 42"
+SMALL = 10_000
+SERVICE_APP, BARE_APP = "service.runtime.wsgi:app", "bench.bare_app:app"
+API = "/api/v1"
+READ_ROUTES = ["GET /ping", "GET /auth/status", "GET /users?limit=20", "GET /users?limit=100"]
+COMPARED_ROUTES = ["GET /ping", "GET /auth/status", "GET /users?limit=100"]
+TAIL_ROUTES = ["GET /ping", "GET /auth/status", "GET /users?limit=100"]
 
 
-def gunicorn(app: str, port: int, env: dict, log: Path) -> subprocess.Popen:
-    with open(log, "ab") as sink:
-        return subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), app],
-            cwd=ROOT, env={**env, "PORT": str(port)}, stdout=sink, stderr=subprocess.STDOUT,
-            preexec_fn=dies_with_parent(signal.SIGTERM))
+@dataclass
+class Measured:
+    """A route's runs beside R: (R, route) pairs."""
+    name: str
+    pairs: list[tuple[Figures, Figures]]
+
+    @property
+    def runs(self) -> list[Figures]:
+        return [route for _, route in self.pairs]
+
+    @property
+    def ratio(self) -> float:
+        return median_ratio([(r.requests_per_second, f.requests_per_second) for r, f in self.pairs])
+
+    def median(self, field: str) -> float:
+        return statistics.median(getattr(f, field) for f in self.runs)
+
+    @property
+    def failures(self) -> int:
+        return sum(f.non_2xx + f.socket_errors for f in self.runs)
+
+
+class Bench:
+    def __init__(self, args, work: Path):
+        self.args = args
+        self.work = work
+        self.processes = []
+        self.env = {}
+        self.token = ""
+
+    def wrk(self, name: str, base: str, seconds: int | None = None) -> Figures:
+        path = name.split(" ", 1)[1]
+        headers = {"Authorization": f"Bearer {self.token}"} if path == "/auth/status" else None
+        return run_wrk(name, f"{base}{API}{path}", seconds=seconds or self.args.seconds,
+                       connections=self.args.connections, headers=headers)
+
+    def serve(self, kind: servers.ServerKind, app: str, name: str) -> str:
+        port = free_ports(1)[0]
+        process = servers.start(kind, app, port, self.args.workers, self.env, self.work / f"{name}.log")
+        self.processes.append(process)
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{base}{API}/ping")
+        return base
+
+    def r(self, base: str) -> Figures:
+        return self.wrk("GET /ping", base)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            servers.stop(process)
+        self.processes.clear()
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=100_000)
-    parser.add_argument("--seconds", type=int, default=10, help="per route")
+    parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
+    parser.add_argument("--pairs", type=int, default=3, help="interleaved pairs per route")
+    parser.add_argument("--tail-seconds", type=int, default=30, help="the run that judges p99 against p50")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2 * os.cpu_count() + 1)))
-    parser.add_argument("--ping-pairs", type=int, default=5, help="interleaved bare/service /ping runs")
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--bcrypt-seconds", type=float, default=5.0, help="how long to measure bcrypt alone")
+    parser.add_argument("--skip-compare", action="store_true", help="measure only our server")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
-    pg_port, service_port, bare_port = free_ports(3)
-    database = LocalPostgres(work / "pg", pg_port).start()
-    env = service_environment(database.url, KeyStore.ephemeral(), "production",
-                              {"WEB_CONCURRENCY": str(args.workers), "BCRYPT_ROUNDS": "12"})
-    servers = []
+    work.chmod(0o755)  # nginx's workers run as nobody
+    bench = Bench(args, work)
+    database = LocalPostgres(work / "pg", free_ports(1)[0], durable=False).start()
+    nginx = None
+    bench.env = service_environment(database.url, KeyStore.ephemeral(), "production",
+                                    {"BCRYPT_ROUNDS": "12", "TRUSTED_PROXIES": "127.0.0.1"})
     try:
-        subprocess.run([sys.executable, "-m", "service", "migrate"], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        seed_env = {**env, "APP_ENV": "development", "SEED_PASSWORD": PASSWORD}
-        subprocess.run([sys.executable, "-m", "service", "seed", "--count", str(args.users), "--prefix", "bench"],
-                       cwd=ROOT, env=seed_env, check=True, stdout=subprocess.DEVNULL)
-        servers.append(gunicorn("service.runtime.wsgi:app", service_port, env, work / "service.log"))
-        servers.append(gunicorn("bench.bare_app:app", bare_port, env, work / "bare.log"))
-        api, bare = f"http://127.0.0.1:{service_port}/api/v1", f"http://127.0.0.1:{bare_port}/api/v1"
-        wait_until_up(f"{api}/health")
-        wait_until_up(f"{bare}/ping")
-        email = "bench_0@example.com"
-        token = request(f"{api}/auth/login", "POST", {"email": email, "password": PASSWORD}).json["auth_token"]
+        db = create_database(database.url)
+        migrate(db)
+        hasher = PasswordHasher(Pepper.of(bench.env["PASSWORD_PEPPER"]), 12)
 
-        common = {"seconds": args.seconds, "connections": args.connections}
-        # This machine's speed drifts between runs, so the /ping ratio is the median of
-        # interleaved pairs rather than one run against another taken later.
-        pairs = [(run_wrk("bare falcon /ping", f"{bare}/ping", **common), run_wrk("GET /ping", f"{api}/ping", **common))
-                 for _ in range(args.ping_pairs)]
-        results = [
-            *pairs[len(pairs) // 2],
-            run_wrk("GET /users?limit=20", f"{api}/users?limit=20", **common),
-            run_wrk("GET /auth/status", f"{api}/auth/status", headers={"Authorization": f"Bearer {token}"},
-                    **common),
-            run_wrk("POST /auth/login", f"{api}/auth/login", login=(email, PASSWORD), **common),
-        ]
-        for server in servers:
-            stop_process(server)
-        servers.clear()
-        bcrypt_rate = bcrypt_checks_per_second(args.workers, rounds=12, seconds=args.bcrypt_seconds)
-        report(results, pairs, bcrypt_rate, args)
-        return 0 if all(r.non_2xx == 0 and r.socket_errors == 0 for r in results) else 1
+        # 1. and 2.: the listing at 10k users, then at --users.
+        seed_users(db, hasher, PASSWORD, 0, min(SMALL, args.users))
+        r_base = bench.serve(servers.GUNICORN_SYNC, BARE_APP, "r")
+        ours = bench.serve(servers.OURS, SERVICE_APP, "ours")
+        listing_small = [bench.wrk("GET /users?limit=100", ours) for _ in range(args.pairs)]
+        seed_started = time.monotonic()
+        seed_users(db, hasher, PASSWORD, SMALL, args.users - SMALL)
+        seed_seconds = time.monotonic() - seed_started
+        listing_large = [bench.wrk("GET /users?limit=100", ours) for _ in range(args.pairs)]
+        bench.token = request(f"{ours}{API}/auth/login", "POST",
+                              {"email": email_of(0), "password": PASSWORD}).json["auth_token"]
+
+        # 3. every server configuration, the service's app on each.
+        compared = {}
+        for kind in [] if args.skip_compare else servers.SERVERS:
+            base = ours if kind is servers.OURS else bench.serve(kind, SERVICE_APP, kind.name.replace(" ", "-"))
+            compared[kind.name] = [Measured(route, [(bench.r(r_base), bench.wrk(route, base))])
+                                   for route in COMPARED_ROUTES]
+            if kind is not servers.OURS:
+                servers.stop(bench.processes.pop())
+
+        # 4. our server, every route.
+        bare_ours = bench.serve(servers.OURS, BARE_APP, "bare-ours")
+        ping_triples = [(bench.r(r_base), bench.r(bare_ours), bench.wrk("GET /ping", ours))
+                        for _ in range(args.pairs)]
+        measured = [Measured("GET /ping", [(r, ping) for r, _, ping in ping_triples])]
+        for route in READ_ROUTES[1:]:
+            measured.append(Measured(route, [(bench.r(r_base), bench.wrk(route, ours))
+                                             for _ in range(args.pairs)]))
+        # Login against bcrypt alone, interleaved too: both are pure CPU, and the CPU is shared.
+        login_pairs = [(bcrypt_checks_per_second(args.workers, rounds=12, seconds=args.bcrypt_seconds),
+                        run_wrk("POST /auth/login", f"{ours}{API}/auth/login", seconds=max(args.seconds, 10),
+                                connections=args.connections, login=(email_of(1), PASSWORD)))
+                       for _ in range(args.pairs)]
+        login = login_pairs[len(login_pairs) // 2][1]
+        login_ratio = median_ratio([(rate, f.requests_per_second) for rate, f in login_pairs])
+
+        # 5. the tail.
+        tails = [bench.wrk(route, ours, args.tail_seconds) for route in TAIL_ROUTES]
+        r_tail = bench.wrk("GET /ping", r_base, args.tail_seconds)
+
+        # 6. through nginx.
+        nginx, front = start_nginx(work, ours)
+        via_nginx = [Measured(route, [(bench.wrk(route, ours), bench.wrk(route, front)) for _ in range(args.pairs)])
+                     for route in TAIL_ROUTES]
+        nginx.stop()
+        nginx = None
+
+        bench.stop()
     finally:
-        for server in servers:
-            stop_process(server)
+        if nginx:
+            nginx.stop()
+        bench.stop()
         database.stop()
         shutil.rmtree(work, ignore_errors=True)
 
+    r_figure = statistics.median(r.requests_per_second for m in measured for r, _ in m.pairs)
+    print(f"\n{args.users} users, {args.workers} workers per server, wrk -t2 -c{args.connections}, "
+          f"{args.seconds}s per run, {args.pairs} interleaved pairs, {os.cpu_count()} cores")
+    print(f"R (bare Falcon /ping, gunicorn {args.workers} sync workers): {r_figure:,.0f} req/s "
+          f"(median of every R run; ratios below are to the R run beside each)\n")
+    if compared:
+        print_comparison(compared)
+    by_name = {m.name: m for m in measured}
+    print_routes(measured, login)
+    bare_ratio = median_ratio([(bare.requests_per_second, ping.requests_per_second)
+                               for _, bare, ping in ping_triples])
+    print(f"\n/ping vs bare Falcon on our server: {bare_ratio:.2f}  (pairs: "
+          f"{', '.join(f'{p.requests_per_second / b.requests_per_second:.2f}' for _, b, p in ping_triples)})")
+    print(f"login vs bcrypt ceiling:            {login_ratio:.2f}  (pairs: " + ", ".join(
+        f"{f.requests_per_second:.1f}/{rate:.1f}" for rate, f in login_pairs)
+          + f" login req/s / bcrypt cost-12 checks/s on {args.workers} processes)")
+    print(f"seeding users {min(SMALL, args.users)} to {args.users}: {seed_seconds:.1f}s")
+    print(f"\ntail over {args.tail_seconds} s: " + ", ".join(
+        f"{t.name} p50 {t.p50_ms:.2f} ms p99 {t.p99_ms:.2f} ms" for t in tails)
+          + f"; R itself: p50 {r_tail.p50_ms:.2f} ms p99 {r_tail.p99_ms:.2f} ms")
+    small_p99 = statistics.median(f.p99_ms for f in listing_small)
+    large_p99 = statistics.median(f.p99_ms for f in listing_large)
+    print(f"listing p99: {small_p99:.2f} ms at {min(SMALL, args.users)} users, {large_p99:.2f} ms at {args.users}")
+    print("through nginx:", ", ".join(f"{m.name} {m.median('requests_per_second'):,.0f} req/s ({m.ratio:.2f} x direct)"
+                                     for m in via_nginx))
 
-def report(results: list[Figures], pairs: list[tuple[Figures, Figures]], bcrypt_rate: float, args) -> None:
-    print(f"\n{args.users} users, {args.workers} gunicorn workers, {args.connections} connections, "
-          f"{args.seconds}s per route, {os.cpu_count()} cores\n")
-    print(f"{'route':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>9}{'sock err':>10}")
-    for r in results:
-        print(f"{r.name:<24}{r.requests_per_second:>10.1f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
-              f"{r.non_2xx:>9}{r.socket_errors:>10}")
-    by_name = {r.name: r for r in results}
-    ratios = sorted(service.requests_per_second / bare.requests_per_second for bare, service in pairs)
-    ping_ratio = statistics.median(ratios)
-    login_ratio = by_name["POST /auth/login"].requests_per_second / bcrypt_rate
-    print(f"\n/ping vs bare Falcon:        {ping_ratio:.2f}  (aim >= 0.85; median of {len(ratios)} interleaved "
-          f"pairs: {', '.join(f'{r:.2f}' for r in ratios)})")
-    print(f"login vs bcrypt ceiling:     {login_ratio:.2f}  (bcrypt cost 12: {bcrypt_rate:.1f} checks/s "
-          f"on {args.workers} processes; aim >= 0.9)")
+    targets = [
+        Target("GET /auth/status vs R", by_name["GET /auth/status"].ratio, 1.0),
+        Target("GET /users?limit=100 vs R", by_name["GET /users?limit=100"].ratio, 0.5),
+        Target("GET /ping vs bare Falcon on the same server", bare_ratio, 0.85),
+        Target("login vs bcrypt ceiling", login_ratio, 0.9),
+        *[Target(f"{t.name} p99 / p50 over {args.tail_seconds}s", t.p99_ms / max(t.p50_ms, 0.001), 5.0, at_most=True)
+          for t in tails],
+        Target(f"listing p99 at {args.users} / at {min(SMALL, args.users)} users", large_p99 / small_p99, 1.5,
+               at_most=True),
+        Target(f"seeding {args.users} users, seconds", seed_seconds, 60.0, at_most=True),
+        *[Target(f"{m.name} through nginx vs direct", m.ratio, 0.8) for m in via_nginx],
+    ]
+    print("\ntargets:")
+    for target in targets:
+        print(target.line())
+    failures = sum(m.failures for m in measured) + sum(f.non_2xx + f.socket_errors for _, f in login_pairs)
+    if failures:
+        print(f"\n{failures} requests failed on our server (non-2xx or socket errors)")
+    return 0 if failures == 0 and all(t.met for t in targets) else 1
+
+
+def start_nginx(work: Path, upstream: str) -> tuple[NginxProcess, str]:
+    """The production front (nginx/templates) before our server; its auth rate limit out of the way."""
+    dist = work / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html><title>bench</title>")
+    port = free_ports(1)[0]
+    settings = FrontSettings(conf_dir=work / "nginx" / "conf", runtime_dir=work / "nginx", dist_root=dist,
+                             upstream=upstream.removeprefix("http://"), http_port=port,
+                             auth_rate_per_minute=6_000_000, auth_burst=100_000, worker_user=default_worker_user())
+    nginx = NginxProcess(render(settings), work / "nginx")
+    nginx.start(wait_for=("127.0.0.1", port))
+    return nginx, f"http://127.0.0.1:{port}"
+
+
+def print_comparison(compared: dict[str, list[Measured]]) -> None:
+    print("Server configurations (the service's app, one run per route beside R):")
+    print(f"{'server':<22}" + "".join(f"{route:>32}" for route in COMPARED_ROUTES))
+    for name, rows in compared.items():
+        print(f"{name:<22}" + "".join(
+            f"{f'{m.runs[0].requests_per_second:,.0f}/s {m.ratio:.2f} R p99 {m.runs[0].p99_ms:.0f}ms':>32}"
+            for m in rows))
+    print()
+
+
+def print_routes(measured: list[Measured], login: Figures) -> None:
+    print(f"Our server ({servers.OURS.name}), every route:")
+    print(f"{'route':<24}{'req/s':>10}{'x R':>7}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
+    for m in measured:
+        print(f"{m.name:<24}{m.median('requests_per_second'):>10,.0f}{m.ratio:>7.2f}{m.median('p50_ms'):>9.2f}"
+              f"{m.median('p99_ms'):>9.2f}{m.failures:>8}")
+    print(f"{login.name:<24}{login.requests_per_second:>10,.1f}{'':>7}{login.p50_ms:>9.2f}{login.p99_ms:>9.2f}"
+          f"{login.non_2xx + login.socket_errors:>8}")
 
 
 if __name__ == "__main__":

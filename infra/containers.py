@@ -137,7 +137,7 @@ class Containers(pulumi.ComponentResource):
             f"{name}-service",
             name=SERVICE_CONTAINER,
             image=images["service"].name,
-            # The image's entrypoint runs the (idempotent) migrations, then execs this command: gunicorn.
+            # The image's entrypoint runs the (idempotent) migrations, then execs this command: granian.
             command=["python", "-m", "service", "serve"],
             envs=[
                 "APP_ENV=production",

@@ -7,7 +7,7 @@
     processes.py     child processes: die with the parent, stop, probe by PID and port
     ports.py         free 127.0.0.1 ports
     http_client.py   a tiny HTTP client for probing running servers
-    stack.py         the production topology (PostgreSQL, gunicorn, nginx) as one supervisor
+    stack.py         the production topology (PostgreSQL, the service, nginx) as one supervisor
     throwaway_stack.py  a stack on free ports in a temporary folder (e2e, fuzz, fault tests, soak)
 
 Entry points: `python -m localplatform.dev_server` (make run, make admin) and

@@ -3,7 +3,7 @@
 `python -m localplatform.dev_server COMMAND ...` instead runs `python -m service COMMAND ...` with the
 same database and keys (while `make run` is up), e.g. `create-admin` for `make admin`.
 
-Ctrl-C (or SIGTERM) stops gunicorn, then PostgreSQL. Both children also die with this
+Ctrl-C (or SIGTERM) stops the server (granian), then PostgreSQL. Both children also die with this
 process if it is killed outright, so the next run always starts cleanly.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A tiny real-HTTP client for probing running servers (gunicorn, nginx): tests, stack, bench."""
+"""A tiny real-HTTP client for probing running servers (the service, nginx): tests, stack, bench."""
 from __future__ import annotations
 
 import json

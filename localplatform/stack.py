@@ -1,4 +1,4 @@
-"""The production topology on 127.0.0.1 without containers: PostgreSQL, gunicorn, nginx.
+"""The production topology on 127.0.0.1 without containers: PostgreSQL, the service (granian), nginx.
 
 `make stack` runs it through localplatform.stack_command; tests and soak use it directly:
 `with Stack(StackConfig(...)) as stack: stack.url`.
@@ -29,7 +29,7 @@ START_TIMEOUT = 60.0
 PID_FILES = {
     "stack.pid": ("localplatform.stack_command", signal.SIGTERM),
     "nginx.pid": ("nginx", signal.SIGQUIT),
-    "gunicorn.pid": ("service", signal.SIGTERM),
+    "service.pid": ("service", signal.SIGTERM),
     "postgres.pid": ("postgres", signal.SIGINT),
 }
 
@@ -66,12 +66,12 @@ class StackConfig:
 
 
 class Stack:
-    """Starts PostgreSQL, migrations, gunicorn and nginx in that order; stops them in reverse."""
+    """Starts PostgreSQL, migrations, the service and nginx in that order; stops them in reverse."""
 
     def __init__(self, config: StackConfig):
         self.config = config
         self._postgres: LocalPostgres | None = None
-        self._gunicorn: subprocess.Popen[bytes] | None = None
+        self._service: subprocess.Popen[bytes] | None = None
         self._nginx: NginxProcess | None = None
 
     @property
@@ -80,7 +80,7 @@ class Stack:
 
     @property
     def service_url(self) -> str:
-        """gunicorn directly, bypassing nginx (for fault tests)."""
+        """The service directly, bypassing nginx (for fault tests)."""
         return f"http://127.0.0.1:{self.config.service_port}"
 
     @property
@@ -88,8 +88,8 @@ class Stack:
         return self._postgres
 
     @property
-    def gunicorn_pid(self) -> int | None:
-        return self._gunicorn.pid if self._gunicorn else None
+    def service_pid(self) -> int | None:
+        return self._service.pid if self._service else None
 
     def start(self) -> Stack:
         self._check_prerequisites()
@@ -100,7 +100,7 @@ class Stack:
             ).start()
             environment = self.service_environment()
             self._migrate(environment)
-            self._start_gunicorn(environment)
+            self._start_service(environment)
             self._start_nginx()
         except BaseException:
             self.stop()
@@ -112,9 +112,9 @@ class Stack:
         if self._nginx:
             self._nginx.stop()
             self._nginx = None
-        if self._gunicorn:
-            stop_process(self._gunicorn, signal.SIGTERM)
-            self._gunicorn = None
+        if self._service:
+            stop_process(self._service, signal.SIGTERM)
+            self._service = None
         if self._postgres:
             self._postgres.stop()
             self._postgres = None
@@ -123,8 +123,8 @@ class Stack:
 
     def crashed_part(self) -> str | None:
         """Name of a part that exited on its own, if any."""
-        if self._gunicorn and self._gunicorn.poll() is not None:
-            return f"gunicorn (exit {self._gunicorn.returncode}, see {self._log('gunicorn.log')})"
+        if self._service and self._service.poll() is not None:
+            return f"the service (exit {self._service.returncode}, see {self._log('service.log')})"
         if self._nginx and self._nginx.pid and not process_alive(self._nginx.pid):
             return f"nginx (see {self.config.state_dir / 'nginx' / 'nginx.stderr'})"
         return None
@@ -152,7 +152,7 @@ class Stack:
         return self.config.state_dir / name
 
     def service_environment(self) -> dict[str, str]:
-        """What gunicorn runs with; also for CLI commands against this stack (create-admin)."""
+        """What the service runs with; also for CLI commands against this stack (create-admin)."""
         return service_environment(self._postgres.url, KeyStore(self.config.state_dir), "production", {
             "HOST": "127.0.0.1",
             "PORT": str(self.config.service_port),
@@ -170,10 +170,10 @@ class Stack:
         if result.returncode != 0:
             raise StackError(f"migrations failed; see {self._log('migrate.log')}")
 
-    def _start_gunicorn(self, environment: dict[str, str]) -> None:
-        with open(self._log("gunicorn.log"), "ab") as log:
+    def _start_service(self, environment: dict[str, str]) -> None:
+        with open(self._log("service.log"), "ab") as log:
             # Own session: Ctrl-C reaches only this supervisor, which then stops parts in order.
-            self._gunicorn = subprocess.Popen(
+            self._service = subprocess.Popen(
                 [self.config.python, "-m", "service", "serve"],
                 cwd=REPO_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
@@ -181,8 +181,8 @@ class Stack:
         health = f"{self.service_url}/api/v1/health"
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            if self._gunicorn.poll() is not None:
-                raise StackError(f"gunicorn exited with {self._gunicorn.returncode}; see {self._log('gunicorn.log')}")
+            if self._service.poll() is not None:
+                raise StackError(f"the service exited with {self._service.returncode}; see {self._log('service.log')}")
             if http_status(health) == 200:
                 return
             time.sleep(0.2)
@@ -209,7 +209,7 @@ class Stack:
         pids = {
             "stack.pid": os.getpid(),
             "nginx.pid": self._nginx.pid,
-            "gunicorn.pid": self._gunicorn.pid,
+            "service.pid": self._service.pid,
             "postgres.pid": self._postgres.pid,
         }
         for name, pid in pids.items():

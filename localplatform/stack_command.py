@@ -3,7 +3,7 @@
     python -m localplatform.stack_command run     # prints the URL; Ctrl-C stops everything
     python -m localplatform.stack_command stop    # from another shell: stops a running stack by its PIDs
 
-Environment: STACK_PORT (public, default 8000), STACK_SERVICE_PORT (gunicorn, default 8081),
+Environment: STACK_PORT (public, default 8000), STACK_SERVICE_PORT (the service, default 8081),
 STACK_PG_PORT (default 54339), STACK_WORKERS (default 4), STACK_STATE_DIR (default var/stack).
 """
 

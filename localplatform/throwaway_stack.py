@@ -1,4 +1,4 @@
-"""A throwaway production-like stack (PostgreSQL, gunicorn, nginx) on free 127.0.0.1 ports.
+"""A throwaway production-like stack (PostgreSQL, the service, nginx) on free 127.0.0.1 ports.
 
 Tests and `make soak` start one with `throwaway_stack(...)`: production settings, its own
 temporary state directory, removed again when the stack stops.

@@ -1,5 +1,5 @@
 # Load and faults on the local production-like stack: `make soak` prints req/s, p50/p99 and
-# error counts through nginx, then kills a gunicorn worker and stops PostgreSQL under load.
+# error counts through nginx, then kills a service worker and stops PostgreSQL under load.
 # Exits non-zero when a target is missed. Included by the Makefile.
 
 .PHONY: soak test-faults

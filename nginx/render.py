@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--conf-dir", type=Path, help="where nginx will read the config (default: --out)")
     parser.add_argument("--runtime-dir", type=Path, required=True, help="writable dir for pid and temp files")
     parser.add_argument("--dist", type=Path, required=True, help="built client (index.html, assets/)")
-    parser.add_argument("--upstream", default="127.0.0.1:8080", help="gunicorn host:port")
+    parser.add_argument("--upstream", default="127.0.0.1:8080", help="the service's host:port")
     parser.add_argument("--listen-address", default="127.0.0.1")
     parser.add_argument("--http-port", type=int, default=8000)
     parser.add_argument("--https-port", type=int, default=443)

@@ -9,7 +9,6 @@ import os
 import secrets
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -22,10 +21,10 @@ from service.domain.accounts import Accounts, Conflict, PasswordRefused
 from service.domain.identifiers import IdentifierRefused, UsernameRules, fold, skeleton
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
+from service.runtime import server
 from service.runtime.logging_config import logging_dict
 from service.runtime.settings import Settings, SettingsError, load_settings, load_version
 
-GUNICORN_CONFIG = Path(__file__).resolve().parent / "runtime" / "gunicorn.conf.py"
 SEED_BATCH = 1000
 
 
@@ -51,17 +50,13 @@ def serve(args, settings: Settings) -> int:
     applied = database_module.migrate(database_module.create_database(settings.database_url))
     if applied:
         print(f"applied migrations: {', '.join(applied)}", file=sys.stderr)
-    # Outside production the keys may have been made up at start-up: every worker gets the same ones.
-    env = {**os.environ, "SECRET_KEY": settings.secret_key, "PASSWORD_PEPPER": settings.password_pepper}
-    if args.host:
-        env["HOST"] = args.host
-    if args.port:
-        env["PORT"] = str(args.port)
-    if args.workers:
-        env["WEB_CONCURRENCY"] = str(args.workers)
-    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "service.runtime.wsgi:app"]
-    os.execve(sys.executable, command, env)
-    return 0  # not reached
+    # Outside production the keys may have been made up at start-up: every worker, which loads
+    # its own settings from this environment, gets the same ones.
+    os.environ.update({"SECRET_KEY": settings.secret_key, "PASSWORD_PEPPER": settings.password_pepper})
+    overrides = {"HOST": args.host, "PORT": args.port, "WEB_CONCURRENCY": args.workers}
+    os.environ.update({name: str(value) for name, value in overrides.items() if value is not None})
+    server.serve(load_settings())
+    return 0
 
 
 def migrate(args, settings: Settings) -> int:
@@ -165,8 +160,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m service", description="The users service.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("serve", help="apply migrations, then serve the API with gunicorn",
-                              description="Apply migrations, then serve the API with gunicorn.")
+    run = commands.add_parser("serve", help="apply migrations, then serve the API with granian",
+                              description="Apply migrations, then serve the API with granian.")
     run.add_argument("--host", help="bind address (env HOST, default 127.0.0.1)")
     run.add_argument("--port", type=int, help="port (env PORT, default 8080)")
     run.add_argument("--workers", type=int, help="worker processes (env WEB_CONCURRENCY)")

@@ -24,6 +24,7 @@ from service.domain.authentication import Authentication
 from service.domain.identifiers import UsernameRules
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
+from service.runtime.json_media import json_handler
 from service.runtime.settings import Settings
 from service.security.passwords import PasswordHasher, Pepper
 from service.security.tokens import AccessTokens
@@ -54,6 +55,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     middleware += [AccessControl(authentication), JsonBody(settings.max_body_bytes)]
 
     app = falcon.App(middleware=middleware, media_type=JSON_TYPE, request_type=ApiRequest)
+    app.resp_options.media_handlers[falcon.MEDIA_JSON] = json_handler()
     app.req_options.strip_url_path_trailing_slash = True
     app.set_error_serializer(serialize_error)
     app.add_error_handler(Exception, _internal_error)

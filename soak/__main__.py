@@ -1,7 +1,7 @@
 """`make soak`: load and faults through nginx on the local production-like stack.
 
 1. wrk, 64 connections, 30 s on each main read route: no socket error, no non-2xx.
-2. kill -9 one gunicorn worker under wrk load: the master respawns it; < 0.5% failed.
+2. kill -9 one service worker under wrk load: the master respawns it; < 0.5% failed.
 3. stop PostgreSQL for 5 s under load: only 2xx or the 503 JSON envelope, recovery within
    5 s of PostgreSQL returning, and every registration that got a 201 still there.
 
@@ -67,7 +67,7 @@ def read_routes(stack, token: str, seconds: int, connections: int, targets: Targ
 
 
 def worker_kill(stack, seconds: int, connections: int, targets: Targets) -> None:
-    print(f"\n2. kill -9 one gunicorn worker under load ({READ_ROUTE}, {connections} connections, {seconds} s)",
+    print(f"\n2. kill -9 one service worker under load ({READ_ROUTE}, {connections} connections, {seconds} s)",
           flush=True)
     thread, result = wrk_in_background("with a worker killed", stack.url + READ_ROUTE, seconds, connections)
     time.sleep(seconds / 3)
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     # lifted because all load comes from 127.0.0.1.
     with throwaway_stack("soak", workers=args.workers, durable_postgres=True,
                          rate_limits=NO_RATE_LIMITS) as stack:
-        print(f"Stack up at {stack.url}: nginx -> gunicorn ({args.workers} sync workers) -> PostgreSQL", flush=True)
+        print(f"Stack up at {stack.url}: nginx -> granian ({args.workers} workers) -> PostgreSQL", flush=True)
         seed_users(stack, 1000, "soak", SEED_PASSWORD)
         token = requests.post(f"{stack.url}/api/v1/auth/login", timeout=30,
                               json={"email": "soak_0@example.com", "password": SEED_PASSWORD}).json()["auth_token"]

@@ -1,8 +1,9 @@
-"""The faults a production stack must ride out: a gunicorn worker killed with -9, PostgreSQL
+"""The faults a production stack must ride out: a service worker killed with -9, PostgreSQL
 going away and coming back, and PostgreSQL frozen (SIGSTOP) and thawed. Each returns what
 happened, measured."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -16,10 +17,10 @@ from localplatform.stack import Stack
 RESPAWN_TIMEOUT = 30.0
 
 
-def gunicorn_workers(stack: Stack) -> set[int]:
-    """Live workers of the stack's gunicorn master."""
+def service_workers(stack: Stack) -> set[int]:
+    """Live workers of the stack's server (granian's master)."""
     workers = set()
-    for child in psutil.Process(stack.gunicorn_pid).children():
+    for child in psutil.Process(stack.service_pid).children():
         try:
             if child.status() != psutil.STATUS_ZOMBIE:
                 workers.add(child.pid)
@@ -37,13 +38,13 @@ class WorkerKill:
 
 def kill_one_worker(stack: Stack) -> WorkerKill:
     """kill -9 one worker and wait (bounded) for the master to replace it."""
-    before = gunicorn_workers(stack)
+    before = service_workers(stack)
     victim = min(before)
     killed_at = time.monotonic()
     os.kill(victim, signal.SIGKILL)
     deadline = killed_at + RESPAWN_TIMEOUT
     while time.monotonic() < deadline:
-        now = gunicorn_workers(stack)
+        now = service_workers(stack)
         fresh = now - before
         if victim not in now and len(now) == len(before) and fresh:
             return WorkerKill(victim, fresh.pop(), time.monotonic() - killed_at)
@@ -72,10 +73,8 @@ def signal_postgres(postgres: LocalPostgres, signum: int) -> None:
     so a process-group signal would miss them."""
     postmaster = psutil.Process(postgres.pid)
     for process in [postmaster, *postmaster.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             process.send_signal(signum)
-        except psutil.NoSuchProcess:
-            pass
 
 
 def freeze_postgres_for(stack: Stack, seconds: float) -> DatabaseOutage:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from localplatform.stack import Stack
 from soak.answers import Recovery, recovery, unacceptable

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from datetime import datetime
 
 import peewee
@@ -107,17 +108,19 @@ class Accounts:
     def delete(self, user: User) -> None:
         user.delete_instance()
 
-    def page(self, limit: int, cursor: str | None) -> tuple[list[User], str | None]:
-        """Newest first, keyset-paged on (created_at, id) so deep pages cost the same as the first."""
-        query = User.select().order_by(User.created_at.desc(), User.id.desc()).limit(limit + 1)
-        if cursor:
-            created_at, user_id = decode_cursor(cursor)
-            query = query.where(peewee.Tuple(User.created_at, User.id) < peewee.Tuple(created_at, user_id))
-        users = list(query)
-        if len(users) <= limit:
+    def page(self, limit: int, cursor: str | None, fields: tuple[str, ...]) -> tuple[list[dict], str | None]:
+        """Newest first, keyset-paged on (created_at, id) so deep pages cost the same as the first.
+
+        Rows come back as dicts of `fields` (which include id and created_at), straight from the
+        cursor: no model objects, and no column that is not returned.
+        """
+        after = decode_cursor(cursor) if cursor else None
+        sql = _page_sql(fields, after is not None)
+        rows = self._db.execute_sql(sql, (*(after or ()), limit + 1)).fetchall()
+        users = [dict(zip(fields, row, strict=True)) for row in rows[:limit]]
+        if len(rows) <= limit:
             return users, None
-        users = users[:limit]
-        return users, encode_cursor(users[-1])
+        return users, encode_cursor(users[-1]["created_at"], users[-1]["id"])
 
     @staticmethod
     def _check_password(password: str, username: str, email: str) -> None:
@@ -162,8 +165,20 @@ class Accounts:
             return False
 
 
-def encode_cursor(user: User) -> str:
-    raw = f"{user.created_at.isoformat()}|{user.id}".encode()
+@functools.cache
+def _page_sql(fields: tuple[str, ...], after: bool) -> str:
+    """One page's SQL, built by peewee once per shape; `%s` stand for the cursor and the limit."""
+    query = (User.select(*(getattr(User, name) for name in fields))
+             .order_by(User.created_at.desc(), User.id.desc()).limit(peewee.SQL("%s")))
+    if after:
+        query = query.where(peewee.Tuple(User.created_at, User.id) < peewee.Tuple(peewee.SQL("%s"), peewee.SQL("%s")))
+    sql, params = query.sql()
+    assert not params, params
+    return sql
+
+
+def encode_cursor(created_at: datetime, user_id: int) -> str:
+    raw = f"{created_at.isoformat()}|{user_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

@@ -91,7 +91,7 @@ class UsernameRules:
         self._reserved = frozenset(skeleton(name) for name in reserved)
 
     @classmethod
-    def from_file(cls, path: Path) -> "UsernameRules":
+    def from_file(cls, path: Path) -> UsernameRules:
         """One name a line; blank lines and `#` comments are ignored."""
         lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
         return cls(tuple(line for line in lines if line))

@@ -1,18 +1,16 @@
 """Structured logging: one JSON object per line, for requests, auth events and errors."""
 from __future__ import annotations
 
-import json
 import logging
 import time
+
+from service.runtime.json_media import dumps_for_log
 
 # Attributes every LogRecord has; anything else was passed in `extra` and belongs in the line.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
 
 class JsonFormatter(logging.Formatter):
-    # One encoder for every line: json.dumps(default=...) would build a new one per call.
-    _encode = json.JSONEncoder(default=str).encode
-
     def __init__(self):
         super().__init__()
         self._second = None
@@ -30,7 +28,7 @@ class JsonFormatter(logging.Formatter):
             line[key] = fields[key]
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return self._encode(line)
+        return dumps_for_log(line).decode()
 
     def _iso_time(self, created: float) -> str:
         """UTC, to the millisecond; the part up to the second is reused while it lasts."""
@@ -42,7 +40,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def logging_dict(level: str = "INFO") -> dict:
-    """A dictConfig that gunicorn (logconfig_dict) and the CLI both use."""
+    """A dictConfig that the server (service/runtime/server.py) and the CLI both use."""
     _skip_unused_record_fields()
     return {
         "version": 1,
@@ -52,8 +50,8 @@ def logging_dict(level: str = "INFO") -> dict:
                                 "stream": "ext://sys.stdout"}},
         "root": {"level": level, "handlers": ["stdout"]},
         "loggers": {
-            "gunicorn.error": {"level": level, "handlers": ["stdout"], "propagate": False},
-            "gunicorn.access": {"level": level, "handlers": ["stdout"], "propagate": False},
+            # granian's own lifecycle and error lines.
+            "_granian": {"level": level, "handlers": ["stdout"], "propagate": False},
         },
     }
 

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import multiprocessing
 import os
 import secrets
 from collections.abc import Mapping
@@ -16,6 +17,8 @@ from service.contract.limits import DEFAULT_MAX_BODY_BYTES
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:54329/users"
 MIN_SECRET_BYTES = 32
+# gunicorn's settings, gone with gunicorn: refused by name rather than silently ignored.
+RETIRED = {"GUNICORN_TIMEOUT": "HEADER_READ_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT": "GRACEFUL_TIMEOUT"}
 VERSION_FILE = Path(__file__).resolve().parents[2] / "VERSION"
 RESERVED_USERNAMES_FILE = Path(__file__).resolve().parents[1] / "domain" / "reserved_usernames.txt"
 
@@ -54,6 +57,13 @@ class Settings:
     token_issuer: str = "users-platform"
     token_audience: str = "users-platform-api"
     reserved_usernames_file: Path = RESERVED_USERNAMES_FILE
+    # The HTTP server (service/runtime/server.py).
+    host: str = "127.0.0.1"
+    port: int = 8080
+    web_concurrency: int = 2
+    server_threads: int = 2
+    graceful_timeout: int = 20
+    header_read_timeout: int = 30
 
     @property
     def production(self) -> bool:
@@ -97,6 +107,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if production and bcrypt_rounds < 12:
         raise SettingsError("BCRYPT_ROUNDS must be at least 12 in production.")
 
+    for retired, successor in RETIRED.items():
+        if environ.get(retired):
+            raise SettingsError(f"{retired} is no longer read; set {successor} instead.")
+
     client_dist = reader.text("CLIENT_DIST", default="")
     reserved_usernames_file = Path(reader.text("RESERVED_USERNAMES_FILE", default=str(RESERVED_USERNAMES_FILE)))
     if not reserved_usernames_file.is_file():
@@ -123,6 +137,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         client_dist=Path(client_dist) if client_dist else None,
         log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
         reserved_usernames_file=reserved_usernames_file,
+        host=reader.text("HOST", default="127.0.0.1"),
+        port=reader.integer("PORT", default=8080, low=1, high=65535),
+        web_concurrency=reader.integer("WEB_CONCURRENCY", default=min(2 * multiprocessing.cpu_count() + 1, 8),
+                                       low=1, high=64),
+        server_threads=reader.integer("SERVER_THREADS", default=2, low=1, high=32),
+        graceful_timeout=reader.integer("GRACEFUL_TIMEOUT", default=20, low=1, high=1800),
+        header_read_timeout=reader.integer("HEADER_READ_TIMEOUT", default=30, low=1, high=60),
     )
 
 

@@ -1,4 +1,4 @@
-"""The WSGI entry point for gunicorn: `service.runtime.wsgi:app`."""
+"""The WSGI entry point: `service.runtime.wsgi:app`, served by granian (service/runtime/server.py)."""
 from service.app import create_app
 from service.runtime.settings import load_settings
 

@@ -1,10 +1,15 @@
 """The benchmark's measuring tools, run for real for a moment against a local server."""
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from bench.bcrypt_rate import bcrypt_checks_per_second
+from bench.servers import SERVERS
+from bench.targets import Target, median_ratio
 from bench.wrk import run_wrk
 
 
@@ -53,17 +58,31 @@ def test_bcrypt_rate_is_measured():
     assert bcrypt_checks_per_second(workers=1, rounds=4, seconds=0.3) > 0
 
 
-def test_make_bench_runs_end_to_end_on_a_small_scale():
-    """The whole benchmark, briefly: seeds, serves, measures every route, prints the ratios."""
-    import subprocess
-    import sys
-    from pathlib import Path
+def test_a_target_is_met_on_the_right_side_of_its_aim():
+    assert Target("throughput", 1.0, 1.0).met and not Target("throughput", 0.99, 1.0).met
+    assert Target("tail", 5.0, 5.0, at_most=True).met and not Target("tail", 5.1, 5.0, at_most=True).met
+    assert Target("tail", 6.0, 5.0, at_most=True).line().startswith("MISSED")
 
+
+def test_the_ratio_is_the_median_of_the_interleaved_pairs():
+    assert median_ratio([(100, 50), (100, 100), (10, 1000)]) == 1.0
+
+
+def test_make_bench_runs_end_to_end_on_a_small_scale():
+    """The whole benchmark, briefly: seeds, compares the servers, measures every route, judges
+    every target. Figures this short mean nothing, so only the verdicts' consistency is checked."""
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--users", "300", "--seconds", "1", "--connections", "2",
-         "--workers", "2", "--bcrypt-seconds", "0.5", "--ping-pairs", "1"],
-        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=240)
-    assert result.returncode == 0, result.stdout + result.stderr
-    for line in ("GET /ping", "GET /users?limit=20", "GET /auth/status", "POST /auth/login",
-                 "/ping vs bare Falcon:", "login vs bcrypt ceiling:"):
-        assert line in result.stdout
+        [sys.executable, "-m", "bench", "--users", "300", "--seconds", "1", "--pairs", "1", "--tail-seconds", "1",
+         "--connections", "2", "--bcrypt-seconds", "0.5"],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=400)
+    output = result.stdout + result.stderr
+    assert result.returncode in (0, 1), output
+    for server in SERVERS:
+        assert f"\n{server.name} " in result.stdout, output
+    for line in ("R (bare Falcon /ping, gunicorn 2 sync workers):", "GET /ping ", "GET /users?limit=20 ",
+                 "GET /users?limit=100 ", "GET /auth/status ", "POST /auth/login ",
+                 "/ping vs bare Falcon on our server:", "login vs bcrypt ceiling:", "through nginx:"):
+        assert line in result.stdout, output
+    verdicts = [line for line in result.stdout.splitlines() if line.startswith(("met ", "MISSED "))]
+    assert len(verdicts) == 12, output
+    assert result.returncode == (1 if any(v.startswith("MISSED") for v in verdicts) else 0)

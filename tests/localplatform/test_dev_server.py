@@ -44,7 +44,7 @@ def test_serves_the_curl_tour_stops_on_ctrl_c_and_keeps_data(tmp_path, ports):
     base = f"http://127.0.0.1:{port}/api/v1"
     server = start(tmp_path, port, pg_port)
     children = family(server)
-    assert len(children) >= 4  # postgres (+ its workers), gunicorn master, 2 workers
+    assert len(children) >= 4  # postgres (+ its workers), granian master, 2 workers
     registered = request(f"{base}/auth/register", "POST",
                          {"username": "alice", "email": "alice@example.com", "password": PASSWORD})
     assert registered.status == 201

@@ -1,4 +1,4 @@
-"""localplatform/stack.py brings up the real topology (PostgreSQL, gunicorn, nginx) and takes it down."""
+"""localplatform/stack.py brings up the real topology (PostgreSQL, the service, nginx) and takes it down."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_stack_serves_site_and_api_through_nginx_then_stops(state_dir, site_dist
         postgres_port=postgres, workers=2, durable_postgres=False,
     )
     with Stack(config) as stack:
-        pids = {name: int((state_dir / name).read_text()) for name in ["nginx.pid", "gunicorn.pid", "postgres.pid"]}
+        pids = {name: int((state_dir / name).read_text()) for name in ["nginx.pid", "service.pid", "postgres.pid"]}
         assert all(process_alive(pid) for pid in pids.values())
 
         page = requests.get(stack.url + "/admin", timeout=TIMEOUT)

@@ -1,6 +1,6 @@
 """Fixtures for the nginx front tests: a real nginx, a stand-in site, and a real upstream peer.
 
-The peer (upstream_peer.py) stands in for gunicorn, so these tests need neither the service nor
+The peer (upstream_peer.py) stands in for the service, so these tests need neither the service nor
 PostgreSQL.
 """
 

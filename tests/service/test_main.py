@@ -59,6 +59,18 @@ def test_serve_in_production_refuses_without_secret_key(postgres):
     assert result.stderr.strip() == "error: SECRET_KEY is required in production."
 
 
+@pytest.mark.parametrize("args, environ, message", [
+    ((), {"WEB_CONCURRENCY": "lots"}, "WEB_CONCURRENCY must be an integer."),
+    ((), {"PORT": "0"}, "PORT must be between 1 and 65535."),
+    ((), {"GRACEFUL_TIMEOUT": "soon"}, "GRACEFUL_TIMEOUT must be an integer."),
+    (("--workers", "0"), {}, "WEB_CONCURRENCY must be between 1 and 64."),
+])
+def test_serve_refuses_a_bad_server_setting_by_name(env, args, environ, message):
+    result = cli("serve", *args, env={**env, **environ})
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {message}"
+
+
 def test_create_admin_reads_the_password_from_the_environment_and_can_log_in(env, client):
     result = cli("create-admin", "--username", "boss", "--email", "boss@example.com",
                  env={**env, "ADMIN_PASSWORD": PASSWORD})

@@ -1,5 +1,5 @@
 """Short versions of `make soak`'s faults, against the production-like stack under light load:
-a gunicorn worker killed with -9, and PostgreSQL stopped and started again."""
+a service worker killed with -9, and PostgreSQL stopped and started again."""
 from __future__ import annotations
 
 import time
@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from localplatform.throwaway_stack import NO_RATE_LIMITS, throwaway_stack
-from soak.faults import freeze_postgres_for, gunicorn_workers, kill_one_worker
+from soak.faults import freeze_postgres_for, kill_one_worker, service_workers
 from soak.outage_run import run_database_outage
 from soak.probes import ProbeLoop
 
@@ -31,7 +31,7 @@ def member_token(fault_stack) -> str:
 
 
 def test_a_worker_killed_with_sigkill_is_respawned_and_almost_nothing_fails(fault_stack):
-    workers_before = gunicorn_workers(fault_stack)
+    workers_before = service_workers(fault_stack)
     load = ProbeLoop(fault_stack.url, ["/api/v1/ping", "/api/v1/users?limit=20"] * 2, pause=0).start(max_seconds=30)
     try:
         time.sleep(2)
@@ -41,7 +41,7 @@ def test_a_worker_killed_with_sigkill_is_respawned_and_almost_nothing_fails(faul
         load.stop()
 
     assert kill.respawned_pid is not None, "the master did not replace the killed worker"
-    assert gunicorn_workers(fault_stack) == workers_before - {kill.killed_pid} | {kill.respawned_pid}
+    assert service_workers(fault_stack) == workers_before - {kill.killed_pid} | {kill.respawned_pid}
     answers = load.answers
     failed = [answer for answer in answers if answer.status != 200]
     assert len(answers) > 200

@@ -8,7 +8,7 @@ import falcon
 from service.api.access import Access
 from service.api.errors import bad_request, not_found, throttled
 from service.api.refusals import refusals
-from service.api.resources.payload import user_view, validated
+from service.api.resources.payload import user_fields, user_view, validated
 from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
 from service.domain.accounts import Accounts, InvalidCursor
 from service.domain.administration import Administration
@@ -49,12 +49,10 @@ class UserCollection:
     def on_get(self, req, resp):
         limit = page_limit(req)
         try:
-            users, next_cursor = self._accounts.page(limit, req.get_param("cursor"))
+            users, next_cursor = self._accounts.page(limit, req.get_param("cursor"), user_fields(is_admin(req)))
         except InvalidCursor:
             raise bad_request("Invalid query.", {"cursor": ["Invalid cursor."]}) from None
-        full = is_admin(req)
-        resp.media = {"status": "success",
-                      "data": {"users": [user_view(u, full) for u in users], "next_cursor": next_cursor}}
+        resp.media = {"status": "success", "data": {"users": users, "next_cursor": next_cursor}}
 
     def on_post(self, req, resp):
         body = validated(req, UserCreateRequest)

@@ -25,7 +25,8 @@ def up(migrator, db):
         if clashes:
             groups = "; ".join(", ".join(str(i) for i in ids) for (ids,) in clashes)
             raise MigrationRefused(
-                f"0002_normalised_identifiers: users with ids {groups} have the same normalised {column.removesuffix('_key')}; "
+                f"0002_normalised_identifiers: users with ids {groups} have the same normalised "
+                f"{column.removesuffix('_key')}; "
                 "rename or merge them, then run the migration again (nothing was changed)")
     for statement in (
         "ALTER TABLE users ALTER COLUMN username_key SET NOT NULL, ALTER COLUMN username_skeleton SET NOT NULL, "

@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from localplatform.postgres import LocalPostgres
 from localplatform.ports import free_port
-from soak.faults import signal_postgres
+from localplatform.postgres import LocalPostgres
 from service.app import create_app
 from service.data import db as database_module
+from soak.faults import signal_postgres
 from tests.service.conftest import PASSWORD, settings_for
 from tests.service.contract_client import ContractClient
 

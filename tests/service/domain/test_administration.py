@@ -58,7 +58,7 @@ def test_two_admins_demoting_each_other_at_once_leave_an_admin(settings, databas
         barrier = threading.Barrier(2)
         statuses = []
 
-        def demote(actor, target):
+        def demote(actor, target, barrier=barrier, statuses=statuses):
             client = ContractClient(app)
             barrier.wait()
             try:

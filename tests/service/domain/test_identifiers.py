@@ -79,11 +79,10 @@ def test_the_key_is_stored_and_unique_in_postgresql(client, database):
     assert sign_up(client, "Member", "Stra\u00dfe@Example.com").status_code == 201
     assert database.execute_sql("SELECT username_key, email_key FROM users").fetchall() == [
         ("member", "strasse@example.com")]
-    with pytest.raises(Exception, match="users_email_key_key"):
-        with database.atomic():
-            database.execute_sql("INSERT INTO users (username, username_key, username_skeleton, email, email_key, "
-                                 "password_hash, active, admin, created_at, updated_at) VALUES ('x', 'x', 'x', "
-                                 "'STRASSE@example.com', 'strasse@example.com', 'x', true, false, now(), now())")
+    with pytest.raises(Exception, match="users_email_key_key"), database.atomic():
+        database.execute_sql("INSERT INTO users (username, username_key, username_skeleton, email, email_key, "
+                             "password_hash, active, admin, created_at, updated_at) VALUES ('x', 'x', 'x', "
+                             "'STRASSE@example.com', 'strasse@example.com', 'x', true, false, now(), now())")
 
 
 def test_a_mixed_script_email_is_refused(client):

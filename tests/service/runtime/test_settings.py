@@ -80,6 +80,15 @@ def test_test_environment_uses_cheap_bcrypt():
     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
     ({"DATABASE_TIMEOUT": "0"}, "DATABASE_TIMEOUT must be between"),
     ({"RESERVED_USERNAMES_FILE": "/nonexistent/reserved.txt"}, "RESERVED_USERNAMES_FILE must name a readable file"),
+    ({"PORT": "http"}, "^PORT must be an integer.$"),
+    ({"PORT": "70000"}, "^PORT must be between 1 and 65535.$"),
+    ({"WEB_CONCURRENCY": "two"}, "^WEB_CONCURRENCY must be an integer.$"),
+    ({"WEB_CONCURRENCY": "0"}, "^WEB_CONCURRENCY must be between 1 and 64.$"),
+    ({"SERVER_THREADS": "0"}, "^SERVER_THREADS must be between 1 and 32.$"),
+    ({"GRACEFUL_TIMEOUT": "30s"}, "^GRACEFUL_TIMEOUT must be an integer.$"),
+    ({"HEADER_READ_TIMEOUT": "61"}, "^HEADER_READ_TIMEOUT must be between 1 and 60.$"),
+    ({"GUNICORN_TIMEOUT": "30"}, "^GUNICORN_TIMEOUT is no longer read; set HEADER_READ_TIMEOUT instead.$"),
+    ({"GUNICORN_GRACEFUL_TIMEOUT": "20"}, "^GUNICORN_GRACEFUL_TIMEOUT is no longer read; set GRACEFUL_TIMEOUT"),
 ])
 def test_invalid_values_name_the_variable(environ, message):
     with pytest.raises(SettingsError, match=message):
@@ -92,3 +101,16 @@ def test_lists_and_networks_are_parsed():
     assert settings.trusted_proxies == (ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("127.0.0.1/32"))
     assert settings.cors_allow_origins == ("http://a", "http://b")
     assert settings.cookie_secure is True and str(settings.client_dist) == "/srv/dist"
+
+
+def test_server_settings_are_read_from_the_environment():
+    settings = load_settings({"HOST": "0.0.0.0", "PORT": "9000", "WEB_CONCURRENCY": "3", "SERVER_THREADS": "4",
+                              "GRACEFUL_TIMEOUT": "5", "HEADER_READ_TIMEOUT": "10"})
+    assert (settings.host, settings.port, settings.web_concurrency) == ("0.0.0.0", 9000, 3)
+    assert (settings.server_threads, settings.graceful_timeout, settings.header_read_timeout) == (4, 5, 10)
+
+
+def test_server_defaults():
+    settings = load_settings({})
+    assert (settings.host, settings.port, settings.graceful_timeout) == ("127.0.0.1", 8080, 20)
+    assert 1 <= settings.web_concurrency <= 8
