@@ -249,11 +249,11 @@ def start_nginx(work: Path, upstream: str) -> tuple[NginxProcess, str]:
 
 def print_comparison(compared: dict[str, list[Measured]]) -> None:
     print("Server configurations (the service's app, one run per route beside R):")
-    print(f"{'server':<22}" + "".join(f"{route:>32}" for route in COMPARED_ROUTES))
+    print(f"{'server':<22}" + "".join(f"{route:>32}" for route in COMPARED_ROUTES) + f"{'failed':>8}")
     for name, rows in compared.items():
         print(f"{name:<22}" + "".join(
             f"{f'{m.runs[0].requests_per_second:,.0f}/s {m.ratio:.2f} R p99 {m.runs[0].p99_ms:.0f}ms':>32}"
-            for m in rows))
+            for m in rows) + f"{sum(m.failures for m in rows):>8}")
     print()
 
 
