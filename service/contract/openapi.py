@@ -24,11 +24,16 @@ ERRORS = {
     404: "No such user.",
     409: "The username or email is already taken (case-insensitive); on /auth/refresh, another tab "
          "refreshed moments ago: retry, the browser already holds the new cookie.",
+    414: "Request line too long (refused by nginx or the app server before the API).",
     415: "Request body is not JSON.",
     429: "Too many requests or failed logins; see `Retry-After`. nginx rate-limits credential guesses, "
          "refresh per session, and every /api/ route under a general ceiling.",
+    431: "Request headers too many or too large (refused by nginx or the app server before the API).",
 }
 BODY_ERRORS = (400, 413, 415)
+# Any operation can meet these: refused before the API (414, 431), the general rate limit (429),
+# the database unavailable (503).
+EVERY_OPERATION = (414, 429, 431, 503)
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ def _operation(op: Operation) -> dict:
         "tags": [op.tag],
         "parameters": list(op.params),
         "responses": {str(status): ok, **{str(code): {"$ref": f"#/components/responses/{code}"}
-                                            for code in sorted({*op.errors, 503})}},
+                                            for code in sorted({*op.errors, *EVERY_OPERATION})}},
     }
     if op.body is not None:
         operation["requestBody"] = {"required": True, "content": {

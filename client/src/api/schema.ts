@@ -484,6 +484,15 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
+        /** @description Request line too long (refused by nginx or the app server before the API). */
+        414: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
         /** @description Request body is not JSON. */
         415: {
             headers: {
@@ -495,6 +504,15 @@ export interface components {
         };
         /** @description Too many requests or failed logins; see `Retry-After`. nginx rate-limits credential guesses, refresh per session, and every /api/ route under a general ceiling. */
         429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description Request headers too many or too large (refused by nginx or the app server before the API). */
+        431: {
             headers: {
                 [name: string]: unknown;
             };
@@ -546,8 +564,10 @@ export interface operations {
             400: components["responses"]["400"];
             401: components["responses"]["401"];
             413: components["responses"]["413"];
+            414: components["responses"]["414"];
             415: components["responses"]["415"];
             429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -571,8 +591,10 @@ export interface operations {
             };
             401: components["responses"]["401"];
             413: components["responses"]["413"];
+            414: components["responses"]["414"];
             415: components["responses"]["415"];
             429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -599,8 +621,10 @@ export interface operations {
             401: components["responses"]["401"];
             409: components["responses"]["409"];
             413: components["responses"]["413"];
+            414: components["responses"]["414"];
             415: components["responses"]["415"];
             429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -631,8 +655,10 @@ export interface operations {
             400: components["responses"]["400"];
             409: components["responses"]["409"];
             413: components["responses"]["413"];
+            414: components["responses"]["414"];
             415: components["responses"]["415"];
             429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -655,7 +681,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["401"];
+            414: components["responses"]["414"];
             429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -677,6 +705,9 @@ export interface operations {
                     "application/json": components["schemas"]["Success"];
                 };
             };
+            414: components["responses"]["414"];
+            429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -698,6 +729,9 @@ export interface operations {
                     "application/json": components["schemas"]["Ping"];
                 };
             };
+            414: components["responses"]["414"];
+            429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -725,6 +759,9 @@ export interface operations {
             };
             400: components["responses"]["400"];
             401: components["responses"]["401"];
+            414: components["responses"]["414"];
+            429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -755,7 +792,10 @@ export interface operations {
             403: components["responses"]["403"];
             409: components["responses"]["409"];
             413: components["responses"]["413"];
+            414: components["responses"]["414"];
             415: components["responses"]["415"];
+            429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -785,7 +825,10 @@ export interface operations {
             401: components["responses"]["401"];
             409: components["responses"]["409"];
             413: components["responses"]["413"];
+            414: components["responses"]["414"];
             415: components["responses"]["415"];
+            429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -814,8 +857,10 @@ export interface operations {
             400: components["responses"]["400"];
             401: components["responses"]["401"];
             413: components["responses"]["413"];
+            414: components["responses"]["414"];
             415: components["responses"]["415"];
             429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -842,6 +887,9 @@ export interface operations {
             };
             401: components["responses"]["401"];
             404: components["responses"]["404"];
+            414: components["responses"]["414"];
+            429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -867,6 +915,9 @@ export interface operations {
             401: components["responses"]["401"];
             403: components["responses"]["403"];
             404: components["responses"]["404"];
+            414: components["responses"]["414"];
+            429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
@@ -901,7 +952,10 @@ export interface operations {
             404: components["responses"]["404"];
             409: components["responses"]["409"];
             413: components["responses"]["413"];
+            414: components["responses"]["414"];
             415: components["responses"]["415"];
+            429: components["responses"]["429"];
+            431: components["responses"]["431"];
             503: components["responses"]["503"];
         };
     };
