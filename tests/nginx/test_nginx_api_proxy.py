@@ -38,6 +38,29 @@ def test_forwarded_for_is_the_real_peer_not_what_the_client_claims(front, upstre
     assert seen.header_values("Host") == ["127.0.0.1"]
 
 
+def test_only_the_headers_the_api_reads_reach_it(front, upstream_peer):
+    sent = {"Authorization": "Bearer t", "Cookie": "refresh_token=r", "User-Agent": "agent/1",
+            "Accept": "application/json", "Origin": "http://127.0.0.1", "X-Invented": "1",
+            "Forwarded": "for=203.0.113.9", "X-Real-IP": "203.0.113.9"}
+    requests.post(front.base_url + "/api/v1/ping", headers=sent, json={"a": 1}, timeout=TIMEOUT)
+    seen = last_seen(upstream_peer)
+    for name in ("Authorization", "Cookie", "User-Agent", "Accept", "Origin"):
+        assert seen.header_values(name) == [sent[name]]
+    assert seen.header_values("Content-Type") == ["application/json"]
+    assert seen.header_values("Content-Length") == [str(seen.body_length)] and seen.body_length > 0
+    for name in ("X-Invented", "Forwarded", "X-Real-IP"):
+        assert seen.header_values(name) == []
+
+
+def test_a_request_with_many_headers_reaches_the_api_with_few(front, upstream_peer):
+    # The app server refuses over 100 headers with a bare 431; through nginx the app answers.
+    extra = {f"X-Extra-{n}": "1" for n in range(120)}
+    response = requests.get(front.base_url + "/api/v1/ping", headers=extra, timeout=TIMEOUT)
+    assert response.status_code == 200
+    assert response.json()["status"] == "success"
+    assert len(last_seen(upstream_peer).headers) < 20
+
+
 def test_request_id_is_generated_when_absent(front, upstream_peer):
     response = requests.get(front.base_url + "/api/v1/ping", timeout=TIMEOUT)
     (forwarded,) = last_seen(upstream_peer).header_values("X-Request-ID")
