@@ -1,6 +1,7 @@
 """The production server (service/runtime/server.py) as a real process: shutdown, crashes, keep-alive."""
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -39,8 +40,9 @@ class Server:
         env = {**os.environ, "APP_ENV": "test", "PORT": str(self.port), "WEB_CONCURRENCY": "2", **environ}
         self.log = tmp_path / "server.log"
         with open(self.log, "wb") as sink:
+            # Its own process group, so that stop() can take the workers down with the master.
             self.process = subprocess.Popen([sys.executable, "-m", "service.runtime.server", app], cwd=ROOT, env=env,
-                                            stdout=sink, stderr=subprocess.STDOUT)
+                                            stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
             try:
@@ -56,9 +58,9 @@ class Server:
                 if child.status() != psutil.STATUS_ZOMBIE}
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(WAIT)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(WAIT)
 
 
 @pytest.fixture
