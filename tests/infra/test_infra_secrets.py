@@ -14,8 +14,8 @@ SECRET_INPUTS = {
 @pulumi.runtime.test
 def test_generated_passwords_are_secret_outputs(deploy, stack_name):
     run = deploy(stack_name)
-    credentials = run.program["credentials"]
-    client_key = run.program["docker_tls"].client_key_pem
+    credentials = run.program["stack"].credentials
+    client_key = run.program["stack"].docker_tls.client_key_pem
 
     def check(flags):
         assert flags == [True, True, True]
