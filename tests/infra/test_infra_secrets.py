@@ -53,3 +53,17 @@ def test_no_stack_output_leaks_a_secret(deploy, stack_name):
             assert not any(p in str(value) for p in passwords)
 
     return pulumi.Output.all(*outputs.values()).apply(lambda values: run.settled(lambda: check(values)))
+
+
+@pulumi.runtime.test
+def test_the_database_password_cannot_be_rotated_by_an_up(deploy, stack_name):
+    """POSTGRES_PASSWORD only applies to a fresh cluster: a new password would lock the service out of
+    the existing one. `protect` makes the engine refuse to replace (or delete) the password resource."""
+    run = deploy(stack_name)
+
+    def check():
+        passwords = {r.name.rsplit("-secrets-", 1)[1]: r for r in run.of_type("random:index/randomPassword:RandomPassword")}
+        assert passwords["db-password"].protect
+        assert not passwords["jwt-secret"].protect, "the JWT key rotates freely (sessions end, nothing breaks)"
+
+    return run.settled(check)
