@@ -149,10 +149,10 @@ def test_the_providers_exact_command_reaches_the_api_from_infra(deploy, pki, doc
 
     def check():
         inputs = _ready_command(run)
-        assert inputs["environment"]["DOCKER_HOST"] == docker_like_server
         result = _provider_run(inputs, pki)
         assert result.returncode == 0, result.stderr
         assert "docker API ready" in result.stdout
+        assert inputs["environment"]["DOCKER_HOST"] == docker_like_server
 
     return run.settled(check)
 
