@@ -35,8 +35,8 @@ def test_dev_is_disposable_without_protection_or_snapshots(deploy):
 
     def check():
         protected = [r.name for r in run.mocks.registrations.values() if r.protect]
-        # Only the database password, whose rotation would lock the service out (test_infra_secrets).
-        assert protected == ["users-platform-dev-secrets-db-password"]
+        # Only the two generated secrets whose rotation would break the service (test_infra_secrets).
+        assert sorted(protected) == ["users-platform-dev-secrets-db-password", "users-platform-dev-secrets-jwt-secret"]
         assert run.of_type(DLM) == []
 
     return run.settled(check)
