@@ -95,6 +95,8 @@ class Host(pulumi.ComponentResource):
                 delete_on_termination=True,
                 tags={**args.tags, "Name": f"{name}-root"},
             ),
+            # User data runs only at first boot: a changed script means a new host, or it changes nothing.
+            user_data_replace_on_change=True,
             user_data=self.data_volume.id.apply(
                 lambda volume_id: render_user_data(
                     region=args.region,

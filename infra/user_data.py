@@ -79,6 +79,8 @@ RequiresMountsFor=$data_mount
 [Service]
 TimeoutStartSec=300
 ExecStartPre=/usr/local/sbin/fetch-docker-tls
+# Besides IMDS's one-hop limit: nothing in a container may reach the metadata service at all.
+ExecStartPost=/bin/sh -c 'iptables -C DOCKER-USER -d 169.254.169.254/32 -j REJECT 2>/dev/null || iptables -I DOCKER-USER -d 169.254.169.254/32 -j REJECT'
 ExecStart=
 ExecStart=/usr/bin/dockerd --containerd=/run/containerd/containerd.sock
 UNIT

@@ -21,6 +21,10 @@ def test_instance_requires_imdsv2(deploy, stack_name):
         assert metadata["httpEndpoint"] == "enabled"
         # One hop: the host's own tools reach IMDS, containers (a bridge hop further) cannot.
         assert metadata["httpPutResponseHopLimit"] == 1
+        # And the Docker bridge drops anything a container sends to the metadata address.
+        assert "|| iptables -I DOCKER-USER -d 169.254.169.254/32 -j REJECT'" in instance.inputs["userData"]
+        # User data runs at first boot only, so a new script must mean a new host.
+        assert instance.inputs["userDataReplaceOnChange"] is True
 
     return run.settled(check)
 
