@@ -240,6 +240,20 @@ def run_program(stack: str, overrides: dict[str, Any] | None = None) -> StackRun
     return StackRun(stack, settings, program, declared, mocks)
 
 
+def settled_program(stack: str) -> StackRun:
+    """Runs the program to completion once and returns its records, for tests that only read them
+    (no Output to return): the session fixture `settled_stack` shares one run per stack file."""
+    runs: list[StackRun] = []
+
+    @pulumi.runtime.test
+    def complete():
+        runs.append(run_program(stack))
+        return runs[0].settled(lambda: None)
+
+    complete()
+    return runs[0]
+
+
 def run_registry_program(stack: str = "shared") -> StackRun:
     mocks, declared = start_program(stack, project_dir=REGISTRY_DIR)
     program = execute_program(REGISTRY_DIR)

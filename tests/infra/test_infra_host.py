@@ -150,19 +150,13 @@ def test_instance_boots_after_its_docker_tls_parameters_exist(deploy, stack_name
 
 
 
-@pulumi.runtime.test
-def test_docker_starts_only_on_the_mounted_data_volume(deploy, stack_name):
-    run = deploy(stack_name)
-
-    def check():
-        (instance,) = run.of_type(INSTANCE)
-        script = instance.inputs["userData"]
-        drop_in = script.split("docker.service.d/tls.conf <<'UNIT'\n", 1)[1].split("\nUNIT\n", 1)[0]
-        assert "RequiresMountsFor=/srv/pgdata" in drop_in
-        # The database folder is created only once the volume is mounted, so it never exists on the root disk.
-        assert script.index("mountpoint -q /srv/pgdata") < script.index("install -d -o 999 -g 999 -m 0700 /srv/pgdata/data")
-
-    return run.settled(check)
+def test_docker_starts_only_on_the_mounted_data_volume(settled_stack):
+    (instance,) = settled_stack.of_type(INSTANCE)
+    script = instance.inputs["userData"]
+    drop_in = script.split("docker.service.d/tls.conf <<'UNIT'\n", 1)[1].split("\nUNIT\n", 1)[0]
+    assert "RequiresMountsFor=/srv/pgdata" in drop_in
+    # The database folder is created only once the volume is mounted, so it never exists on the root disk.
+    assert script.index("mountpoint -q /srv/pgdata") < script.index("install -d -o 999 -g 999 -m 0700 /srv/pgdata/data")
 
 
 def test_renewed_docker_tls_files_restart_dockerd(tmp_path):

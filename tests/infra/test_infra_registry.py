@@ -9,14 +9,8 @@ from pulumi_harness import run_registry_program
 REPOSITORY = "aws:ecr/repository:Repository"
 
 
-@pulumi.runtime.test
-def test_environment_stacks_only_deploy_from_the_shared_registry(deploy, stack_name):
-    run = deploy(stack_name)
-    return run.settled(lambda: _assert_empty(run.of_type(REPOSITORY)))
-
-
-def _assert_empty(found):
-    assert found == []
+def test_environment_stacks_only_deploy_from_the_shared_registry(settled_stack):
+    assert settled_stack.of_type(REPOSITORY) == []
 
 
 @pulumi.runtime.test

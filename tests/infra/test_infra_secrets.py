@@ -55,15 +55,9 @@ def test_no_stack_output_leaks_a_secret(deploy, stack_name):
     return pulumi.Output.all(*outputs.values()).apply(lambda values: run.settled(lambda: check(values)))
 
 
-@pulumi.runtime.test
-def test_the_database_password_and_secret_key_cannot_be_rotated_by_an_up(deploy, stack_name):
+def test_the_database_password_and_secret_key_cannot_be_rotated_by_an_up(settled_stack):
     """POSTGRES_PASSWORD only applies to a fresh cluster: a new password would lock the service out of
     the existing one; SECRET_KEY keys the password pre-hash, so a new one would void every password.
     `protect` makes the engine refuse to replace (or delete) either resource."""
-    run = deploy(stack_name)
-
-    def check():
-        passwords = {r.name.rsplit("-secrets-", 1)[1]: r for r in run.of_type("random:index/randomPassword:RandomPassword")}
-        assert passwords["db-password"].protect and passwords["jwt-secret"].protect
-
-    return run.settled(check)
+    passwords = {r.name.rsplit("-secrets-", 1)[1]: r for r in settled_stack.of_type("random:index/randomPassword:RandomPassword")}
+    assert passwords["db-password"].protect and passwords["jwt-secret"].protect
