@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
-# The Docker API and SSH are for a few known operator or runner networks, never a broad range.
+# SSH is for a few known operator networks, never a broad range.
 MIN_PREFIX_V4 = 16
 MIN_PREFIX_V6 = 48
+# Images are deployed by digest from ECR: a tag can move, a digest is one image forever.
+ECR_DIGEST_REFERENCE = re.compile(
+    r"^(?P<registry>\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com)/(?P<repository>[a-z0-9][a-z0-9._/-]*)@sha256:[0-9a-f]{64}$"
+)
+# An exact Amazon Linux 2023 image name: the same name in every region, and it never moves.
+AMI_NAME = re.compile(r"^al2023-ami-2023\.\d+\.\d{8}\.\d+-kernel-[0-9.]+-x86_64$")
 
 
 class InsecureConfigError(ValueError):
@@ -36,15 +43,17 @@ class StackSettings:
     data_volume_gb: int
     admin_cidrs: tuple[str, ...]
     ssh_key_name: str
-    deployer_cidrs: tuple[str, ...]
     domain: str
     protect_stateful: bool
     daily_snapshots: bool
     snapshot_retention_days: int
     detailed_monitoring: bool
-    image_retention_count: int
     web_concurrency: int
     postgres_image: str
+    service_image: str
+    web_image: str
+    ami_name: str
+    docker_tunnel_port: int
 
 
 def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, stack: str) -> StackSettings:
@@ -58,15 +67,17 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         data_volume_gb=_int(config, "dataVolumeGb"),
         admin_cidrs=_cidr_list(config, "adminCidrs"),
         ssh_key_name=config.get("sshKeyName") or "",
-        deployer_cidrs=_cidr_list(config, "deployerCidrs"),
         domain=config.get("domain") or "",
         protect_stateful=_bool(config, "protectStateful"),
         daily_snapshots=_bool(config, "dailySnapshots"),
         snapshot_retention_days=_int(config, "snapshotRetentionDays"),
         detailed_monitoring=_bool(config, "detailedMonitoring"),
-        image_retention_count=_int(config, "imageRetentionCount"),
         web_concurrency=_int(config, "webConcurrency"),
         postgres_image=config.require("postgresImage"),
+        service_image=config.require("serviceImage"),
+        web_image=config.require("webImage"),
+        ami_name=config.require("amiName"),
+        docker_tunnel_port=_int(config, "dockerTunnelPort"),
     )
     validate(settings)
     return settings
@@ -78,18 +89,34 @@ def validate(settings: StackSettings) -> None:
         _refuse_broad_cidr("adminCidrs", cidr, "SSH (22)")
     if settings.admin_cidrs and not settings.ssh_key_name:
         raise InsecureConfigError("adminCidrs opens SSH (22) but sshKeyName is empty; set a key pair or use SSM.")
-    if not settings.deployer_cidrs:
-        raise InsecureConfigError(
-            "deployerCidrs is empty: list the networks that run `pulumi up` (they reach the Docker API on 2376)."
-        )
-    for cidr in settings.deployer_cidrs:
-        _refuse_broad_cidr("deployerCidrs", cidr, "the Docker API (2376)")
     if settings.stack == "prod" and not (settings.protect_stateful and settings.daily_snapshots):
         raise InsecureConfigError("the prod stack needs protectStateful: true and dailySnapshots: true.")
     if settings.daily_snapshots and settings.snapshot_retention_days < 1:
         raise InsecureConfigError("snapshotRetentionDays must be at least 1 when dailySnapshots is on.")
     if settings.postgres_image.endswith(":latest") or ":" not in settings.postgres_image.rsplit("/", 1)[-1]:
         raise InsecureConfigError("postgresImage must name an explicit tag, not latest.")
+    for key, reference in (("serviceImage", settings.service_image), ("webImage", settings.web_image)):
+        if not ECR_DIGEST_REFERENCE.match(reference):
+            raise InsecureConfigError(
+                f"{key} must be an ECR image by digest "
+                f"(<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex>), got {reference!r}; "
+                "a tag such as :latest or :1.2.3 is refused."
+            )
+    if not AMI_NAME.match(settings.ami_name):
+        raise ValueError(
+            f"amiName must be one exact Amazon Linux 2023 x86_64 image name "
+            f"(like al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64), got {settings.ami_name!r}."
+        )
+    if not 1024 <= settings.docker_tunnel_port <= 65535:
+        raise ValueError(f"dockerTunnelPort must be an unprivileged port (1024-65535), got {settings.docker_tunnel_port}.")
+
+
+def registry_of(image_reference: str) -> str:
+    """The ECR registry host of a validated digest reference: the provider logs in there to pull."""
+    match = ECR_DIGEST_REFERENCE.match(image_reference)
+    if not match:
+        raise ValueError(f"not an ECR digest reference: {image_reference!r}")
+    return match["registry"]
 
 
 def _refuse_broad_cidr(key: str, cidr: str, what: str) -> None:
