@@ -14,16 +14,25 @@ if str(REPO_ROOT) not in sys.path:
 import pulumi  # noqa: E402
 import pulumi_aws as aws  # noqa: E402
 
-from infra.backups import SnapshotPolicy, SnapshotPolicyArgs  # noqa: E402
+from infra.backups import DumpBucket, DumpBucketArgs, SnapshotPolicy, SnapshotPolicyArgs, dump_timer_script  # noqa: E402
+from infra.certificates import CertificateRenewal, CertificateRenewalArgs  # noqa: E402
 from infra.config import load_settings  # noqa: E402
-from infra.containers import Containers, ContainersArgs  # noqa: E402
+from infra.containers import DB_NAME, DB_USER, Containers, ContainersArgs  # noqa: E402
 from infra.credentials import PlatformCredentials  # noqa: E402
 from infra.docker_tls import DockerTls, DockerTlsArgs  # noqa: E402
 from infra.host import Host, HostArgs  # noqa: E402
 from infra.images import Images, ImagesArgs  # noqa: E402
 from infra.network import DOCKER_TLS_PORT, NetworkRules, NetworkRulesArgs  # noqa: E402
+from infra.observability import (  # noqa: E402
+    ContainerLogging,
+    Observability,
+    ObservabilityArgs,
+    cloudwatch_agent_script,
+    container_log_group_name,
+)
 from infra.placement import default_placement  # noqa: E402
 from infra.registry import Registry, RegistryArgs  # noqa: E402
+from infra.user_data import DATA_MOUNT  # noqa: E402
 from infra.versioning import platform_labels, platform_tags, read_version  # noqa: E402
 
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"), pulumi.get_project(), pulumi.get_stack())
@@ -34,6 +43,9 @@ parameter_prefix = f"/{settings.project}/{settings.stack}/docker-tls"
 snapshot_tag = {"Snapshot": f"{prefix}-pgdata"}
 account_id = aws.get_caller_identity().account_id
 placement = default_placement(settings.region)
+backup_bucket_name = f"{prefix}-backups-{account_id}"
+logging = ContainerLogging(container_log_group_name(settings.project, settings.stack), settings.region)
+monitored_disks = ("/", DATA_MOUNT)
 
 credentials = PlatformCredentials(f"{prefix}-secrets")
 registry = Registry(f"{prefix}-registry", RegistryArgs(prefix, settings.image_retention_count, tags))
@@ -65,10 +77,43 @@ host = Host(
         docker_port=DOCKER_TLS_PORT,
         snapshot_tag=snapshot_tag,
         tags=tags,
+        operations_script=dump_timer_script(
+            bucket_name=backup_bucket_name,
+            region=settings.region,
+            stack=settings.stack,
+            data_mount=DATA_MOUNT,
+            postgres_container="platform-postgres",
+            db_user=DB_USER,
+            db_name=DB_NAME,
+        )
+        + cloudwatch_agent_script(monitored_disks),
     ),
 )
 if settings.daily_snapshots:
-    SnapshotPolicy(f"{prefix}-snapshots", SnapshotPolicyArgs(snapshot_tag, settings.snapshot_retention_days, tags))
+    SnapshotPolicy(
+        f"{prefix}-snapshots",
+        SnapshotPolicyArgs(snapshot_tag, settings.snapshot_retention_days, settings.backup_copy_region, tags),
+    )
+DumpBucket(
+    f"{prefix}-dumps",
+    DumpBucketArgs(backup_bucket_name, settings.backup_retention_days, host.role.name, settings.protect_stateful, tags),
+)
+Observability(
+    f"{prefix}-observability",
+    ObservabilityArgs(
+        stack=settings.stack,
+        region=settings.region,
+        account_id=account_id,
+        log_group_name=logging.group,
+        log_retention_days=settings.log_retention_days,
+        host_role_name=host.role.name,
+        instance_id=host.instance.id,
+        disk_paths=monitored_disks,
+        alarm_email=settings.alarm_email,
+        domain=settings.domain,
+        tags=tags,
+    ),
+)
 
 registry_server = f"{account_id}.dkr.ecr.{settings.region}.amazonaws.com"
 ecr_login = aws.ecr.get_authorization_token_output(registry_id=account_id, region=settings.region)
@@ -103,8 +148,23 @@ containers = Containers(
         cookie_secure=bool(settings.domain),
         host_dependencies=[host.ip_association, host.data_attachment],
         labels=platform_labels(settings.project, settings.stack, version),
+        logging=logging,
     ),
 )
+if settings.domain:
+    CertificateRenewal(
+        f"{prefix}-certificates",
+        CertificateRenewalArgs(
+            domain=settings.domain,
+            contact_email=settings.alarm_email,
+            certbot_image=settings.certbot_image,
+            provider=containers.provider,
+            network_id=containers.frontend.id,
+            logging=logging.for_container("platform-certbot"),
+            labels=platform_labels(settings.project, settings.stack, version),
+            depends_on=[containers.host_ready],
+        ),
+    )
 
 pulumi.export("url", f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", network.public_ip))
 pulumi.export("public_ip", network.public_ip)

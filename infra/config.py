@@ -14,6 +14,8 @@ from typing import Protocol
 # The Docker API and SSH are for a few known operator or runner networks, never a broad range.
 MIN_PREFIX_V4 = 16
 MIN_PREFIX_V6 = 48
+# The only values CloudWatch Logs accepts for a log group's retention.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
 
 class InsecureConfigError(ValueError):
@@ -45,6 +47,11 @@ class StackSettings:
     image_retention_count: int
     web_concurrency: int
     postgres_image: str
+    backup_retention_days: int
+    backup_copy_region: str
+    log_retention_days: int
+    alarm_email: str
+    certbot_image: str
 
 
 def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, stack: str) -> StackSettings:
@@ -67,6 +74,11 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         image_retention_count=_int(config, "imageRetentionCount"),
         web_concurrency=_int(config, "webConcurrency"),
         postgres_image=config.require("postgresImage"),
+        backup_retention_days=_int(config, "backupRetentionDays"),
+        backup_copy_region=config.get("backupCopyRegion") or "",
+        log_retention_days=_int(config, "logRetentionDays"),
+        alarm_email=config.get("alarmEmail") or "",
+        certbot_image=config.require("certbotImage"),
     )
     validate(settings)
     return settings
@@ -88,8 +100,24 @@ def validate(settings: StackSettings) -> None:
         raise InsecureConfigError("the prod stack needs protectStateful: true and dailySnapshots: true.")
     if settings.daily_snapshots and settings.snapshot_retention_days < 1:
         raise InsecureConfigError("snapshotRetentionDays must be at least 1 when dailySnapshots is on.")
-    if settings.postgres_image.endswith(":latest") or ":" not in settings.postgres_image.rsplit("/", 1)[-1]:
-        raise InsecureConfigError("postgresImage must name an explicit tag, not latest.")
+    for key, image in (("postgresImage", settings.postgres_image), ("certbotImage", settings.certbot_image)):
+        if image.endswith(":latest") or ":" not in image.rsplit("/", 1)[-1]:
+            raise InsecureConfigError(f"{key} must name an explicit tag, not latest.")
+    _validate_operations(settings)
+
+
+def _validate_operations(settings: StackSettings) -> None:
+    """Backups, logs and alarms: refused when they would silently keep nothing or alert no one."""
+    if settings.backup_retention_days < 1:
+        raise InsecureConfigError("backupRetentionDays must be at least 1: the nightly dumps would expire at once.")
+    if settings.stack == "prod" and not settings.backup_copy_region:
+        raise InsecureConfigError("the prod stack needs backupCopyRegion: snapshots must survive the loss of a region.")
+    if settings.backup_copy_region == settings.region:
+        raise InsecureConfigError(f"backupCopyRegion must differ from the stack's region ({settings.region}).")
+    if settings.log_retention_days not in LOG_RETENTION_DAYS:
+        raise ValueError(f"logRetentionDays must be one of CloudWatch's values: {', '.join(map(str, LOG_RETENTION_DAYS))}.")
+    if settings.alarm_email and "@" not in settings.alarm_email:
+        raise ValueError(f"alarmEmail {settings.alarm_email!r} is not an email address.")
 
 
 def _refuse_broad_cidr(key: str, cidr: str, what: str) -> None:

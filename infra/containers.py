@@ -12,7 +12,9 @@ import pulumi
 import pulumi_command as command
 import pulumi_docker as docker
 
+from infra.certificates import ACME_WEBROOT, ACME_WEBROOT_IN_CONTAINER
 from infra.images import WEB_TLS_DIR_IN_CONTAINER
+from infra.observability import ContainerLogging
 from infra.user_data import DATA_MOUNT, SERVICE_CONTAINER, WEB_TLS_DIR
 
 BACKEND_SUBNET = "172.30.0.0/24"
@@ -43,6 +45,7 @@ class ContainersArgs:
     cookie_secure: bool
     host_dependencies: list[pulumi.Resource]
     labels: dict[str, str]
+    logging: ContainerLogging
 
 
 class Containers(pulumi.ComponentResource):
@@ -118,6 +121,7 @@ class Containers(pulumi.ComponentResource):
             restart=RESTART_POLICY,
             labels=labels,
             opts=on_host,
+            **args.logging.for_container("platform-postgres"),
         )
 
         database_url = pulumi.Output.concat("postgresql://", DB_USER, ":", args.db_password, f"@postgres:5432/{DB_NAME}")
@@ -153,6 +157,7 @@ class Containers(pulumi.ComponentResource):
             restart=RESTART_POLICY,
             labels=labels,
             opts=pulumi.ResourceOptions.merge(on_host, pulumi.ResourceOptions(depends_on=[self.postgres])),
+            **args.logging.for_container(SERVICE_CONTAINER),
         )
 
         self.web = docker.Container(
@@ -167,9 +172,13 @@ class Containers(pulumi.ComponentResource):
                 docker.ContainerNetworksAdvancedArgs(name=self.frontend.id),
                 docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["web"]),
             ],
-            volumes=[docker.ContainerVolumeArgs(host_path=WEB_TLS_DIR, container_path=WEB_TLS_DIR_IN_CONTAINER, read_only=True)],
+            volumes=[
+                docker.ContainerVolumeArgs(host_path=WEB_TLS_DIR, container_path=WEB_TLS_DIR_IN_CONTAINER, read_only=True),
+                docker.ContainerVolumeArgs(host_path=ACME_WEBROOT, container_path=ACME_WEBROOT_IN_CONTAINER, read_only=True),
+            ],
             restart=RESTART_POLICY,
             labels=labels,
             opts=pulumi.ResourceOptions.merge(on_host, pulumi.ResourceOptions(depends_on=[self.service])),
+            **args.logging.for_container("platform-web"),
         )
         self.register_outputs({})

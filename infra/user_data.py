@@ -107,6 +107,7 @@ Persistent=true
 WantedBy=timers.target
 UNIT
 
+$operations
 systemctl daemon-reload
 systemctl enable --now docker
 systemctl enable --now platform-prune.timer
@@ -114,7 +115,8 @@ systemctl enable --now platform-prune.timer
 )
 
 
-def render_user_data(*, region: str, parameter_prefix: str, volume_id: str, docker_port: int) -> str:
+def render_user_data(*, region: str, parameter_prefix: str, volume_id: str, docker_port: int, operations: str = "") -> str:
+    """operations: backup and monitoring lines (infra/backups.py, infra/observability.py), run before Docker starts."""
     return _SCRIPT.substitute(
         region=shlex.quote(region),
         parameter_prefix=parameter_prefix,
@@ -124,4 +126,5 @@ def render_user_data(*, region: str, parameter_prefix: str, volume_id: str, dock
         data_mount=DATA_MOUNT,
         web_tls_dir=WEB_TLS_DIR,
         service_container=SERVICE_CONTAINER,
+        operations=operations,
     )

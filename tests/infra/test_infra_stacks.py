@@ -29,12 +29,14 @@ def test_prod_protects_stateful_resources_and_snapshots_daily(deploy):
 
 
 @pulumi.runtime.test
-def test_dev_is_disposable_without_protection_or_snapshots(deploy):
+def test_dev_is_disposable_without_protection_but_still_snapshotted(deploy):
     run = deploy("dev")
 
     def check():
         assert not any(r.protect for r in run.mocks.registrations.values())
-        assert run.of_type(DLM) == []
+        (policy,) = run.of_type(DLM)
+        (schedule,) = policy.inputs["policyDetails"]["schedules"]
+        assert schedule["retainRule"] == {"interval": run.setting("snapshotRetentionDays"), "intervalUnit": "DAYS"}
 
     return run.settled(check)
 
