@@ -94,11 +94,11 @@ if settings.daily_snapshots:
         f"{prefix}-snapshots",
         SnapshotPolicyArgs(snapshot_tag, settings.snapshot_retention_days, settings.backup_copy_region, tags),
     )
-DumpBucket(
+dumps = DumpBucket(
     f"{prefix}-dumps",
     DumpBucketArgs(backup_bucket_name, settings.backup_retention_days, host.role.name, settings.protect_stateful, tags),
 )
-Observability(
+observability = Observability(
     f"{prefix}-observability",
     ObservabilityArgs(
         stack=settings.stack,
@@ -172,3 +172,5 @@ pulumi.export("instance_id", host.instance.id)
 pulumi.export("version", version)
 pulumi.export("service_image", images.references["service"])
 pulumi.export("web_image", images.references["web"])
+pulumi.export("backup_bucket", dumps.bucket.bucket)
+pulumi.export("log_group", observability.log_group.name)

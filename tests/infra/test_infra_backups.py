@@ -2,6 +2,7 @@
 pg_dump to a private, encrypted, expiring bucket that the host can only add to."""
 
 import json
+import re
 import subprocess
 
 import pulumi
@@ -140,3 +141,78 @@ def test_backups_that_would_keep_nothing_are_refused(stack, overrides, message):
 
 def _assert_zero(count: int) -> None:
     assert count == 0
+
+
+# The nightly dump script itself, run by bash as systemd would, against the session's real
+# PostgreSQL. `docker exec` and `aws` are stubbed on PATH: the stubs run the embedded PostgreSQL
+# tools for the container, and record what would go to S3 and CloudWatch.
+DOCKER_STUB = """#!/bin/sh
+[ "$1" = exec ] || exit 64
+shift
+[ "$1" = -i ] && shift
+shift
+tool=$1
+shift
+case "$tool" in
+  pg_dump) exec "$PG_BIN/pg_dump" --host 127.0.0.1 --port "$PG_PORT" "$@" ;;
+  *) exec "$PG_BIN/$tool" "$@" ;;
+esac
+"""
+AWS_STUB = """#!/bin/sh
+echo "$@" >> "$RECORD/aws.calls"
+if [ "$1 $2" = "s3 cp" ]; then cp "$3" "$RECORD/uploaded.dump"; fi
+"""
+
+
+def run_dump(tmp_path, postgres, db_name: str) -> subprocess.CompletedProcess[str]:
+    from infra.backups import dump_timer_script
+    from scripts.localdb import POSTGRES_BIN_PATH
+
+    rendered = dump_timer_script(
+        bucket_name=bucket_name("dev"), region="eu-west-1", stack="dev", data_mount=str(tmp_path / "pgdata"),
+        postgres_container="platform-postgres", db_user="postgres", db_name=db_name,
+    )
+    script = rendered.split("<<'DUMP'\n", 1)[1].split("\nDUMP\n", 1)[0]
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    for name, body in (("docker", DOCKER_STUB), ("aws", AWS_STUB)):
+        (stubs / name).write_text(body)
+        (stubs / name).chmod(0o755)
+    environment = {
+        "PATH": f"{stubs}:/usr/bin:/bin", "PG_BIN": str(POSTGRES_BIN_PATH), "PG_PORT": str(postgres.port),
+        "RECORD": str(tmp_path),
+    }
+    return subprocess.run(["bash", "-c", script], env=environment, capture_output=True, text=True, timeout=120)
+
+
+def test_the_nightly_dump_uploads_a_checked_archive_then_counts_it(tmp_path, postgres):
+    import psycopg2
+
+    from scripts.localdb import POSTGRES_BIN_PATH
+
+    with psycopg2.connect(postgres.url) as connection, connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE dump_probe (name text)")
+        cursor.execute("INSERT INTO dump_probe VALUES ('alice')")
+    try:
+        result = run_dump(tmp_path, postgres, postgres.database)
+    finally:
+        with psycopg2.connect(postgres.url) as connection, connection.cursor() as cursor:
+            cursor.execute("DROP TABLE dump_probe")
+    assert result.returncode == 0, result.stderr
+    upload, metric = (tmp_path / "aws.calls").read_text().splitlines()
+    service, verb, source, destination, *options = upload.split()
+    assert (service, verb, options) == ("s3", "cp", ["--region", "eu-west-1", "--sse", "AES256", "--only-show-errors"])
+    assert source.startswith(f"{tmp_path}/pgdata/dumps/")
+    assert re.fullmatch(rf"s3://{bucket_name('dev')}/pg_dump/platform-\d{{8}}T\d{{6}}Z\.dump", destination)
+    assert metric == "cloudwatch put-metric-data --region eu-west-1 --namespace Platform/Backups --metric-name DumpUploaded --dimensions Stack=dev --value 1"
+    listed = subprocess.run([str(POSTGRES_BIN_PATH / "pg_restore"), "--list", str(tmp_path / "uploaded.dump")], capture_output=True, text=True)
+    assert "TABLE DATA public dump_probe" in listed.stdout
+    assert list((tmp_path / "pgdata" / "dumps").iterdir()) == [], "the local copy is removed after the upload"
+
+
+def test_a_failed_dump_uploads_nothing_counts_nothing_and_fails_the_unit(tmp_path, postgres):
+    result = run_dump(tmp_path, postgres, "no_such_database")
+    assert result.returncode != 0
+    assert 'database "no_such_database" does not exist' in result.stderr
+    assert not (tmp_path / "aws.calls").exists(), "no upload and no metric: the backup alarm fires"
+    assert list((tmp_path / "pgdata" / "dumps").iterdir()) == []

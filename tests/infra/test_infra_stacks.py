@@ -45,7 +45,7 @@ def test_dev_is_disposable_without_protection_but_still_snapshotted(deploy):
 def test_all_outputs_exist(deploy, stack_name):
     run = deploy(stack_name)
     outputs = run.outputs()
-    names = ("url", "public_ip", "instance_id", "version", "service_image", "web_image")
+    names = ("url", "public_ip", "instance_id", "version", "service_image", "web_image", "backup_bucket", "log_group")
 
     def check(values):
         assert set(outputs) == set(names)
@@ -55,5 +55,7 @@ def test_all_outputs_exist(deploy, stack_name):
         assert resolved["url"] == (f"https://{domain}" if domain else f"http://{resolved['public_ip']}")
         assert resolved["service_image"].endswith(f"/service:{resolved['version']}")
         assert resolved["web_image"].endswith(f"/web:{resolved['version']}")
+        assert resolved["backup_bucket"] == f"users-platform-{stack_name}-backups-123456789012"
+        assert resolved["log_group"] == f"/users-platform/{stack_name}/containers"
 
     return pulumi.Output.all(*[outputs[name] for name in names]).apply(lambda values: run.settled(lambda: check(values)))
