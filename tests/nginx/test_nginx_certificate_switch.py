@@ -95,7 +95,7 @@ def front_without_certificate(nginx_binary, site_dist, upstream_peer):
 def answers(url: str, **kwargs) -> bool:
     try:
         requests.get(url, timeout=TIMEOUT, allow_redirects=False, **kwargs)
-    except requests.exceptions.ConnectionError:
+    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
         return False
     return True
 
