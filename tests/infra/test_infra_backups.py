@@ -117,6 +117,8 @@ def test_user_data_runs_a_checked_nightly_dump_to_the_bucket(deploy, stack_name)
         assert "install -d -m 0700 /srv/pgdata/dumps" in script
         assert "OnCalendar=*-*-* 02:00:00 UTC" in script
         assert "systemctl enable platform-pg-dump.timer" in script
+        # EC2 refuses user data above 16 KB; the timer and the agent must not push it over.
+        assert len(script.encode()) < 16 * 1024
         # The timer is written before the final daemon-reload that starts Docker.
         assert script.index("platform-pg-dump.timer") < script.index("systemctl enable --now docker")
 

@@ -96,10 +96,24 @@ def nightly_dump(tmp_path_factory) -> Path:
     return dump
 
 
-def restore_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def restore_cli(*args: str, path_prefix: Path | None = None) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ)
+    if path_prefix:
+        environment["PATH"] = f"{path_prefix}:{environment['PATH']}"
     return subprocess.run(
-        [sys.executable, "-m", "infra.restore", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "infra.restore", *args], cwd=REPO_ROOT, env=environment,
+        capture_output=True, text=True, timeout=600,
     )
+
+
+def aws_cli_stub(tmp_path: Path, body: str) -> Path:
+    """An `aws` on PATH: no AWS here, so it records the call and plays S3's part with `body`."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stub = bin_dir / "aws"
+    stub.write_text(f"#!/bin/sh\necho \"$@\" > {tmp_path}/aws.call\n{body}\n")
+    stub.chmod(0o755)
+    return bin_dir
 
 
 def test_a_dump_restored_into_a_fresh_cluster_serves_its_users(nightly_dump: Path, tmp_path: Path):
@@ -165,3 +179,24 @@ def test_a_missing_file_is_named_in_the_error(tmp_path: Path):
     result = restore_cli("--from", str(tmp_path / "absent.dump"), "--database-url", "postgresql://nobody@127.0.0.1:1/x")
     assert result.returncode == 2
     assert "absent.dump is not a file (give a path or an s3:// URI)" in result.stderr
+
+
+def test_an_s3_dump_is_downloaded_with_the_aws_cli_then_restored(nightly_dump: Path, tmp_path: Path, scratch_database: str):
+    uri = "s3://users-platform-prod-backups-123456789012/pg_dump/platform-20261124T020000Z.dump"
+    stub = aws_cli_stub(tmp_path, f'cp {nightly_dump} "$4"')
+    result = restore_cli("--from", uri, "--database-url", scratch_database, "--pg-bin", str(POSTGRES_BIN_PATH),
+                         path_prefix=stub)
+    assert result.returncode == 0, result.stderr
+    call = (tmp_path / "aws.call").read_text().split()
+    assert call[:3] == ["s3", "cp", uri] and call[4:] == ["--only-show-errors"]
+    with psycopg2.connect(scratch_database) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM users")
+        assert cursor.fetchone() == (2,)
+
+
+def test_a_dump_that_cannot_be_downloaded_is_reported_with_the_cli_error(tmp_path: Path):
+    uri = "s3://users-platform-prod-backups-123456789012/pg_dump/absent.dump"
+    stub = aws_cli_stub(tmp_path, 'echo "An error occurred (404) when calling the HeadObject operation: Not Found" >&2; exit 1')
+    result = restore_cli("--from", uri, "--database-url", "postgresql://nobody@127.0.0.1:1/x", path_prefix=stub)
+    assert result.returncode == 2
+    assert f"could not download {uri}" in result.stderr and "(404)" in result.stderr
