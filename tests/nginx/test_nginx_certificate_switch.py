@@ -8,15 +8,22 @@ and key where the deploy step copies them, and waits for nginx to switch.
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from nginx.process import default_worker_user
 from nginx.render import FrontSettings, render
@@ -146,3 +153,52 @@ def test_the_image_starts_on_plain_http_when_no_certificate_ever_comes(front_wit
     assert "server_name _;" in settings.site_conf.read_text()
     assert "ssl_certificate" not in settings.site_conf.read_text()
     assert (root / "conf" / "site-tls.conf").is_file(), "the TLS site waits in the image for the certificate"
+
+
+def write_certificate(cert_path: Path, key_path: Path, common_name: str) -> x509.Certificate:
+    """A throwaway certificate for 127.0.0.1 and its key; the name tells renewals apart."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert
+
+
+def served_common_name(port: int) -> str:
+    pem = ssl.get_server_certificate(("127.0.0.1", port), timeout=TIMEOUT)
+    certificate = x509.load_pem_x509_certificate(pem.encode())
+    return certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+
+
+def test_a_mismatched_pair_keeps_the_running_site_and_a_renewal_is_served_after_reload(front_without_certificate, tmp_path):
+    settings, _, root = front_without_certificate
+    http_url = f"http://127.0.0.1:{settings.http_port}"
+    https_url = f"https://127.0.0.1:{settings.https_port}"
+
+    # A pair caught mid-copy: this key does not belong to this certificate.
+    write_certificate(settings.tls_cert, tmp_path / "unused.key", "first")
+    write_certificate(tmp_path / "unused.pem", settings.tls_key, "other")
+    wait_until(lambda: "key values mismatch" in (root / "front.stderr").read_text(errors="replace"),
+               "nginx -t refusing the mismatched pair", root)
+    assert requests.get(f"{http_url}/admin", timeout=TIMEOUT, allow_redirects=False).status_code == 200
+    assert not answers(https_url, verify=False), "the loaded plain-HTTP config keeps serving"
+
+    write_certificate(settings.tls_cert, settings.tls_key, "first")
+    wait_until(lambda: answers(https_url, verify=False), "TLS once the pair matches", root)
+    assert served_common_name(settings.https_port) == "first"
+
+    # A renewal: certbot's copy replaces both files; nginx must serve the new one after its reload.
+    write_certificate(settings.tls_cert, settings.tls_key, "renewed")
+    wait_until(lambda: served_common_name(settings.https_port) == "renewed", "the renewed certificate", root)
