@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,6 +16,7 @@ from typing import Protocol
 MIN_PREFIX_V4 = 16
 MIN_PREFIX_V6 = 48
 # The only values CloudWatch Logs accepts for a log group's retention.
+AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
 
@@ -112,6 +114,8 @@ def _validate_operations(settings: StackSettings) -> None:
         raise InsecureConfigError("backupRetentionDays must be at least 1: the nightly dumps would expire at once.")
     if settings.stack == "prod" and not settings.backup_copy_region:
         raise InsecureConfigError("the prod stack needs backupCopyRegion: snapshots must survive the loss of a region.")
+    if settings.backup_copy_region and not AWS_REGION.fullmatch(settings.backup_copy_region):
+        raise ValueError(f"backupCopyRegion {settings.backup_copy_region!r} is not an AWS region name (e.g. eu-central-1).")
     if settings.backup_copy_region == settings.region:
         raise InsecureConfigError(f"backupCopyRegion must differ from the stack's region ({settings.region}).")
     if settings.log_retention_days not in LOG_RETENTION_DAYS:

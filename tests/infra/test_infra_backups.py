@@ -218,3 +218,11 @@ def test_a_failed_dump_uploads_nothing_counts_nothing_and_fails_the_unit(tmp_pat
     assert 'database "no_such_database" does not exist' in result.stderr
     assert not (tmp_path / "aws.calls").exists(), "no upload and no metric: the backup alarm fires"
     assert list((tmp_path / "pgdata" / "dumps").iterdir()) == []
+
+
+@pulumi.runtime.test
+def test_a_copy_region_that_is_not_a_region_is_refused():
+    mocks, declared = start_program("prod", {"backupCopyRegion": "Frankfurt"})
+    with pytest.raises(ValueError, match=r"backupCopyRegion 'Frankfurt' is not an AWS region name"):
+        execute_program()
+    return pulumi.Output.from_input(len(declared) + len(mocks.registrations)).apply(lambda count: _assert_zero(count))
