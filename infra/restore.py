@@ -25,6 +25,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import peewee
+
 from service import db as database_module
 
 HEALTH_PATH = "/api/v1/health"
@@ -58,7 +60,10 @@ def restore(plan: RestorePlan, log=print) -> list[str]:
             ],
             "pg_restore failed; the database is unchanged",
         )
-    applied = database_module.migrate(database_module.create_database(plan.database_url))
+    try:
+        applied = database_module.migrate(database_module.create_database(plan.database_url))
+    except peewee.DatabaseError as error:
+        raise RestoreError(f"the dump is restored but the migrations failed: {error}") from error
     log(f"migrations applied: {', '.join(applied)}" if applied else "schema already up to date")
     if plan.service_url:
         wait_for_health(plan.service_url, plan.health_timeout)

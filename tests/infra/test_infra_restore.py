@@ -137,17 +137,28 @@ def test_a_dump_restored_into_a_fresh_cluster_serves_its_users(nightly_dump: Pat
 
 
 @pytest.fixture
-def scratch_database(postgres) -> str:
-    """A new, empty database in the session's PostgreSQL server; dropped afterwards."""
-    name = f"restore_{secrets.token_hex(4)}"
+def scratch_databases(postgres):
+    """Makes new, empty databases in the session's PostgreSQL server; drops them afterwards."""
     admin = psycopg2.connect(f"postgresql://postgres@127.0.0.1:{postgres.port}/postgres")
     admin.autocommit = True
+    names: list[str] = []
+
+    def make() -> str:
+        names.append(f"restore_{secrets.token_hex(4)}")
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{names[-1]}"')
+        return f"postgresql://postgres@127.0.0.1:{postgres.port}/{names[-1]}"
+
+    yield make
     with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql://postgres@127.0.0.1:{postgres.port}/{name}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        for name in names:
+            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     admin.close()
+
+
+@pytest.fixture
+def scratch_database(scratch_databases) -> str:
+    return scratch_databases()
 
 
 def test_restoring_over_a_database_replaces_its_rows_with_the_dump(nightly_dump: Path, scratch_database: str):
@@ -200,3 +211,17 @@ def test_a_dump_that_cannot_be_downloaded_is_reported_with_the_cli_error(tmp_pat
     result = restore_cli("--from", uri, "--database-url", "postgresql://nobody@127.0.0.1:1/x", path_prefix=stub)
     assert result.returncode == 2
     assert f"could not download {uri}" in result.stderr and "(404)" in result.stderr
+
+
+def test_a_dump_the_migrations_cannot_follow_is_reported_as_such(tmp_path: Path, scratch_databases):
+    # Not one of ours: a users table but no migration history, so the first migration collides.
+    foreign, target = scratch_databases(), scratch_databases()
+    with psycopg2.connect(foreign) as connection, connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE users (id int)")
+    dump = tmp_path / "foreign.dump"
+    subprocess.run([str(POSTGRES_BIN_PATH / "pg_dump"), "--format", "custom", "--file", str(dump), "--dbname", foreign],
+                   check=True, timeout=120)
+    result = restore_cli("--from", str(dump), "--database-url", target, "--pg-bin", str(POSTGRES_BIN_PATH))
+    assert result.returncode == 2
+    assert "the dump is restored but the migrations failed" in result.stderr
+    assert '"users"' in result.stderr, "PostgreSQL's own reason, naming the table"
