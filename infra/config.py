@@ -21,6 +21,9 @@ ECR_DIGEST_REFERENCE = re.compile(
 )
 # An exact Amazon Linux 2023 image name: the same name in every region, and it never moves.
 AMI_NAME = re.compile(r"^al2023-ami-2023\.\d+\.\d{8}\.\d+-kernel-[0-9.]+-x86_64$")
+AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+# The only values CloudWatch Logs accepts for a log group's retention.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
 
 class InsecureConfigError(ValueError):
@@ -54,6 +57,11 @@ class StackSettings:
     web_image: str
     ami_name: str
     docker_tunnel_port: int
+    backup_retention_days: int
+    backup_copy_region: str
+    log_retention_days: int
+    alarm_email: str
+    certbot_image: str
 
 
 def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, stack: str) -> StackSettings:
@@ -78,6 +86,11 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         web_image=config.require("webImage"),
         ami_name=config.require("amiName"),
         docker_tunnel_port=_int(config, "dockerTunnelPort"),
+        backup_retention_days=_int(config, "backupRetentionDays"),
+        backup_copy_region=config.get("backupCopyRegion") or "",
+        log_retention_days=_int(config, "logRetentionDays"),
+        alarm_email=config.get("alarmEmail") or "",
+        certbot_image=config.require("certbotImage"),
     )
     validate(settings)
     return settings
@@ -93,8 +106,6 @@ def validate(settings: StackSettings) -> None:
         raise InsecureConfigError("the prod stack needs protectStateful: true and dailySnapshots: true.")
     if settings.daily_snapshots and settings.snapshot_retention_days < 1:
         raise InsecureConfigError("snapshotRetentionDays must be at least 1 when dailySnapshots is on.")
-    if settings.postgres_image.endswith(":latest") or ":" not in settings.postgres_image.rsplit("/", 1)[-1]:
-        raise InsecureConfigError("postgresImage must name an explicit tag, not latest.")
     for key, reference in (("serviceImage", settings.service_image), ("webImage", settings.web_image)):
         if not ECR_DIGEST_REFERENCE.match(reference):
             raise InsecureConfigError(
@@ -109,6 +120,10 @@ def validate(settings: StackSettings) -> None:
         )
     if not 1024 <= settings.docker_tunnel_port <= 65535:
         raise ValueError(f"dockerTunnelPort must be an unprivileged port (1024-65535), got {settings.docker_tunnel_port}.")
+    for key, image in (("postgresImage", settings.postgres_image), ("certbotImage", settings.certbot_image)):
+        if image.endswith(":latest") or ":" not in image.rsplit("/", 1)[-1]:
+            raise InsecureConfigError(f"{key} must name an explicit tag, not latest.")
+    _validate_operations(settings)
 
 
 def registry_of(image_reference: str) -> str:
@@ -117,6 +132,22 @@ def registry_of(image_reference: str) -> str:
     if not match:
         raise ValueError(f"not an ECR digest reference: {image_reference!r}")
     return match["registry"]
+
+
+def _validate_operations(settings: StackSettings) -> None:
+    """Backups, logs and alarms: refused when they would silently keep nothing or alert no one."""
+    if settings.backup_retention_days < 1:
+        raise InsecureConfigError("backupRetentionDays must be at least 1: the nightly dumps would expire at once.")
+    if settings.stack == "prod" and not settings.backup_copy_region:
+        raise InsecureConfigError("the prod stack needs backupCopyRegion: snapshots must survive the loss of a region.")
+    if settings.backup_copy_region and not AWS_REGION.fullmatch(settings.backup_copy_region):
+        raise ValueError(f"backupCopyRegion {settings.backup_copy_region!r} is not an AWS region name (e.g. eu-central-1).")
+    if settings.backup_copy_region == settings.region:
+        raise InsecureConfigError(f"backupCopyRegion must differ from the stack's region ({settings.region}).")
+    if settings.log_retention_days not in LOG_RETENTION_DAYS:
+        raise ValueError(f"logRetentionDays must be one of CloudWatch's values: {', '.join(map(str, LOG_RETENTION_DAYS))}.")
+    if settings.alarm_email and "@" not in settings.alarm_email:
+        raise ValueError(f"alarmEmail {settings.alarm_email!r} is not an email address.")
 
 
 def _refuse_broad_cidr(key: str, cidr: str, what: str) -> None:

@@ -23,7 +23,9 @@ import pulumi
 import pulumi_command as command
 import pulumi_docker as docker
 
+from infra.certificates import ACME_WEBROOT, ACME_WEBROOT_IN_CONTAINER
 from infra.host_layout import DATA_DIR, POSTGRES_CONTAINER, SERVICE_CONTAINER, WEB_CONTAINER, WEB_TLS_DIR
+from infra.observability import ContainerLogging
 
 BACKEND_SUBNET = "172.30.0.0/24"
 SERVICE_PORT = 8080
@@ -61,6 +63,7 @@ class ContainersArgs:
     cookie_secure: bool
     host_dependencies: list[pulumi.Resource]
     labels: dict[str, str]
+    logging: ContainerLogging
 
 
 class Containers(pulumi.ComponentResource):
@@ -155,6 +158,7 @@ class Containers(pulumi.ComponentResource):
             restart=RESTART_POLICY,
             labels=labels,
             opts=on_host,
+            **args.logging.for_container(POSTGRES_CONTAINER),
         )
 
         database_url = pulumi.Output.concat("postgresql://", DB_USER, ":", args.db_password, f"@postgres:5432/{DB_NAME}")
@@ -190,6 +194,7 @@ class Containers(pulumi.ComponentResource):
             restart=RESTART_POLICY,
             labels=labels,
             opts=pulumi.ResourceOptions.merge(on_host, pulumi.ResourceOptions(depends_on=[self.postgres])),
+            **args.logging.for_container(SERVICE_CONTAINER),
         )
 
         self.web = docker.Container(
@@ -204,7 +209,10 @@ class Containers(pulumi.ComponentResource):
                 docker.ContainerNetworksAdvancedArgs(name=self.frontend.id),
                 docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["web"]),
             ],
-            volumes=[docker.ContainerVolumeArgs(host_path=WEB_TLS_DIR, container_path=WEB_TLS_DIR_IN_CONTAINER, read_only=True)],
+            volumes=[
+                docker.ContainerVolumeArgs(host_path=WEB_TLS_DIR, container_path=WEB_TLS_DIR_IN_CONTAINER, read_only=True),
+                docker.ContainerVolumeArgs(host_path=ACME_WEBROOT, container_path=ACME_WEBROOT_IN_CONTAINER, read_only=True),
+            ],
             restart=RESTART_POLICY,
             labels=labels,
             opts=pulumi.ResourceOptions.merge(
@@ -212,5 +220,6 @@ class Containers(pulumi.ComponentResource):
                 # nginx resolves `service` once at start: a new service container means a new nginx.
                 pulumi.ResourceOptions(depends_on=[self.service], replacement_trigger=[args.instance_id, self.service.id]),
             ),
+            **args.logging.for_container(WEB_CONTAINER),
         )
         self.register_outputs({})

@@ -40,6 +40,8 @@ class HostArgs:
     ami_name: str
     snapshot_tag: dict[str, str]
     tags: dict[str, str]
+    # Backup timer and CloudWatch agent lines for the user data.
+    operations_script: str = ""
 
 
 def pinned_amazon_linux(region: str, ami_name: str) -> aws.ec2.GetAmiResult:
@@ -102,6 +104,7 @@ class Host(pulumi.ComponentResource):
                     region=args.region,
                     parameter_prefix=args.tls_parameter_prefix,
                     volume_id=volume_id,
+                    operations=args.operations_script,
                 )
             ),
             tags={**args.tags, "Name": name},
@@ -142,6 +145,8 @@ class Host(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
+        # Backups and observability grant their own narrow writes to this role.
+        self.role = role
         for policy_name, arn in (("ssm-core", SSM_CORE_POLICY), ("ecr-read", ECR_READ_POLICY)):
             aws.iam.RolePolicyAttachment(f"{name}-{policy_name}", role=role.name, policy_arn=arn, opts=child)
         aws.iam.RolePolicy(

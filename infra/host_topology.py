@@ -8,13 +8,22 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from infra.backups import SnapshotPolicy, SnapshotPolicyArgs
+from infra.backups import DumpBucket, DumpBucketArgs, SnapshotPolicy, SnapshotPolicyArgs, dump_timer_script
+from infra.certificates import CERTBOT_CONTAINER, CertificateRenewal, CertificateRenewalArgs
 from infra.config import StackSettings, registry_of
-from infra.containers import Containers, ContainersArgs
+from infra.containers import DB_NAME, DB_USER, Containers, ContainersArgs
 from infra.credentials import PlatformCredentials
 from infra.docker_tls import DockerTls, DockerTlsArgs
 from infra.host import Host, HostArgs
+from infra.host_layout import DATA_MOUNT, POSTGRES_CONTAINER
 from infra.network import NetworkRules, NetworkRulesArgs
+from infra.observability import (
+    ContainerLogging,
+    Observability,
+    ObservabilityArgs,
+    cloudwatch_agent_script,
+    container_log_group_name,
+)
 from infra.placement import default_placement
 from infra.versioning import platform_labels, platform_tags, read_version
 
@@ -29,6 +38,8 @@ class HostStack:
     network: NetworkRules
     host: Host
     containers: Containers
+    dumps: DumpBucket
+    observability: Observability
     outputs: dict[str, pulumi.Input[str]]
 
 
@@ -40,6 +51,9 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
     snapshot_tag = {"Snapshot": f"{prefix}-pgdata"}
     account_id = aws.get_caller_identity().account_id
     placement = default_placement(settings.region)
+    backup_bucket_name = f"{prefix}-backups-{account_id}"
+    logging = ContainerLogging(container_log_group_name(settings.project, settings.stack), settings.region)
+    monitored_disks = ("/", DATA_MOUNT)
 
     credentials = PlatformCredentials(f"{prefix}-secrets")
     network = NetworkRules(
@@ -66,10 +80,43 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             ami_name=settings.ami_name,
             snapshot_tag=snapshot_tag,
             tags=tags,
+            operations_script=dump_timer_script(
+                bucket_name=backup_bucket_name,
+                region=settings.region,
+                stack=settings.stack,
+                data_mount=DATA_MOUNT,
+                postgres_container=POSTGRES_CONTAINER,
+                db_user=DB_USER,
+                db_name=DB_NAME,
+            )
+            + cloudwatch_agent_script(monitored_disks),
         ),
     )
     if settings.daily_snapshots:
-        SnapshotPolicy(f"{prefix}-snapshots", SnapshotPolicyArgs(snapshot_tag, settings.snapshot_retention_days, tags))
+        SnapshotPolicy(
+            f"{prefix}-snapshots",
+            SnapshotPolicyArgs(snapshot_tag, settings.snapshot_retention_days, settings.backup_copy_region, tags),
+        )
+    dumps = DumpBucket(
+        f"{prefix}-dumps",
+        DumpBucketArgs(backup_bucket_name, settings.backup_retention_days, host.role.name, settings.protect_stateful, tags),
+    )
+    observability = Observability(
+        f"{prefix}-observability",
+        ObservabilityArgs(
+            stack=settings.stack,
+            region=settings.region,
+            account_id=account_id,
+            log_group_name=logging.group,
+            log_retention_days=settings.log_retention_days,
+            host_role_name=host.role.name,
+            instance_id=host.instance.id,
+            disk_paths=monitored_disks,
+            alarm_email=settings.alarm_email,
+            domain=settings.domain,
+            tags=tags,
+        ),
+    )
 
     registry_server = registry_of(settings.service_image)
     ecr_login = aws.ecr.get_authorization_token_output(registry_id=registry_server.split(".", 1)[0], region=settings.region)
@@ -95,8 +142,24 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             cookie_secure=bool(settings.domain),
             host_dependencies=[host.ip_association, host.data_attachment],
             labels=platform_labels(settings.project, settings.stack, version),
+            logging=logging,
         ),
     )
+    if settings.domain:
+        CertificateRenewal(
+            f"{prefix}-certificates",
+            CertificateRenewalArgs(
+                domain=settings.domain,
+                contact_email=settings.alarm_email,
+                certbot_image=settings.certbot_image,
+                provider=containers.provider,
+                network_id=containers.frontend.id,
+                instance_id=host.instance.id,
+                logging=logging.for_container(CERTBOT_CONTAINER),
+                labels=platform_labels(settings.project, settings.stack, version),
+                depends_on=[containers.host_ready],
+            ),
+        )
     outputs = {
         "url": f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", network.public_ip),
         "public_ip": network.public_ip,
@@ -105,5 +168,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
         "version": version,
         "service_image": settings.service_image,
         "web_image": settings.web_image,
+        "backup_bucket": dumps.bucket.bucket,
+        "log_group": observability.log_group.name,
     }
-    return HostStack(version, credentials, docker_tls, network, host, containers, outputs)
+    return HostStack(version, credentials, docker_tls, network, host, containers, dumps, observability, outputs)

@@ -170,6 +170,7 @@ Persistent=true
 WantedBy=timers.target
 UNIT
 
+$operations
 systemctl daemon-reload
 systemctl enable --now docker
 systemctl enable --now platform-prune.timer docker-tls-refresh.timer docker-image-prune.timer
@@ -177,7 +178,8 @@ systemctl enable --now platform-prune.timer docker-tls-refresh.timer docker-imag
 )
 
 
-def render_user_data(*, region: str, parameter_prefix: str, volume_id: str) -> str:
+def render_user_data(*, region: str, parameter_prefix: str, volume_id: str, operations: str = "") -> str:
+    """operations: backup and monitoring lines (infra/backups.py, infra/observability.py), run before Docker starts."""
     return _SCRIPT.substitute(
         region=shlex.quote(region),
         parameter_prefix=parameter_prefix,
@@ -189,4 +191,5 @@ def render_user_data(*, region: str, parameter_prefix: str, volume_id: str) -> s
         prune_after=IMAGE_PRUNE_AFTER_HOURS,
         web_tls_dir=WEB_TLS_DIR,
         service_container=SERVICE_CONTAINER,
+        operations=operations,
     )

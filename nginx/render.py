@@ -19,6 +19,7 @@ from pathlib import Path
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 SHARED_TEMPLATES = ("nginx.conf", "security-headers.conf", "api-proxy.conf", "locations.conf")
+SITE_TEMPLATES = ("site-http.conf", "site-tls.conf")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class FrontSettings:
     # The port clients see, when a container maps 443 to an unprivileged https_port.
     public_https_port: int | None = None
     acme_root: Path | None = None
+    # Where nginx.conf includes the site from. When set, both site variants are written and
+    # nginx/front-start.sh copies one there at start: TLS once the certificate exists.
+    site_conf: Path | None = None
     auth_rate_per_minute: int = 30
     auth_burst: int = 20
     client_max_body_size: str = "64k"
@@ -60,6 +64,8 @@ class FrontSettings:
     def variables(self) -> dict[str, str]:
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("TLS needs both a certificate and a key")
+        if self.site_conf is not None and not self.tls:
+            raise ValueError("choosing the site at start needs the certificate and key paths to look for")
         return {
             "CONF_DIR": str(self.conf_dir),
             "RUNTIME_DIR": str(self.runtime_dir),
@@ -71,6 +77,7 @@ class FrontSettings:
             "HTTPS_REDIRECT_PORT": "" if self.redirect_port == 443 else f":{self.redirect_port}",
             "TLS_CERT": str(self.tls_cert),
             "TLS_KEY": str(self.tls_key),
+            "SITE_CONF": str(self.site_conf or self.conf_dir / "site.conf"),
             "ACME_ROOT": str(self.acme_root or self.runtime_dir / "acme"),
             "AUTH_RATE": f"{self.auth_rate_per_minute}r/m",
             "AUTH_BURST": str(self.auth_burst),
@@ -100,8 +107,11 @@ def render(settings: FrontSettings, out_dir: Path | None = None) -> Path:
     the files to conf_dir, which is where the includes point.
     """
     variables = settings.variables()
-    site_template = "site-tls.conf" if settings.tls else "site-http.conf"
-    outputs = {name: name for name in SHARED_TEMPLATES} | {"site.conf": site_template}
+    if settings.site_conf is not None:
+        sites = {name: name for name in SITE_TEMPLATES}
+    else:
+        sites = {"site.conf": "site-tls.conf" if settings.tls else "site-http.conf"}
+    outputs = {name: name for name in SHARED_TEMPLATES} | sites
     target = out_dir or settings.conf_dir
     target.mkdir(parents=True, exist_ok=True)
     for output_name, template_name in outputs.items():
@@ -124,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tls-cert", type=Path, help="certificate chain; turns TLS on")
     parser.add_argument("--tls-key", type=Path)
     parser.add_argument("--acme-root", type=Path)
+    parser.add_argument("--site-conf", type=Path, help="write both sites; front-start.sh picks one into this path")
     parser.add_argument("--auth-rate-per-minute", type=int, default=30)
     parser.add_argument("--auth-burst", type=int, default=20)
     parser.add_argument("--access-log")
@@ -143,6 +154,7 @@ def main(argv: list[str] | None = None) -> None:
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         acme_root=args.acme_root,
+        site_conf=args.site_conf,
         auth_rate_per_minute=args.auth_rate_per_minute,
         auth_burst=args.auth_burst,
         access_log=args.access_log,

@@ -102,6 +102,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             },
             "aws:iam/role:Role": {"arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{args.name}", "name": args.name},
             "aws:iam/instanceProfile:InstanceProfile": {"name": args.name},
+            "aws:sns/topic:Topic": {"arn": f"arn:aws:sns:{args.inputs.get('region', self.region)}:{ACCOUNT_ID}:{args.name}"},
             "tls:index/privateKey:PrivateKey": {"privateKeyPem": f"-----BEGIN PRIVATE KEY----- {args.name}"},
             "tls:index/selfSignedCert:SelfSignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},
             "tls:index/locallySignedCert:LocallySignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},

@@ -99,14 +99,17 @@ def test_instance_role_has_only_ssm_core_ecr_read_and_its_own_tls_parameters(dep
             "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
             "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
         }
-        inline = [p for p in run.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == host_role]
-        assert len(inline) == 1
-        statements = json.loads(inline[0].inputs["policy"])["Statement"]
+        inline = {p.name: p for p in run.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == host_role}
+        prefix = f"users-platform-{stack_name}"
+        # The backup and telemetry grants are asserted in test_infra_backups and test_infra_observability.
+        assert set(inline) == {f"{prefix}-host-docker-tls", f"{prefix}-dumps-host-writes", f"{prefix}-observability-host-telemetry"}
+        statements = json.loads(inline[f"{prefix}-host-docker-tls"].inputs["policy"])["Statement"]
         get_parameter = next(s for s in statements if s["Action"] == "ssm:GetParameter")
         assert get_parameter["Resource"].endswith(f"parameter/users-platform/{stack_name}/docker-tls/*")
         decrypt = next(s for s in statements if s["Action"] == "kms:Decrypt")
         assert decrypt["Condition"]["StringEquals"]["kms:ViaService"].startswith("ssm.")
-        assert all("*" not in s["Action"] for s in statements)
+        for policy in inline.values():
+            assert all("*" not in str(s["Action"]) for s in json.loads(policy.inputs["policy"])["Statement"])
 
     return run.settled(check)
 

@@ -117,3 +117,19 @@ def test_cli_renders_the_image_variant(tmp_path: Path, site_dist: Path, nginx_bi
     result = NginxProcess(conf_dir / "nginx.conf", tmp_path / "run", binary=nginx_binary).check_config()
     assert result.returncode == 0, result.stderr
     assert f"include {conf_dir}/site.conf;" in (conf_dir / "nginx.conf").read_text()
+
+
+def test_image_variant_renders_both_sites_for_the_entrypoint_to_choose(tmp_path: Path, site_dist: Path):
+    site_conf = tmp_path / "run" / "site.conf"
+    certs = {"tls_cert": Path("/tls/fullchain.pem"), "tls_key": Path("/tls/privkey.pem")}
+    render(local_settings(tmp_path, site_dist, site_conf=site_conf, **certs))
+    conf_dir = tmp_path / "conf"
+    assert f"include {site_conf};" in (conf_dir / "nginx.conf").read_text()
+    assert "ssl_certificate /tls/fullchain.pem;" in (conf_dir / "site-tls.conf").read_text()
+    assert "location /.well-known/acme-challenge/" in (conf_dir / "site-http.conf").read_text()
+    assert not (conf_dir / "site.conf").exists(), "nginx/front-start.sh writes the chosen site at start"
+
+
+def test_choosing_the_site_at_start_needs_the_certificate_paths(tmp_path: Path, site_dist: Path):
+    with pytest.raises(ValueError, match="certificate and key paths"):
+        render(local_settings(tmp_path, site_dist, site_conf=tmp_path / "site.conf"))
