@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
 # The Docker API and SSH are for a few known operator or runner networks, never a broad range.
 MIN_PREFIX_V4 = 16
 MIN_PREFIX_V6 = 48
+TOPOLOGIES = ("host", "cluster")
+# Images are deployed by digest only (INFRA-CONTRACT): <registry>/<repository>@sha256:<64 hex>.
+IMAGE_DIGEST = re.compile(r"^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$")
 
 
 class InsecureConfigError(ValueError):
@@ -45,6 +49,9 @@ class StackSettings:
     image_retention_count: int
     web_concurrency: int
     postgres_image: str
+    topology: str
+    service_image: str
+    web_image: str
 
 
 def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, stack: str) -> StackSettings:
@@ -67,6 +74,9 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         image_retention_count=_int(config, "imageRetentionCount"),
         web_concurrency=_int(config, "webConcurrency"),
         postgres_image=config.require("postgresImage"),
+        topology=config.require("topology"),
+        service_image=config.require("serviceImage"),
+        web_image=config.require("webImage"),
     )
     validate(settings)
     return settings
@@ -90,6 +100,14 @@ def validate(settings: StackSettings) -> None:
         raise InsecureConfigError("snapshotRetentionDays must be at least 1 when dailySnapshots is on.")
     if settings.postgres_image.endswith(":latest") or ":" not in settings.postgres_image.rsplit("/", 1)[-1]:
         raise InsecureConfigError("postgresImage must name an explicit tag, not latest.")
+    if settings.topology not in TOPOLOGIES:
+        raise InsecureConfigError(f"topology must be one of {', '.join(TOPOLOGIES)}, got {settings.topology!r}.")
+    for key, image in (("serviceImage", settings.service_image), ("webImage", settings.web_image)):
+        if not IMAGE_DIGEST.match(image):
+            raise InsecureConfigError(
+                f"{key} must be an ECR image by digest (<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<64 hex>), "
+                f"not a tag or latest: got {image!r}."
+            )
 
 
 def _refuse_broad_cidr(key: str, cidr: str, what: str) -> None:

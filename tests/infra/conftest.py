@@ -15,5 +15,12 @@ def stack_name(request) -> str:
 
 @pytest.fixture
 def deploy() -> Callable[..., StackRun]:
-    """Call inside a `@pulumi.runtime.test` test, so the program's RPCs belong to that test."""
-    return run_program
+    """Runs the `host` topology with a stack's config (prod's own is `cluster`: tests/infra/cluster).
+
+    Call inside a `@pulumi.runtime.test` test, so the program's RPCs belong to that test.
+    """
+
+    def deploy_host(stack: str, overrides: dict | None = None) -> StackRun:
+        return run_program(stack, {"topology": "host", **(overrides or {})})
+
+    return deploy_host

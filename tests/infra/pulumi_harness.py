@@ -26,6 +26,8 @@ STACKS = ("dev", "prod")
 ACCOUNT_ID = "123456789012"
 AMI_ID = "ami-0mockedal2023"
 MOCK_PUBLIC_IP = "192.0.2.10"
+ECS_AMI_ID = "ami-0mockedecs2023"
+ELB_ACCOUNT_ARN = "arn:aws:iam::156460612806:root"
 
 
 def project_name() -> str:
@@ -83,7 +85,10 @@ class PlatformMocks(pulumi.runtime.Mocks):
             "tls:index/locallySignedCert:LocallySignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},
             "tls:index/certRequest:CertRequest": {"certRequestPem": f"-----BEGIN CERTIFICATE REQUEST----- {args.name}"},
             "random:index/randomPassword:RandomPassword": {"result": f"generated-{args.name}"},
+            **_cluster_outputs(args.name, self.region),
         }.get(args.typ, {})
+        if args.typ.startswith("aws:") and "arn" not in outputs:
+            outputs["arn"] = f"arn:aws:mock:{self.region}:{ACCOUNT_ID}:{args.name}"
         outputs.update(computed)
         return f"{args.name}-id", outputs
 
@@ -99,9 +104,44 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return {"id": self.region, "names": [f"{self.region}a", f"{self.region}b"], "zoneIds": ["z1", "z2"]}
         if args.token == "aws:ec2/getSubnets:getSubnets":
             return {"id": self.region, "ids": ["subnet-0b", "subnet-0a"]}
+        if args.token == "aws:ssm/getParameter:getParameter":
+            return {"id": args.args["name"], "name": args.args["name"], "type": "String", "value": ECS_AMI_ID}
+        if args.token == "aws:elb/getServiceAccount:getServiceAccount":
+            return {"id": "156460612806", "arn": ELB_ACCOUNT_ARN}
         if args.token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return {"id": ACCOUNT_ID, "userName": "AWS", "password": "ecr-token", "authorizationToken": "dG9rZW4="}
         raise AssertionError(f"the program made an invoke the tests do not mock: {args.token}")
+
+
+def _cluster_outputs(name: str, region: str) -> dict[str, dict[str, Any]]:
+    """What AWS computes for the cluster topology's resources (names, suffixes, endpoints)."""
+    return {
+        "aws:lb/loadBalancer:LoadBalancer": {
+            "dnsName": f"{name}.{region}.elb.amazonaws.com",
+            "zoneId": "Z32O12XQLNTSW2",
+            "arnSuffix": f"app/{name}/0123456789abcdef",
+        },
+        "aws:lb/targetGroup:TargetGroup": {"arnSuffix": f"targetgroup/{name}/0123456789abcdef"},
+        "aws:ecs/cluster:Cluster": {"name": name},
+        "aws:rds/parameterGroup:ParameterGroup": {"name": name},
+        "aws:rds/subnetGroup:SubnetGroup": {"name": name},
+        "aws:ecs/capacityProvider:CapacityProvider": {"name": name},
+        "aws:ecs/service:Service": {"name": name},
+        "aws:ec2/launchTemplate:LaunchTemplate": {"latestVersion": 1},
+        "aws:rds/instance:Instance": {"address": f"{name}.abcdefghijkl.{region}.rds.amazonaws.com", "identifier": name},
+        "aws:s3/bucket:Bucket": {"bucket": name},
+        "aws:cloudwatch/logGroup:LogGroup": {"arn": f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{name}"},
+        "aws:secretsmanager/secret:Secret": {"arn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-AbCdEf"},
+        "aws:acm/certificate:Certificate": {
+            "domainValidationOptions": [
+                {"domainName": "site", "resourceRecordName": f"_x.{name}.", "resourceRecordType": "CNAME", "resourceRecordValue": "_y.acm-validations.aws."}
+            ]
+        },
+        "aws:route53/record:Record": {"fqdn": f"{name}.example."},
+        "aws:acm/certificateValidation:CertificateValidation": {
+            "certificateArn": f"arn:aws:acm:{region}:{ACCOUNT_ID}:certificate/{name}"
+        },
+    }
 
 
 class RecordingMonitor(MockMonitor):
@@ -151,6 +191,7 @@ class StackRun:
     program: dict[str, Any]
     resources: list[pulumi.Resource]
     mocks: PlatformMocks
+    exported: dict[str, Any] = field(default_factory=dict)
 
     def outputs(self) -> dict[str, Any]:
         return dict(pulumi_settings.get_root_resource().outputs)
@@ -188,6 +229,25 @@ def run_program(stack: str, overrides: dict[str, Any] | None = None) -> StackRun
     program = execute_program()
     settings = {key: _parse(value) for key, value in stack_config(stack, overrides).items()}
     return StackRun(stack, settings, program, declared, mocks)
+
+
+def settled_run(stack: str, overrides: dict[str, Any] | None = None) -> StackRun:
+    """Runs the program once and waits until every resource is registered, for module-scoped fixtures.
+
+    Tests then assert on the recorded registrations as plain data; one run serves a whole module.
+    """
+    runs: list[StackRun] = []
+
+    @pulumi.runtime.test
+    def run_and_settle():
+        runs.append(run_program(stack, overrides))
+        outputs = runs[0].outputs()
+        return pulumi.Output.all(**outputs).apply(lambda values: runs[0].settled(lambda: runs.append(values)))
+
+    run_and_settle()
+    run, exported = runs
+    run.exported = exported
+    return run
 
 
 def _parse(value: str) -> Any:

@@ -1,10 +1,13 @@
 """The config the program reads is the config Pulumi.yaml declares and docs/deploy.md explains."""
 
+import dataclasses
 import re
 
 import pulumi
 import yaml
 from pulumi_harness import REPO_ROOT, stack_file
+
+from infra.cluster.settings import ClusterSettings
 
 NOT_CONFIG = {"project", "stack", "region"}
 
@@ -21,7 +24,8 @@ def test_every_setting_is_declared_typed_and_documented(deploy, stack_name):
     guide = (REPO_ROOT / "docs" / "deploy.md").read_text()
 
     def check():
-        read_by_program = {_camel(name) for name in vars(run.program["settings"]) if name not in NOT_CONFIG}
+        fields = [*vars(run.program["settings"]), *(field.name for field in dataclasses.fields(ClusterSettings))]
+        read_by_program = {_camel(name) for name in fields if name not in NOT_CONFIG}
         schema = project["config"]
         assert read_by_program == set(schema)
         for key, spec in schema.items():

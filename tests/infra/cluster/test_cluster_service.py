@@ -1,0 +1,49 @@
+"""The ECS service: spread over zones, scaled on CPU and requests, migrated before it changes."""
+
+from cluster_run import depends_on, named
+
+from infra.cluster.service import RUN_MIGRATION_SCRIPT
+
+COMMAND = "command:local:Command"
+
+
+def test_at_least_two_tasks_spread_across_zones_behind_the_alb(prod):
+    service = named(prod, "aws:ecs/service:Service", "-platform").inputs
+    assert service["desiredCount"] == prod.setting("clusterMinTasks") >= 2
+    assert service["orderedPlacementStrategies"][0] == {"type": "spread", "field": "attribute:ecs.availability-zone"}
+    assert service["availabilityZoneRebalancing"] == "ENABLED"
+    (balancer,) = service["loadBalancers"]
+    assert balancer["containerName"] == "web" and balancer["containerPort"] == 8080
+    assert service["capacityProviderStrategies"] == [{"capacityProvider": "users-platform-prod-ecs", "weight": 1}]
+    assert service["waitForSteadyState"] is True
+
+
+def test_auto_scaling_tracks_cpu_and_alb_requests_per_target_between_config_bounds(prod):
+    target = named(prod, "aws:appautoscaling/target:Target", "-platform").inputs
+    assert (target["minCapacity"], target["maxCapacity"]) == (prod.setting("clusterMinTasks"), prod.setting("clusterMaxTasks"))
+    assert target["resourceId"] == "service/users-platform-prod-ecs/users-platform-prod-platform"
+    policies = {p.name.rsplit("-", 1)[1]: p.inputs["targetTrackingScalingPolicyConfiguration"] for p in prod.of_type("aws:appautoscaling/policy:Policy")}
+    assert policies["cpu"]["predefinedMetricSpecification"]["predefinedMetricType"] == "ECSServiceAverageCPUUtilization"
+    assert policies["cpu"]["targetValue"] == prod.setting("clusterCpuTargetPercent")
+    requests = policies["requests"]["predefinedMetricSpecification"]
+    assert requests["predefinedMetricType"] == "ALBRequestCountPerTarget"
+    assert requests["resourceLabel"] == "app/users-platform-prod-alb/0123456789abcdef/targetgroup/users-platform-prod-alb/0123456789abcdef"
+    assert policies["requests"]["targetValue"] == prod.setting("clusterRequestsPerTarget")
+
+
+def test_migrations_run_once_per_release_before_the_service_task_definition_changes(prod):
+    migration = named(prod, COMMAND, "-platform-migrate")
+    migration_task = named(prod, "aws:ecs/taskDefinition:TaskDefinition", "-platform-migrate")
+    service_task = named(prod, "aws:ecs/taskDefinition:TaskDefinition", "-platform")
+    assert migration.inputs["create"] == f"python3 {RUN_MIGRATION_SCRIPT}"
+    assert RUN_MIGRATION_SCRIPT.is_absolute() and RUN_MIGRATION_SCRIPT.is_file()
+    # A new migration task revision (a new image digest) re-runs the command.
+    assert migration.inputs["triggers"] == [f"arn:aws:mock:eu-west-1:123456789012:{migration_task.name}"]
+    environment = migration.inputs["environment"]
+    assert environment["TASK_DEFINITION"] == f"arn:aws:mock:eu-west-1:123456789012:{migration_task.name}"
+    assert environment["CLUSTER"] == "users-platform-prod-ecs" and environment["CAPACITY_PROVIDER"] == "users-platform-prod-ecs"
+    assert len(environment["SUBNETS"].split(",")) == 2 and environment["SECURITY_GROUP"].endswith("-sg-tasks-id")
+    assert depends_on(service_task, migration)
+    # The migration needs its secrets and the database to exist first.
+    for prerequisite in (*prod.of_type("aws:secretsmanager/secretVersion:SecretVersion"), named(prod, "aws:rds/instance:Instance", "-db")):
+        assert depends_on(migration, prerequisite), prerequisite.name
