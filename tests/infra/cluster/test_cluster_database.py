@@ -1,6 +1,7 @@
 """RDS PostgreSQL: the local major version, TLS only, sane timeouts, backups, insights, secrets."""
 
 from cluster_run import named
+from pulumi_harness import REPO_ROOT
 
 from infra.cluster.database import RDS_CA_BUNDLE
 
@@ -46,3 +47,12 @@ def test_a_single_zone_database_is_what_the_minimal_config_asks_for(minimal):
     assert not database.protect and database.inputs["deletionProtection"] is False
     assert database.inputs["skipFinalSnapshot"] is False and database.inputs["backupRetentionPeriod"] >= 14
 
+
+def test_the_service_image_carries_the_rds_ca_bundle_where_database_url_points():
+    dockerfile = (REPO_ROOT / "service" / "Dockerfile").read_text()
+    (line,) = [line for line in dockerfile.splitlines() if line.startswith("ADD ") and "rds" in line]
+    source, destination = line.split()[-2:]
+    assert source == "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"
+    assert destination == RDS_CA_BUNDLE
+    # Before USER: the file belongs to root and is only readable by the service.
+    assert dockerfile.index(line) < dockerfile.index("USER 10001")
