@@ -160,7 +160,8 @@ class PlatformService(pulumi.ComponentResource):
         )
         self.service = aws.ecs.Service(
             name,
-            name=name,
+            # Auto-named: a replacement (a field ECS cannot update) is created before the old one is
+            # deleted, and a fixed name would collide with it.
             cluster=args.cluster_arn,
             task_definition=self.task_definition.arn,
             desired_count=args.min_tasks,

@@ -16,6 +16,8 @@ def test_at_least_two_tasks_spread_across_zones_behind_the_alb(prod):
     assert balancer["containerName"] == "web" and balancer["containerPort"] == 8080
     assert service["capacityProviderStrategies"] == [{"capacityProvider": "users-platform-prod-ecs", "weight": 1}]
     assert service["waitForSteadyState"] is True
+    # Auto-named, so a replacement (created before the old one is deleted) cannot collide on the name.
+    assert "name" not in service
 
 
 def test_auto_scaling_tracks_cpu_and_alb_requests_per_target_between_config_bounds(prod):
