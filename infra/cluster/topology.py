@@ -10,6 +10,7 @@ from infra.cluster.compute import ClusterCompute, ClusterComputeArgs
 from infra.cluster.database import Database, DatabaseArgs
 from infra.cluster.edge import Edge, EdgeArgs
 from infra.cluster.firewall import ClusterFirewall, ClusterFirewallArgs
+from infra.cluster.maintenance import ScheduledPrune, ScheduledPruneArgs
 from infra.cluster.network import ClusterNetwork, ClusterNetworkArgs
 from infra.cluster.observability import Observability, ObservabilityArgs
 from infra.cluster.secrets import ClusterSecrets, ClusterSecretsArgs
@@ -112,6 +113,19 @@ def deploy_cluster(settings: StackSettings, cluster: ClusterSettings, tags: dict
             cpu_target_percent=cluster.cluster_cpu_target_percent,
             requests_per_target=cluster.cluster_requests_per_target,
             log_retention_days=cluster.log_retention_days,
+            tags=tags,
+        ),
+    )
+    ScheduledPrune(
+        f"{prefix}-prune",
+        ScheduledPruneArgs(
+            cluster_arn=compute.cluster.arn,
+            task_definition_arn=service.migration_task.arn,
+            task_definition_family_arn=service.migration_task.arn_without_revision,
+            execution_role_arn=service.execution_role.arn,
+            capacity_provider_name=compute.capacity_provider.name,
+            private_subnet_ids=private_subnet_ids,
+            task_security_group_id=firewall.tasks.id,
             tags=tags,
         ),
     )

@@ -25,6 +25,7 @@ NOT_TAGGABLE = {
     "aws:sns/topicSubscription:TopicSubscription",
     "aws:appautoscaling/policy:Policy",
     "aws:cloudwatch/dashboard:Dashboard",
+    "aws:cloudwatch/eventTarget:EventTarget",
     "aws:autoscaling/group:Group",  # tags are a list of {key, value, propagateAtLaunch}
 }
 
@@ -116,7 +117,7 @@ def test_iam_is_least_privilege(prod):
 
 
 def test_the_execution_role_reads_exactly_the_two_task_secrets(prod):
-    (policy,) = prod.of_type("aws:iam/rolePolicy:RolePolicy")
+    policy = named(prod, "aws:iam/rolePolicy:RolePolicy", "-platform-execution")
     (read,) = [s for s in _statements(policy.inputs["policy"]) if "secretsmanager:GetSecretValue" in _as_list(s["Action"])]
     secret_arns = {
         r.name: f"arn:aws:secretsmanager:eu-west-1:123456789012:secret:{r.name}-AbCdEf"
