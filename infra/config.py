@@ -15,6 +15,7 @@ from typing import Protocol
 # SSH is for a few known operator networks, never a broad range.
 MIN_PREFIX_V4 = 16
 MIN_PREFIX_V6 = 48
+TOPOLOGIES = ("host", "cluster")
 # Images are deployed by digest from ECR: a tag can move, a digest is one image forever.
 ECR_DIGEST_REFERENCE = re.compile(
     r"^(?P<registry>\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com)/(?P<repository>[a-z0-9][a-z0-9._/-]*)@sha256:[0-9a-f]{64}$"
@@ -27,7 +28,7 @@ LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 
 
 
 class InsecureConfigError(ValueError):
-    """A setting would expose the host; raised before any resource is declared."""
+    """A setting would expose the stack or lose data; raised before any resource is declared."""
 
 
 class ConfigSource(Protocol):
@@ -41,27 +42,30 @@ class StackSettings:
     project: str
     stack: str
     region: str
+    # Read by both topologies.
+    topology: str
+    domain: str
+    protect_stateful: bool
+    service_image: str
+    web_image: str
+    alarm_email: str
+    log_retention_days: int
+    backup_retention_days: int
+    web_concurrency: int
+    # The host topology's own; a cluster stack ignores them (its own are in infra/cluster/settings.py).
     instance_type: str
     root_volume_gb: int
     data_volume_gb: int
     admin_cidrs: tuple[str, ...]
     ssh_key_name: str
-    domain: str
-    protect_stateful: bool
     daily_snapshots: bool
     snapshot_retention_days: int
+    backup_copy_region: str
     detailed_monitoring: bool
-    web_concurrency: int
     postgres_image: str
-    service_image: str
-    web_image: str
+    certbot_image: str
     ami_name: str
     docker_tunnel_port: int
-    backup_retention_days: int
-    backup_copy_region: str
-    log_retention_days: int
-    alarm_email: str
-    certbot_image: str
 
 
 def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, stack: str) -> StackSettings:
@@ -70,34 +74,61 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         project=project,
         stack=stack,
         region=aws_config.require("region"),
+        topology=config.require("topology"),
+        domain=config.get("domain") or "",
+        protect_stateful=_bool(config, "protectStateful"),
+        service_image=config.require("serviceImage"),
+        web_image=config.require("webImage"),
+        alarm_email=config.get("alarmEmail") or "",
+        log_retention_days=_int(config, "logRetentionDays"),
+        backup_retention_days=_int(config, "backupRetentionDays"),
+        web_concurrency=_int(config, "webConcurrency"),
         instance_type=config.require("instanceType"),
         root_volume_gb=_int(config, "rootVolumeGb"),
         data_volume_gb=_int(config, "dataVolumeGb"),
         admin_cidrs=_cidr_list(config, "adminCidrs"),
         ssh_key_name=config.get("sshKeyName") or "",
-        domain=config.get("domain") or "",
-        protect_stateful=_bool(config, "protectStateful"),
         daily_snapshots=_bool(config, "dailySnapshots"),
         snapshot_retention_days=_int(config, "snapshotRetentionDays"),
-        detailed_monitoring=_bool(config, "detailedMonitoring"),
-        web_concurrency=_int(config, "webConcurrency"),
-        postgres_image=config.require("postgresImage"),
-        service_image=config.require("serviceImage"),
-        web_image=config.require("webImage"),
-        ami_name=config.require("amiName"),
-        docker_tunnel_port=_int(config, "dockerTunnelPort"),
-        backup_retention_days=_int(config, "backupRetentionDays"),
         backup_copy_region=config.get("backupCopyRegion") or "",
-        log_retention_days=_int(config, "logRetentionDays"),
-        alarm_email=config.get("alarmEmail") or "",
+        detailed_monitoring=_bool(config, "detailedMonitoring"),
+        postgres_image=config.require("postgresImage"),
         certbot_image=config.require("certbotImage"),
+        ami_name=config.get("amiName") or "",
+        docker_tunnel_port=_int(config, "dockerTunnelPort"),
     )
     validate(settings)
     return settings
 
 
 def validate(settings: StackSettings) -> None:
-    """Refuses configurations that would open the host or lose data; the message names the fix."""
+    """Refuses configurations that would open the stack or lose data; the message names the fix.
+
+    Every stack is checked for what both topologies read (images, logs, alarms, backups); the
+    host's own settings only when the stack runs the host topology (the cluster checks its own:
+    infra/cluster/settings.py).
+    """
+    if settings.topology not in TOPOLOGIES:
+        raise InsecureConfigError(f"topology must be one of {', '.join(TOPOLOGIES)}, got {settings.topology!r}.")
+    for key, reference in (("serviceImage", settings.service_image), ("webImage", settings.web_image)):
+        if not ECR_DIGEST_REFERENCE.match(reference):
+            raise InsecureConfigError(
+                f"{key} must be an ECR image by digest "
+                f"(<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex>), got {reference!r}; "
+                "a tag such as :latest or :1.2.3 is refused."
+            )
+    if settings.backup_retention_days < 1:
+        raise InsecureConfigError("backupRetentionDays must be at least 1: the backups would expire at once.")
+    if settings.log_retention_days not in LOG_RETENTION_DAYS:
+        raise ValueError(f"logRetentionDays must be one of CloudWatch's values: {', '.join(map(str, LOG_RETENTION_DAYS))}.")
+    if settings.alarm_email and "@" not in settings.alarm_email:
+        raise ValueError(f"alarmEmail {settings.alarm_email!r} is not an email address.")
+    if settings.topology == "host":
+        _validate_host(settings)
+
+
+def _validate_host(settings: StackSettings) -> None:
+    """The single host's own settings: SSH, its snapshots and their copy, its AMI, its Docker tunnel."""
     for cidr in settings.admin_cidrs:
         _refuse_broad_cidr("adminCidrs", cidr, "SSH (22)")
     if settings.admin_cidrs and not settings.ssh_key_name:
@@ -106,13 +137,12 @@ def validate(settings: StackSettings) -> None:
         raise InsecureConfigError("the prod stack needs protectStateful: true and dailySnapshots: true.")
     if settings.daily_snapshots and settings.snapshot_retention_days < 1:
         raise InsecureConfigError("snapshotRetentionDays must be at least 1 when dailySnapshots is on.")
-    for key, reference in (("serviceImage", settings.service_image), ("webImage", settings.web_image)):
-        if not ECR_DIGEST_REFERENCE.match(reference):
-            raise InsecureConfigError(
-                f"{key} must be an ECR image by digest "
-                f"(<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex>), got {reference!r}; "
-                "a tag such as :latest or :1.2.3 is refused."
-            )
+    if settings.stack == "prod" and not settings.backup_copy_region:
+        raise InsecureConfigError("the prod stack needs backupCopyRegion: snapshots must survive the loss of a region.")
+    if settings.backup_copy_region and not AWS_REGION.fullmatch(settings.backup_copy_region):
+        raise ValueError(f"backupCopyRegion {settings.backup_copy_region!r} is not an AWS region name (e.g. eu-central-1).")
+    if settings.backup_copy_region == settings.region:
+        raise InsecureConfigError(f"backupCopyRegion must differ from the stack's region ({settings.region}).")
     if not AMI_NAME.match(settings.ami_name):
         raise ValueError(
             f"amiName must be one exact Amazon Linux 2023 x86_64 image name "
@@ -123,7 +153,6 @@ def validate(settings: StackSettings) -> None:
     for key, image in (("postgresImage", settings.postgres_image), ("certbotImage", settings.certbot_image)):
         if image.endswith(":latest") or ":" not in image.rsplit("/", 1)[-1]:
             raise InsecureConfigError(f"{key} must name an explicit tag, not latest.")
-    _validate_operations(settings)
 
 
 def registry_of(image_reference: str) -> str:
@@ -132,22 +161,6 @@ def registry_of(image_reference: str) -> str:
     if not match:
         raise ValueError(f"not an ECR digest reference: {image_reference!r}")
     return match["registry"]
-
-
-def _validate_operations(settings: StackSettings) -> None:
-    """Backups, logs and alarms: refused when they would silently keep nothing or alert no one."""
-    if settings.backup_retention_days < 1:
-        raise InsecureConfigError("backupRetentionDays must be at least 1: the nightly dumps would expire at once.")
-    if settings.stack == "prod" and not settings.backup_copy_region:
-        raise InsecureConfigError("the prod stack needs backupCopyRegion: snapshots must survive the loss of a region.")
-    if settings.backup_copy_region and not AWS_REGION.fullmatch(settings.backup_copy_region):
-        raise ValueError(f"backupCopyRegion {settings.backup_copy_region!r} is not an AWS region name (e.g. eu-central-1).")
-    if settings.backup_copy_region == settings.region:
-        raise InsecureConfigError(f"backupCopyRegion must differ from the stack's region ({settings.region}).")
-    if settings.log_retention_days not in LOG_RETENTION_DAYS:
-        raise ValueError(f"logRetentionDays must be one of CloudWatch's values: {', '.join(map(str, LOG_RETENTION_DAYS))}.")
-    if settings.alarm_email and "@" not in settings.alarm_email:
-        raise ValueError(f"alarmEmail {settings.alarm_email!r} is not an email address.")
 
 
 def _refuse_broad_cidr(key: str, cidr: str, what: str) -> None:

@@ -36,6 +36,11 @@ REGISTRY = f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com"
 SERVICE_IMAGE = f"{REGISTRY}/users-platform/service@sha256:{'a1' * 32}"
 WEB_IMAGE = f"{REGISTRY}/users-platform/web@sha256:{'b2' * 32}"
 CI_IMAGES = {"serviceImage": SERVICE_IMAGE, "webImage": WEB_IMAGE}
+# tests/infra tests the host topology with each stack file's settings (prod's own topology, cluster,
+# is tested in tests/infra/cluster).
+HOST = {"topology": "host"}
+ECS_AMI_ID = "ami-0mockedecs2023"
+ELB_ACCOUNT_ARN = "arn:aws:iam::156460612806:root"
 
 # The wire form of a secret in the resource monitor protocol: {SIG_KEY: SECRET_SIG, "value": ...}.
 # The SDK keeps these constants private (pulumi.runtime.rpc._special_*); the values are fixed by the
@@ -108,7 +113,10 @@ class PlatformMocks(pulumi.runtime.Mocks):
             "tls:index/locallySignedCert:LocallySignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},
             "tls:index/certRequest:CertRequest": {"certRequestPem": f"-----BEGIN CERTIFICATE REQUEST----- {args.name}"},
             "random:index/randomPassword:RandomPassword": {"result": f"generated-{args.name}"},
+            **_cluster_outputs(args.name, args.inputs, self.region),
         }.get(args.typ, {})
+        if args.typ.startswith("aws:") and "arn" not in outputs:
+            outputs["arn"] = f"arn:aws:mock:{self.region}:{ACCOUNT_ID}:{args.name}"
         outputs.update(computed)
         return f"{args.name}-id", outputs
 
@@ -125,9 +133,49 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return {"id": self.region, "names": [f"{self.region}a", f"{self.region}b"], "zoneIds": ["z1", "z2"]}
         if args.token == "aws:ec2/getSubnets:getSubnets":
             return {"id": self.region, "ids": ["subnet-0b", "subnet-0a"]}
+        if args.token == "aws:ssm/getParameter:getParameter":
+            return {"id": args.args["name"], "name": args.args["name"], "type": "String", "value": ECS_AMI_ID}
+        if args.token == "aws:elb/getServiceAccount:getServiceAccount":
+            return {"id": "156460612806", "arn": ELB_ACCOUNT_ARN}
         if args.token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return {"id": ACCOUNT_ID, "userName": "AWS", "password": "ecr-token", "authorizationToken": "dG9rZW4="}
         raise AssertionError(f"the program made an invoke the tests do not mock: {args.token}")
+
+
+def _cluster_outputs(name: str, inputs: dict[str, Any], region: str) -> dict[str, dict[str, Any]]:
+    """What AWS computes for the cluster topology's resources (names, suffixes, endpoints)."""
+    return {
+        "aws:lb/loadBalancer:LoadBalancer": {
+            "dnsName": f"{name}.{region}.elb.amazonaws.com",
+            "zoneId": "Z32O12XQLNTSW2",
+            "arnSuffix": f"app/{name}/0123456789abcdef",
+        },
+        "aws:lb/targetGroup:TargetGroup": {"arnSuffix": f"targetgroup/{name}/0123456789abcdef"},
+        "aws:rds/parameterGroup:ParameterGroup": {"name": name},
+        "aws:rds/subnetGroup:SubnetGroup": {"name": name},
+        "aws:ecs/capacityProvider:CapacityProvider": {"name": name},
+        "aws:ecs/service:Service": {"name": name},
+        "aws:ecs/taskDefinition:TaskDefinition": {
+            "arn": f"arn:aws:ecs:{region}:{ACCOUNT_ID}:task-definition/{name}:1",
+            "arnWithoutRevision": f"arn:aws:ecs:{region}:{ACCOUNT_ID}:task-definition/{name}",
+        },
+        "aws:ecs/cluster:Cluster": {"name": name, "arn": f"arn:aws:ecs:{region}:{ACCOUNT_ID}:cluster/{name}"},
+        "aws:ec2/launchTemplate:LaunchTemplate": {"latestVersion": 1},
+        "aws:rds/instance:Instance": {"address": f"{name}.abcdefghijkl.{region}.rds.amazonaws.com", "identifier": name},
+        # A bucket without a name is named by the provider (here: after the resource).
+        "aws:s3/bucket:Bucket": {"bucket": inputs.get("bucket") or name},
+        "aws:cloudwatch/logGroup:LogGroup": {"arn": f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{name}"},
+        "aws:secretsmanager/secret:Secret": {"arn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-AbCdEf"},
+        "aws:acm/certificate:Certificate": {
+            "domainValidationOptions": [
+                {"domainName": "site", "resourceRecordName": f"_x.{name}.", "resourceRecordType": "CNAME", "resourceRecordValue": "_y.acm-validations.aws."}
+            ]
+        },
+        "aws:route53/record:Record": {"fqdn": f"{name}.example."},
+        "aws:acm/certificateValidation:CertificateValidation": {
+            "certificateArn": f"arn:aws:acm:{region}:{ACCOUNT_ID}:certificate/{name}"
+        },
+    }
 
 
 class RecordingMonitor(MockMonitor):
@@ -193,6 +241,7 @@ class StackRun:
     program: dict[str, Any]
     resources: list[pulumi.Resource]
     mocks: PlatformMocks
+    exported: dict[str, Any] = field(default_factory=dict)
 
     def outputs(self) -> dict[str, Any]:
         return dict(pulumi.runtime.get_root_resource().outputs)
@@ -241,18 +290,21 @@ def run_program(stack: str, overrides: dict[str, Any] | None = None) -> StackRun
     return StackRun(stack, settings, program, declared, mocks)
 
 
-def settled_program(stack: str) -> StackRun:
-    """Runs the program to completion once and returns its records, for tests that only read them
-    (no Output to return): the session fixture `settled_stack` shares one run per stack file."""
+def settled_run(stack: str, overrides: dict[str, Any] | None = None) -> StackRun:
+    """Runs the program to completion once and returns its records and exported values, for tests
+    that only read them (no Output to return): session fixtures share one run per configuration."""
     runs: list[StackRun] = []
 
     @pulumi.runtime.test
-    def complete():
-        runs.append(run_program(stack))
-        return runs[0].settled(lambda: None)
+    def run_and_settle():
+        runs.append(run_program(stack, overrides))
+        outputs = runs[0].outputs()
+        return pulumi.Output.all(**outputs).apply(lambda values: runs[0].settled(lambda: runs.append(values)))
 
-    complete()
-    return runs[0]
+    run_and_settle()
+    run, exported = runs
+    run.exported = exported
+    return run
 
 
 def run_registry_program(stack: str = "shared") -> StackRun:

@@ -7,7 +7,7 @@ import subprocess
 
 import pulumi
 import pytest
-from pulumi_harness import ACCOUNT_ID, execute_program, start_program
+from pulumi_harness import ACCOUNT_ID, HOST, execute_program, start_program
 
 from infra.config import InsecureConfigError
 
@@ -135,7 +135,7 @@ REFUSED = [
 @pytest.mark.parametrize(("stack", "overrides", "message"), REFUSED)
 @pulumi.runtime.test
 def test_backups_that_would_keep_nothing_are_refused(stack, overrides, message):
-    mocks, declared = start_program(stack, overrides)
+    mocks, declared = start_program(stack, {**HOST, **overrides})
     with pytest.raises(InsecureConfigError, match=message):
         execute_program()
     return pulumi.Output.from_input(len(declared) + len(mocks.registrations)).apply(lambda count: _assert_zero(count))
@@ -222,7 +222,7 @@ def test_a_failed_dump_uploads_nothing_counts_nothing_and_fails_the_unit(tmp_pat
 
 @pulumi.runtime.test
 def test_a_copy_region_that_is_not_a_region_is_refused():
-    mocks, declared = start_program("prod", {"backupCopyRegion": "Frankfurt"})
+    mocks, declared = start_program("prod", {**HOST, "backupCopyRegion": "Frankfurt"})
     with pytest.raises(ValueError, match=r"backupCopyRegion 'Frankfurt' is not an AWS region name"):
         execute_program()
     return pulumi.Output.from_input(len(declared) + len(mocks.registrations)).apply(lambda count: _assert_zero(count))

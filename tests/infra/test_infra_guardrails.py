@@ -2,7 +2,7 @@
 
 import pulumi
 import pytest
-from pulumi_harness import REGISTRY, execute_program, start_program
+from pulumi_harness import HOST, REGISTRY, execute_program, start_program
 
 from infra.config import InsecureConfigError
 
@@ -34,7 +34,7 @@ INVALID = [
 @pytest.mark.parametrize(("stack", "overrides", "message"), REFUSED)
 @pulumi.runtime.test
 def test_dangerous_config_is_refused_before_any_resource(stack, overrides, message):
-    mocks, declared = start_program(stack, overrides)
+    mocks, declared = start_program(stack, {**HOST, **overrides})
     with pytest.raises(InsecureConfigError, match=message):
         execute_program()
     # The Output proves the refusal came first: nothing was declared, so nothing would be created.
@@ -44,7 +44,7 @@ def test_dangerous_config_is_refused_before_any_resource(stack, overrides, messa
 @pytest.mark.parametrize(("stack", "overrides", "message"), INVALID)
 @pulumi.runtime.test
 def test_invalid_config_is_refused_before_any_resource(stack, overrides, message):
-    mocks, declared = start_program(stack, overrides)
+    mocks, declared = start_program(stack, {**HOST, **overrides})
     with pytest.raises(ValueError, match=message):
         execute_program()
     return pulumi.Output.from_input(len(declared) + len(mocks.registrations)).apply(_assert_zero)

@@ -6,7 +6,7 @@ import subprocess
 
 import pulumi
 import pytest
-from pulumi_harness import ACCOUNT_ID, execute_program, start_program
+from pulumi_harness import ACCOUNT_ID, HOST, execute_program, start_program
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 CONTAINER = "docker:index/container:Container"
@@ -176,7 +176,7 @@ def test_site_health_is_checked_over_https_when_a_domain_is_set(deploy, stack_na
 )
 @pulumi.runtime.test
 def test_log_and_alarm_settings_aws_would_reject_are_refused(overrides, message):
-    mocks, declared = start_program("dev", overrides)
+    mocks, declared = start_program("dev", {**HOST, **overrides})
     with pytest.raises(ValueError, match=message):
         execute_program()
     return pulumi.Output.from_input(len(declared) + len(mocks.registrations)).apply(lambda count: _assert_zero(count))
