@@ -11,6 +11,7 @@ left in the output.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import math
 import re
 from dataclasses import dataclass
@@ -36,9 +37,13 @@ class FrontSettings:
     # The port clients see, when a container maps 443 to an unprivileged https_port.
     public_https_port: int | None = None
     acme_root: Path | None = None
-    # Where nginx.conf includes the site from. When set, both site variants are written and
-    # nginx/front-start.sh copies one there at start: TLS once the certificate exists.
-    site_conf: Path | None = None
+    # The image's folder for what is chosen when the container starts, not when it is built:
+    # nginx/front-start.sh writes the site (TLS once the certificate exists), the API upstream and
+    # the trusted proxies there from its environment. None (local stack, tests): rendered now.
+    start_dir: Path | None = None
+    # Proxies in front of nginx (the cluster's ALB) whose X-Forwarded-For names the client.
+    # Empty: nginx is the edge and the peer's address is the client's.
+    trusted_proxies: tuple[str, ...] = ()
     auth_rate_per_minute: int = 30
     auth_burst: int = 20
     client_max_body_size: str = "64k"
@@ -64,20 +69,24 @@ class FrontSettings:
     def variables(self) -> dict[str, str]:
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("TLS needs both a certificate and a key")
-        if self.site_conf is not None and not self.tls:
+        if self.start_dir is not None and not self.tls:
             raise ValueError("choosing the site at start needs the certificate and key paths to look for")
+        for cidr in self.trusted_proxies:
+            ipaddress.ip_network(cidr, strict=True)  # a ValueError names the bad network
+        chosen_dir = self.start_dir or self.conf_dir
         return {
             "CONF_DIR": str(self.conf_dir),
             "RUNTIME_DIR": str(self.runtime_dir),
             "DIST_ROOT": str(self.dist_root),
-            "UPSTREAM": self.upstream,
             "LISTEN_ADDRESS": self.listen_address,
             "HTTP_PORT": str(self.http_port),
             "HTTPS_PORT": str(self.https_port),
             "HTTPS_REDIRECT_PORT": "" if self.redirect_port == 443 else f":{self.redirect_port}",
             "TLS_CERT": str(self.tls_cert),
             "TLS_KEY": str(self.tls_key),
-            "SITE_CONF": str(self.site_conf or self.conf_dir / "site.conf"),
+            "SITE_CONF": str(chosen_dir / "site.conf"),
+            "UPSTREAM_CONF": str(chosen_dir / "upstream.conf"),
+            "REAL_IP_CONF": str(chosen_dir / "real-ip.conf"),
             "ACME_ROOT": str(self.acme_root or self.runtime_dir / "acme"),
             "AUTH_RATE": f"{self.auth_rate_per_minute}r/m",
             "AUTH_BURST": str(self.auth_burst),
@@ -107,7 +116,7 @@ def render(settings: FrontSettings, out_dir: Path | None = None) -> Path:
     the files to conf_dir, which is where the includes point.
     """
     variables = settings.variables()
-    if settings.site_conf is not None:
+    if settings.start_dir is not None:
         sites = {name: name for name in SITE_TEMPLATES}
     else:
         sites = {"site.conf": "site-tls.conf" if settings.tls else "site-http.conf"}
@@ -117,7 +126,23 @@ def render(settings: FrontSettings, out_dir: Path | None = None) -> Path:
     for output_name, template_name in outputs.items():
         text = (TEMPLATES_DIR / template_name).read_text(encoding="utf-8")
         (target / output_name).write_text(fill(text, variables), encoding="utf-8")
+    if settings.start_dir is None:
+        (target / "upstream.conf").write_text(upstream_conf(settings.upstream), encoding="utf-8")
+        (target / "real-ip.conf").write_text(real_ip_conf(settings.trusted_proxies), encoding="utf-8")
     return target / "nginx.conf"
+
+
+# nginx/front-start.sh writes the same two files in the image, from UPSTREAM and TRUSTED_PROXY_CIDRS.
+def upstream_conf(upstream: str) -> str:
+    return f"server {upstream};\n"
+
+
+def real_ip_conf(trusted_proxies: tuple[str, ...]) -> str:
+    if not trusted_proxies:
+        return "# No trusted proxy: nginx is the edge, the peer's address is the client's.\n"
+    lines = [f"set_real_ip_from {cidr};" for cidr in trusted_proxies]
+    # The right-most address not in a trusted range is the client (ngx_http_realip_module).
+    return "\n".join([*lines, "real_ip_header X-Forwarded-For;", "real_ip_recursive on;", ""])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -134,7 +159,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tls-cert", type=Path, help="certificate chain; turns TLS on")
     parser.add_argument("--tls-key", type=Path)
     parser.add_argument("--acme-root", type=Path)
-    parser.add_argument("--site-conf", type=Path, help="write both sites; front-start.sh picks one into this path")
+    parser.add_argument(
+        "--start-dir", type=Path, help="the image: front-start.sh writes the site, upstream and trusted proxies here"
+    )
+    parser.add_argument("--trusted-proxy", action="append", default=[], help="CIDR whose X-Forwarded-For is believed")
     parser.add_argument("--auth-rate-per-minute", type=int, default=30)
     parser.add_argument("--auth-burst", type=int, default=20)
     parser.add_argument("--access-log")
@@ -154,7 +182,8 @@ def main(argv: list[str] | None = None) -> None:
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         acme_root=args.acme_root,
-        site_conf=args.site_conf,
+        start_dir=args.start_dir,
+        trusted_proxies=tuple(args.trusted_proxy),
         auth_rate_per_minute=args.auth_rate_per_minute,
         auth_burst=args.auth_burst,
         access_log=args.access_log,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from infra.cluster.edge import HEALTH_PATH
 from infra.cluster.firewall import WEB_PORT
+from infra.cluster.network import VPC_CIDR
 
 SERVICE_PORT = 8081  # nginx owns 8080 in the shared namespace
 WEB_CONTAINER = "web"
@@ -57,6 +58,18 @@ def _service_environment(inputs: ContainerInputs) -> list[dict]:
     return [{"name": name, "value": value} for name, value in environment.items()]
 
 
+def _web_environment() -> list[dict]:
+    """The web image reads these at start (nginx/front-start.sh); the host topology leaves both unset."""
+    environment = {
+        # The API in the task's shared namespace, not the host's Docker network name.
+        "UPSTREAM": f"127.0.0.1:{SERVICE_PORT}",
+        # The ALB's nodes live in the VPC: only their X-Forwarded-For names the client, so the
+        # auth rate limit and the service's throttle count clients, not ALB nodes.
+        "TRUSTED_PROXY_CIDRS": VPC_CIDR,
+    }
+    return [{"name": name, "value": value} for name, value in environment.items()]
+
+
 def service_containers(inputs: ContainerInputs) -> list[dict]:
     """The long-running task: nginx starts once the API reports healthy."""
     health_url = f"http://127.0.0.1:{SERVICE_PORT}{HEALTH_PATH}"
@@ -88,6 +101,7 @@ def service_containers(inputs: ContainerInputs) -> list[dict]:
             "name": WEB_CONTAINER,
             "image": inputs.web_image,
             "essential": True,
+            "environment": _web_environment(),
             "portMappings": [{"containerPort": WEB_PORT, "hostPort": WEB_PORT, "protocol": "tcp"}],
             "dependsOn": [{"containerName": SERVICE_CONTAINER, "condition": "HEALTHY"}],
             "healthCheck": {

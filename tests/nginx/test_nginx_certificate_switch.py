@@ -1,7 +1,7 @@
 """The web image's start: plain HTTP with the ACME path open until a certificate exists, then TLS.
 
 Runs nginx/front-start.sh, the image's entrypoint, with the real nginx on a config rendered as
-nginx/Dockerfile renders it (--site-conf). No ACME server is reachable here, so the test plays the
+nginx/Dockerfile renders it (--start-dir). No ACME server is reachable here, so the test plays the
 certbot container's part: it writes a challenge file into the webroot, then drops a certificate
 and key where the deploy step copies them, and waits for nginx to switch.
 """
@@ -66,14 +66,15 @@ def front_without_certificate(nginx_binary, site_dist, upstream_peer):
         tls_cert=tls_dir / "fullchain.pem",
         tls_key=tls_dir / "privkey.pem",
         acme_root=acme_root,
-        site_conf=root / "site" / "site.conf",
+        start_dir=root / "site",
         worker_user=default_worker_user(),
     )
     render(settings)
     environment = {
         **os.environ,
         "FRONT_CONF_DIR": str(settings.conf_dir),
-        "FRONT_SITE_CONF": str(settings.site_conf),
+        "FRONT_START_DIR": str(settings.start_dir),
+        "UPSTREAM": upstream_peer.address,
         "TLS_CERT": str(settings.tls_cert),
         "TLS_KEY": str(settings.tls_key),
         "CERT_CHECK_SECONDS": "1",
@@ -150,8 +151,8 @@ def test_http_until_the_certificate_exists_then_tls_with_the_same_headers(front_
 
 def test_the_image_starts_on_plain_http_when_no_certificate_ever_comes(front_without_certificate):
     settings, _, root = front_without_certificate
-    assert "server_name _;" in settings.site_conf.read_text()
-    assert "ssl_certificate" not in settings.site_conf.read_text()
+    assert "server_name _;" in (settings.start_dir / "site.conf").read_text()
+    assert "ssl_certificate" not in (settings.start_dir / "site.conf").read_text()
     assert (root / "conf" / "site-tls.conf").is_file(), "the TLS site waits in the image for the certificate"
 
 

@@ -120,16 +120,18 @@ def test_cli_renders_the_image_variant(tmp_path: Path, site_dist: Path, nginx_bi
 
 
 def test_image_variant_renders_both_sites_for_the_entrypoint_to_choose(tmp_path: Path, site_dist: Path):
-    site_conf = tmp_path / "run" / "site.conf"
+    start_dir = tmp_path / "run"
     certs = {"tls_cert": Path("/tls/fullchain.pem"), "tls_key": Path("/tls/privkey.pem")}
-    render(local_settings(tmp_path, site_dist, site_conf=site_conf, **certs))
+    render(local_settings(tmp_path, site_dist, start_dir=start_dir, **certs))
     conf_dir = tmp_path / "conf"
-    assert f"include {site_conf};" in (conf_dir / "nginx.conf").read_text()
+    main_conf = (conf_dir / "nginx.conf").read_text()
+    for chosen_at_start in ("site.conf", "upstream.conf", "real-ip.conf"):
+        assert f"include {start_dir / chosen_at_start};" in main_conf
+        assert not (conf_dir / chosen_at_start).exists(), "nginx/front-start.sh writes it at start"
     assert "ssl_certificate /tls/fullchain.pem;" in (conf_dir / "site-tls.conf").read_text()
     assert "location /.well-known/acme-challenge/" in (conf_dir / "site-http.conf").read_text()
-    assert not (conf_dir / "site.conf").exists(), "nginx/front-start.sh writes the chosen site at start"
 
 
 def test_choosing_the_site_at_start_needs_the_certificate_paths(tmp_path: Path, site_dist: Path):
     with pytest.raises(ValueError, match="certificate and key paths"):
-        render(local_settings(tmp_path, site_dist, site_conf=tmp_path / "site.conf"))
+        render(local_settings(tmp_path, site_dist, start_dir=tmp_path / "start"))

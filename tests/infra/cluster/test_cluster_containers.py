@@ -28,6 +28,14 @@ def test_the_service_task_runs_nginx_in_front_of_the_api_on_localhost(prod):
     assert task["networkMode"] == "awsvpc" and task["requiresCompatibilities"] == ["EC2"]
 
 
+def test_nginx_proxies_to_the_api_on_localhost_and_believes_only_the_vpc(prod):
+    # The web image bakes neither: nginx/front-start.sh reads both at start (tests/nginx/test_nginx_start_settings.py).
+    web = _by_name(container_definitions(prod, "-platform"))["web"]
+    (vpc,) = prod.of_type("aws:ec2/vpc:Vpc")
+    environment = {item["name"]: item["value"] for item in web["environment"]}
+    assert environment == {"UPSTREAM": "127.0.0.1:8081", "TRUSTED_PROXY_CIDRS": vpc.inputs["cidrBlock"]}
+
+
 def test_both_containers_check_health_on_the_api_health_path(prod):
     containers = _by_name(container_definitions(prod, "-platform"))
     service_check = containers["service"]["healthCheck"]
