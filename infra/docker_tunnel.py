@@ -56,8 +56,18 @@ def running_pid(local_port: int) -> int | None:
     """The recorded session for this port, if its process is still alive."""
     try:
         pid = int(_pid_file(local_port).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    # A session this process started and that ended is a zombie until reaped: kill(pid, 0) would
+    # still succeed, and a host whose SSM agent was not yet online would never get a new session.
+    try:
+        if os.waitpid(pid, os.WNOHANG) != (0, 0):
+            return None
+    except ChildProcessError:
+        pass  # started by another process (the workflow's earlier step): only ask whether it exists
+    try:
         os.kill(pid, 0)
-    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+    except (ProcessLookupError, PermissionError):
         return None
     return pid
 

@@ -6,11 +6,14 @@ proven against a real site: health, register, log in and find the same account a
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from infra import site_probe
 from tests.e2e.accounts import new_person
 
-REPO_ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _probe(*args: str, password: str) -> subprocess.CompletedProcess:
@@ -48,9 +51,5 @@ def test_the_probe_fails_loudly_on_a_wrong_password_or_a_second_registration(sit
 
 def test_waiting_gives_up_when_the_site_never_becomes_healthy():
     ticks = iter(range(0, 1000, 10))
-    try:
+    with pytest.raises(site_probe.ProbeFailed, match="not healthy after 25s"):
         site_probe.wait_healthy("http://127.0.0.1:9", 25, clock=lambda: next(ticks), sleep=lambda _: None)
-    except site_probe.ProbeFailed as failure:
-        assert "not healthy after 25s" in str(failure)
-    else:
-        raise AssertionError("an unreachable site must fail the probe")

@@ -12,6 +12,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pulumi
@@ -221,3 +222,53 @@ def test_a_new_host_gets_its_ssm_tunnel_opened_by_the_readiness_command(deploy, 
         )
 
     return run.settled(check)
+
+
+def _fake_aws(bin_dir: Path, script: str) -> None:
+    bin_dir.mkdir(exist_ok=True)
+    fake = bin_dir / "aws"
+    fake.write_text(script)
+    fake.chmod(0o755)
+
+
+def test_the_workflows_tunnel_command_returns_once_the_session_listens(docker_like_server, tmp_path, monkeypatch, capsys):
+    port = free_port()
+    _fake_aws(tmp_path / "bin", FAKE_AWS.format(
+        python=sys.executable, repo=str(REPO_ROOT), log=str(tmp_path / "calls"), target=docker_like_server.rsplit(":", 1)[1]
+    ))
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setenv("DOCKER_TUNNEL_STATE_DIR", str(tmp_path / "state"))
+    try:
+        assert docker_tunnel.main(["--instance", "i-0abc", "--region", "eu-west-1", "--local-port", str(port)]) == 0
+        assert docker_tunnel.running_pid(port) is not None
+    finally:
+        docker_tunnel.close(port)
+    assert docker_tunnel.running_pid(port) is None
+    assert f"Docker API of i-0abc on 127.0.0.1:{port}" in capsys.readouterr().out
+
+
+def test_a_session_that_ends_fails_the_tunnel_command_with_its_log(tmp_path, monkeypatch, capsys):
+    _fake_aws(tmp_path / "bin", "#!/bin/sh\necho 'An error occurred (TargetNotConnected): i-0abc is not connected.'\nexit 255\n")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setenv("DOCKER_TUNNEL_STATE_DIR", str(tmp_path / "state"))
+    port = free_port()
+    assert docker_tunnel.main(["--instance", "i-0abc", "--region", "eu-west-1", "--local-port", str(port), "--timeout", "20"]) == 1
+    err = capsys.readouterr().err
+    assert "TargetNotConnected" in err and "no SSM tunnel to i-0abc" in err
+
+
+def test_an_ended_session_counts_as_gone_so_the_readiness_wait_opens_another(tmp_path, monkeypatch):
+    """A new host's SSM agent is not online at first: the session exits at once. Unreaped, it would look
+    alive forever (kill(pid, 0) succeeds on a zombie) and the readiness wait would never retry."""
+    _fake_aws(tmp_path / "bin", "#!/bin/sh\nexit 255\n")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setenv("DOCKER_TUNNEL_STATE_DIR", str(tmp_path / "state"))
+    port = free_port()
+    pid = docker_tunnel.open_tunnel("i-0abc", "eu-west-1", port)
+    ended = False
+    for _ in range(100):
+        if docker_tunnel.running_pid(port) is None:
+            ended = True
+            break
+        time.sleep(0.05)
+    assert ended, f"session {pid} exited but still counts as running"
