@@ -10,7 +10,7 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 # SSH is for a few known operator networks, never a broad range.
 MIN_PREFIX_V4 = 16
@@ -35,6 +35,8 @@ class ConfigSource(Protocol):
     def require(self, key: str) -> str: ...
 
     def get(self, key: str) -> str | None: ...
+
+    def get_secret(self, key: str) -> Any: ...
 
 
 @dataclass(frozen=True)

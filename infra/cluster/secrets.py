@@ -18,6 +18,8 @@ import pulumi_random as random
 @dataclass(frozen=True)
 class ClusterSecretsArgs:
     database_url: pulumi.Output[str]
+    # The host's key when a stack moves from host; None: a generated one.
+    secret_key: pulumi.Output[str] | None
     recovery_window_days: int
     tags: dict[str, str]
 
@@ -26,12 +28,7 @@ class ClusterSecrets(pulumi.ComponentResource):
     def __init__(self, name: str, args: ClusterSecretsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:cluster:Secrets", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        # 64 characters is well above the service's 32-byte minimum for SECRET_KEY.
-        secret_key = random.RandomPassword(f"{name}-secret-key", length=64, special=False, opts=child)
-        self.values = {
-            "DATABASE_URL": args.database_url,
-            "SECRET_KEY": pulumi.Output.secret(secret_key.result),
-        }
+        self.values = {"DATABASE_URL": args.database_url, "SECRET_KEY": args.secret_key or self._generated_key(name)}
         self.secrets: dict[str, aws.secretsmanager.Secret] = {}
         self.versions: list[aws.secretsmanager.SecretVersion] = []
         for variable, value in self.values.items():
@@ -48,3 +45,12 @@ class ClusterSecrets(pulumi.ComponentResource):
             )
             self.secrets[variable] = secret
         self.register_outputs({})
+
+    def _generated_key(self, name: str) -> pulumi.Output[str]:
+        # 64 characters is well above the service's 32-byte minimum for SECRET_KEY. Protected, as
+        # on the host (infra/credentials.py): the key also peppers every stored password hash, so a
+        # replaced key would lock every user out.
+        key = random.RandomPassword(
+            f"{name}-secret-key", length=64, special=False, opts=pulumi.ResourceOptions(parent=self, protect=True)
+        )
+        return pulumi.Output.secret(key.result)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pulumi
+
 from infra.config import ConfigSource, InsecureConfigError, StackSettings, _bool, _int
 
 NAT_STRATEGIES = ("one_per_az", "single")
@@ -42,6 +44,8 @@ class ClusterSettings:
     waf_enabled: bool
     allow_prod_without_waf: bool
     waf_auth_rate_limit: int
+    # A moved stack keeps the host's key (stored encrypted in the stack config); None: generated.
+    secret_key: pulumi.Output[str] | None
 
 
 def load_cluster_settings(config: ConfigSource, stack: StackSettings) -> ClusterSettings:
@@ -70,6 +74,7 @@ def load_cluster_settings(config: ConfigSource, stack: StackSettings) -> Cluster
         waf_enabled=_bool(config, "wafEnabled"),
         allow_prod_without_waf=_bool(config, "allowProdWithoutWaf"),
         waf_auth_rate_limit=_int(config, "wafAuthRateLimit"),
+        secret_key=config.get_secret("secretKey") if config.get("secretKey") else None,
     )
     validate_cluster(settings, stack)
     return settings

@@ -2,7 +2,7 @@
 
 import yaml
 from cluster_run import named
-from pulumi_harness import REPO_ROOT
+from pulumi_harness import REPO_ROOT, settled_run
 
 from infra.cluster.database import RDS_CA_BUNDLE
 
@@ -39,6 +39,20 @@ def test_passwords_travel_only_as_secrets(prod):
     assert "password" in named(prod, "aws:rds/instance:Instance", "-db").secret_inputs
     for version in prod.of_type("aws:secretsmanager/secretVersion:SecretVersion"):
         assert "secretString" in version.secret_inputs, version.name
+
+
+def test_the_generated_secret_key_is_protected_as_on_the_host(prod):
+    # It peppers every stored password hash: a replaced key would lock every user out.
+    key = named(prod, "random:index/randomPassword:RandomPassword", "-secrets-secret-key")
+    assert key.protect
+
+
+def test_a_stack_moved_from_the_host_keeps_the_hosts_secret_key():
+    hosts_key = "k" * 64
+    run = settled_run("prod", {"secretKey": hosts_key})
+    version = named(run, "aws:secretsmanager/secretVersion:SecretVersion", "-secret-key")
+    assert version.inputs["secretString"] == hosts_key and "secretString" in version.secret_inputs
+    assert not [r for r in run.of_type("random:index/randomPassword:RandomPassword") if r.name.endswith("-secret-key")]
 
 
 def test_a_single_zone_database_is_what_the_minimal_config_asks_for(minimal):
