@@ -51,19 +51,26 @@ write_start_settings() {
     printf 'server %s;\n' "$UPSTREAM" > "$FRONT_START_DIR/upstream.conf"
     real_ip="$FRONT_START_DIR/real-ip.conf"
     if [ -z "$TRUSTED_PROXY_CIDRS" ]; then
-        echo "# No trusted proxy: nginx is the edge, the peer's address is the client's." > "$real_ip"
+        printf '%s\n' "# No trusted proxy: nginx is the edge, the peer's address is the client's." \
+            'map $scheme $front_proxied_https {' '    default "";' '}' > "$real_ip"
         return
     fi
-    : > "$real_ip"
     for cidr in $TRUSTED_PROXY_CIDRS; do
         case "$cidr" in
             *[!0-9A-Fa-f.:/]* | */*/*) refuse "TRUSTED_PROXY_CIDRS: '$cidr' is not a network (address/prefix)" ;;
             ?*/[0-9]*) ;;
             *) refuse "TRUSTED_PROXY_CIDRS: '$cidr' is not a network (address/prefix)" ;;
         esac
-        printf 'set_real_ip_from %s;\n' "$cidr" >> "$real_ip"
     done
-    printf 'real_ip_header X-Forwarded-For;\nreal_ip_recursive on;\n' >> "$real_ip"
+    {
+        for cidr in $TRUSTED_PROXY_CIDRS; do printf 'set_real_ip_from %s;\n' "$cidr"; done
+        printf '%s\n' 'real_ip_header X-Forwarded-For;' 'real_ip_recursive on;'
+        # TLS ended at a trusted proxy when it says so; anyone else's X-Forwarded-Proto is ignored.
+        printf '%s\n' 'geo $realip_remote_addr $front_from_trusted_proxy {' '    default 0;'
+        for cidr in $TRUSTED_PROXY_CIDRS; do printf '    %s 1;\n' "$cidr"; done
+        printf '%s\n' '}' 'map "$front_from_trusted_proxy:$http_x_forwarded_proto" $front_proxied_https {' \
+            '    "1:https" on;' '    default "";' '}'
+    } > "$real_ip"
 }
 
 choose_site() {

@@ -139,10 +139,33 @@ def upstream_conf(upstream: str) -> str:
 
 def real_ip_conf(trusted_proxies: tuple[str, ...]) -> str:
     if not trusted_proxies:
-        return "# No trusted proxy: nginx is the edge, the peer's address is the client's.\n"
-    lines = [f"set_real_ip_from {cidr};" for cidr in trusted_proxies]
+        return NO_TRUSTED_PROXY
     # The right-most address not in a trusted range is the client (ngx_http_realip_module).
-    return "\n".join([*lines, "real_ip_header X-Forwarded-For;", "real_ip_recursive on;", ""])
+    real_ip = [f"set_real_ip_from {cidr};" for cidr in trusted_proxies]
+    real_ip += ["real_ip_header X-Forwarded-For;", "real_ip_recursive on;"]
+    # TLS ended at a trusted proxy when it says so; anyone else's X-Forwarded-Proto is ignored.
+    peers = [f"    {cidr} 1;" for cidr in trusted_proxies]
+    return "\n".join(
+        [
+            *real_ip,
+            "geo $realip_remote_addr $front_from_trusted_proxy {",
+            "    default 0;",
+            *peers,
+            "}",
+            'map "$front_from_trusted_proxy:$http_x_forwarded_proto" $front_proxied_https {',
+            '    "1:https" on;',
+            '    default "";',
+            "}",
+            "",
+        ]
+    )
+
+
+NO_TRUSTED_PROXY = """# No trusted proxy: nginx is the edge, the peer's address is the client's.
+map $scheme $front_proxied_https {
+    default "";
+}
+"""
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from nginx.process import default_worker_user
-from nginx.render import FrontSettings, render
+from nginx.render import NO_TRUSTED_PROXY, FrontSettings, real_ip_conf, render, upstream_conf
 from scripts.ports import free_ports
 from tests.nginx.conftest import world_readable_dir
 
@@ -28,6 +28,8 @@ FRONT_START = Path(__file__).resolve().parents[2] / "nginx" / "front-start.sh"
 TIMEOUT = 5
 START_DEADLINE = 60.0
 CLIENT = "203.0.113.9"
+HSTS = "max-age=31536000; includeSubDomains"
+CLUSTER_PROXIES = ("10.40.0.0/16", "127.0.0.0/8")  # the VPC, and here the test's own address
 
 
 def forwarded_for(base_url: str, upstream_peer) -> list[str]:
@@ -37,14 +39,29 @@ def forwarded_for(base_url: str, upstream_peer) -> list[str]:
     return upstream_peer.seen[-1].header_values("X-Forwarded-For")
 
 
-def test_a_trusted_proxy_names_the_client(launch_front, upstream_peer):
-    front = launch_front("trusted", upstream_peer.address, trusted_proxies=("10.40.0.0/16", "127.0.0.0/8"))
+def hsts_behind(base_url: str, scheme: str | None) -> str | None:
+    """The HSTS header of a page fetched as if a proxy in front had (not) ended TLS."""
+    headers = {"X-Forwarded-Proto": scheme} if scheme else {}
+    return requests.get(f"{base_url}/", headers=headers, timeout=TIMEOUT).headers.get("Strict-Transport-Security")
+
+
+def test_a_trusted_proxy_names_the_client_and_its_tls_brings_hsts(launch_front, upstream_peer):
+    front = launch_front("trusted", upstream_peer.address, trusted_proxies=CLUSTER_PROXIES)
     assert forwarded_for(front.base_url, upstream_peer) == [CLIENT]
+    # The ALB ends TLS and speaks plain HTTP to nginx: HSTS must still reach the browser.
+    assert hsts_behind(front.base_url, "https") == HSTS
+    assert hsts_behind(front.base_url, "http") is None and hsts_behind(front.base_url, None) is None
 
 
 def test_a_peer_outside_the_trusted_networks_is_not_believed(launch_front, upstream_peer):
     front = launch_front("untrusted", upstream_peer.address, trusted_proxies=("10.40.0.0/16",))
     assert forwarded_for(front.base_url, upstream_peer) == ["127.0.0.1"]
+    assert hsts_behind(front.base_url, "https") is None
+
+
+def test_without_trusted_proxies_a_claimed_https_is_ignored(launch_front, upstream_peer):
+    front = launch_front("edge", upstream_peer.address)
+    assert hsts_behind(front.base_url, "https") is None
 
 
 def test_a_trusted_network_must_be_a_network(tmp_path: Path, site_dist: Path):
@@ -116,17 +133,23 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
 
 def test_the_image_proxies_to_the_upstream_its_environment_names(nginx_binary, site_dist, upstream_peer):
     # The cluster's task definition: the API on the task's loopback, the ALB inside the VPC (here: 127.0.0.0/8).
-    environment = {"UPSTREAM": upstream_peer.address, "TRUSTED_PROXY_CIDRS": "10.40.0.0/16 127.0.0.0/8"}
-    with started_image_front(nginx_binary, site_dist, environment) as (process, url, _):
+    environment = {"UPSTREAM": upstream_peer.address, "TRUSTED_PROXY_CIDRS": " ".join(CLUSTER_PROXIES)}
+    with started_image_front(nginx_binary, site_dist, environment) as (process, url, start_dir):
         wait_for(url, process)
         assert forwarded_for(url, upstream_peer) == [CLIENT]
+        assert hsts_behind(url, "https") == HSTS
+        # The entrypoint writes what nginx.render writes for the local stack.
+        assert (start_dir / "real-ip.conf").read_text() == real_ip_conf(CLUSTER_PROXIES)
+        assert (start_dir / "upstream.conf").read_text() == upstream_conf(upstream_peer.address)
 
 
 def test_the_image_is_the_edge_unless_told_otherwise(nginx_binary, site_dist, upstream_peer):
     # The host topology sets no TRUSTED_PROXY_CIDRS: a client's X-Forwarded-For is never believed.
-    with started_image_front(nginx_binary, site_dist, {"UPSTREAM": upstream_peer.address}) as (process, url, _):
+    with started_image_front(nginx_binary, site_dist, {"UPSTREAM": upstream_peer.address}) as (process, url, start_dir):
         wait_for(url, process)
         assert forwarded_for(url, upstream_peer) == ["127.0.0.1"]
+        assert hsts_behind(url, "https") is None
+        assert (start_dir / "real-ip.conf").read_text() == NO_TRUSTED_PROXY
 
 
 def test_the_image_defaults_to_the_host_topologys_service_name(nginx_binary, site_dist):
@@ -134,7 +157,7 @@ def test_the_image_defaults_to_the_host_topologys_service_name(nginx_binary, sit
     with started_image_front(nginx_binary, site_dist, {}) as (process, _, start_dir):
         process.wait(timeout=30)
         assert (start_dir / "upstream.conf").read_text() == "server service:8080;\n"
-        assert "set_real_ip_from" not in (start_dir / "real-ip.conf").read_text()
+        assert (start_dir / "real-ip.conf").read_text() == NO_TRUSTED_PROXY
 
 
 @pytest.mark.parametrize(
