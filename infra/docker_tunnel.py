@@ -69,6 +69,10 @@ def running_pid(local_port: int) -> int | None:
         os.kill(pid, 0)
     except (ProcessLookupError, PermissionError):
         return None
+    # A recorded pid may have been reused by an unrelated process since: never treat (or kill) it as ours.
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.exists() and b"AWS-StartPortForwardingSession" not in cmdline.read_bytes():
+        return None
     return pid
 
 

@@ -272,3 +272,11 @@ def test_an_ended_session_counts_as_gone_so_the_readiness_wait_opens_another(tmp
             break
         time.sleep(0.05)
     assert ended, f"session {pid} exited but still counts as running"
+
+
+def test_a_recorded_pid_now_used_by_another_process_is_not_taken_for_the_session(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCKER_TUNNEL_STATE_DIR", str(tmp_path))
+    port = free_port()
+    (tmp_path / f"users-platform-docker-tunnel-{port}.pid").write_text(str(os.getpid()))
+    assert docker_tunnel.running_pid(port) is None
+    docker_tunnel.close(port)  # and so it is not killed: this test process is still here to say so
