@@ -61,15 +61,14 @@ def running_pid(local_port: int) -> int | None:
     # A session this process started and that ended is a zombie until reaped: kill(pid, 0) would
     # still succeed, and a host whose SSM agent was not yet online would never get a new session.
     try:
-        if os.waitpid(pid, os.WNOHANG) != (0, 0):
-            return None
+        return None if os.waitpid(pid, os.WNOHANG) != (0, 0) else pid
     except ChildProcessError:
         pass  # started by another process (the workflow's earlier step): only ask whether it exists
     try:
         os.kill(pid, 0)
     except (ProcessLookupError, PermissionError):
         return None
-    # A recorded pid may have been reused by an unrelated process since: never treat (or kill) it as ours.
+    # That pid may have been reused by an unrelated process since: never treat (or kill) it as ours.
     cmdline = Path(f"/proc/{pid}/cmdline")
     if cmdline.exists() and b"AWS-StartPortForwardingSession" not in cmdline.read_bytes():
         return None
