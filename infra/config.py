@@ -8,16 +8,27 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-# The Docker API and SSH are for a few known operator or runner networks, never a broad range.
+# SSH is for a few known operator networks, never a broad range.
 MIN_PREFIX_V4 = 16
 MIN_PREFIX_V6 = 48
+TOPOLOGIES = ("host", "cluster")
+# Images are deployed by digest from ECR: a tag can move, a digest is one image forever.
+ECR_DIGEST_REFERENCE = re.compile(
+    r"^(?P<registry>\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com)/(?P<repository>[a-z0-9][a-z0-9._/-]*)@sha256:[0-9a-f]{64}$"
+)
+# An exact Amazon Linux 2023 image name: the same name in every region, and it never moves.
+AMI_NAME = re.compile(r"^al2023-ami-2023\.\d+\.\d{8}\.\d+-kernel-[0-9.]+-x86_64$")
+AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+# The only values CloudWatch Logs accepts for a log group's retention.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
 
 class InsecureConfigError(ValueError):
-    """A setting would expose the host; raised before any resource is declared."""
+    """A setting would expose the stack or lose data; raised before any resource is declared."""
 
 
 class ConfigSource(Protocol):
@@ -25,26 +36,38 @@ class ConfigSource(Protocol):
 
     def get(self, key: str) -> str | None: ...
 
+    def get_secret(self, key: str) -> Any: ...
+
 
 @dataclass(frozen=True)
 class StackSettings:
     project: str
     stack: str
     region: str
+    # Read by both topologies.
+    topology: str
+    domain: str
+    protect_stateful: bool
+    service_image: str
+    web_image: str
+    alarm_email: str
+    log_retention_days: int
+    backup_retention_days: int
+    web_concurrency: int
+    # The host topology's own; a cluster stack ignores them (its own are in infra/cluster/settings.py).
     instance_type: str
     root_volume_gb: int
     data_volume_gb: int
     admin_cidrs: tuple[str, ...]
     ssh_key_name: str
-    deployer_cidrs: tuple[str, ...]
-    domain: str
-    protect_stateful: bool
     daily_snapshots: bool
     snapshot_retention_days: int
+    backup_copy_region: str
     detailed_monitoring: bool
-    image_retention_count: int
-    web_concurrency: int
     postgres_image: str
+    certbot_image: str
+    ami_name: str
+    docker_tunnel_port: int
 
 
 def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, stack: str) -> StackSettings:
@@ -53,43 +76,93 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         project=project,
         stack=stack,
         region=aws_config.require("region"),
+        topology=config.require("topology"),
+        domain=config.get("domain") or "",
+        protect_stateful=_bool(config, "protectStateful"),
+        service_image=config.require("serviceImage"),
+        web_image=config.require("webImage"),
+        alarm_email=config.get("alarmEmail") or "",
+        log_retention_days=_int(config, "logRetentionDays"),
+        backup_retention_days=_int(config, "backupRetentionDays"),
+        web_concurrency=_int(config, "webConcurrency"),
         instance_type=config.require("instanceType"),
         root_volume_gb=_int(config, "rootVolumeGb"),
         data_volume_gb=_int(config, "dataVolumeGb"),
         admin_cidrs=_cidr_list(config, "adminCidrs"),
         ssh_key_name=config.get("sshKeyName") or "",
-        deployer_cidrs=_cidr_list(config, "deployerCidrs"),
-        domain=config.get("domain") or "",
-        protect_stateful=_bool(config, "protectStateful"),
         daily_snapshots=_bool(config, "dailySnapshots"),
         snapshot_retention_days=_int(config, "snapshotRetentionDays"),
+        backup_copy_region=config.get("backupCopyRegion") or "",
         detailed_monitoring=_bool(config, "detailedMonitoring"),
-        image_retention_count=_int(config, "imageRetentionCount"),
-        web_concurrency=_int(config, "webConcurrency"),
         postgres_image=config.require("postgresImage"),
+        certbot_image=config.require("certbotImage"),
+        ami_name=config.get("amiName") or "",
+        docker_tunnel_port=_int(config, "dockerTunnelPort"),
     )
     validate(settings)
     return settings
 
 
 def validate(settings: StackSettings) -> None:
-    """Refuses configurations that would open the host or lose data; the message names the fix."""
+    """Refuses configurations that would open the stack or lose data; the message names the fix.
+
+    Every stack is checked for what both topologies read (images, logs, alarms, backups); the
+    host's own settings only when the stack runs the host topology (the cluster checks its own:
+    infra/cluster/settings.py).
+    """
+    if settings.topology not in TOPOLOGIES:
+        raise InsecureConfigError(f"topology must be one of {', '.join(TOPOLOGIES)}, got {settings.topology!r}.")
+    for key, reference in (("serviceImage", settings.service_image), ("webImage", settings.web_image)):
+        if not ECR_DIGEST_REFERENCE.match(reference):
+            raise InsecureConfigError(
+                f"{key} must be an ECR image by digest "
+                f"(<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex>), got {reference!r}; "
+                "a tag such as :latest or :1.2.3 is refused."
+            )
+    if settings.backup_retention_days < 1:
+        raise InsecureConfigError("backupRetentionDays must be at least 1: the backups would expire at once.")
+    if settings.log_retention_days not in LOG_RETENTION_DAYS:
+        raise ValueError(f"logRetentionDays must be one of CloudWatch's values: {', '.join(map(str, LOG_RETENTION_DAYS))}.")
+    if settings.alarm_email and "@" not in settings.alarm_email:
+        raise ValueError(f"alarmEmail {settings.alarm_email!r} is not an email address.")
+    if settings.topology == "host":
+        _validate_host(settings)
+
+
+def _validate_host(settings: StackSettings) -> None:
+    """The single host's own settings: SSH, its snapshots and their copy, its AMI, its Docker tunnel."""
     for cidr in settings.admin_cidrs:
         _refuse_broad_cidr("adminCidrs", cidr, "SSH (22)")
     if settings.admin_cidrs and not settings.ssh_key_name:
         raise InsecureConfigError("adminCidrs opens SSH (22) but sshKeyName is empty; set a key pair or use SSM.")
-    if not settings.deployer_cidrs:
-        raise InsecureConfigError(
-            "deployerCidrs is empty: list the networks that run `pulumi up` (they reach the Docker API on 2376)."
-        )
-    for cidr in settings.deployer_cidrs:
-        _refuse_broad_cidr("deployerCidrs", cidr, "the Docker API (2376)")
     if settings.stack == "prod" and not (settings.protect_stateful and settings.daily_snapshots):
         raise InsecureConfigError("the prod stack needs protectStateful: true and dailySnapshots: true.")
     if settings.daily_snapshots and settings.snapshot_retention_days < 1:
         raise InsecureConfigError("snapshotRetentionDays must be at least 1 when dailySnapshots is on.")
-    if settings.postgres_image.endswith(":latest") or ":" not in settings.postgres_image.rsplit("/", 1)[-1]:
-        raise InsecureConfigError("postgresImage must name an explicit tag, not latest.")
+    if settings.stack == "prod" and not settings.backup_copy_region:
+        raise InsecureConfigError("the prod stack needs backupCopyRegion: snapshots must survive the loss of a region.")
+    if settings.backup_copy_region and not AWS_REGION.fullmatch(settings.backup_copy_region):
+        raise ValueError(f"backupCopyRegion {settings.backup_copy_region!r} is not an AWS region name (e.g. eu-central-1).")
+    if settings.backup_copy_region == settings.region:
+        raise InsecureConfigError(f"backupCopyRegion must differ from the stack's region ({settings.region}).")
+    if not AMI_NAME.match(settings.ami_name):
+        raise ValueError(
+            f"amiName must be one exact Amazon Linux 2023 x86_64 image name "
+            f"(like al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64), got {settings.ami_name!r}."
+        )
+    if not 1024 <= settings.docker_tunnel_port <= 65535:
+        raise ValueError(f"dockerTunnelPort must be an unprivileged port (1024-65535), got {settings.docker_tunnel_port}.")
+    for key, image in (("postgresImage", settings.postgres_image), ("certbotImage", settings.certbot_image)):
+        if image.endswith(":latest") or ":" not in image.rsplit("/", 1)[-1]:
+            raise InsecureConfigError(f"{key} must name an explicit tag, not latest.")
+
+
+def registry_of(image_reference: str) -> str:
+    """The ECR registry host of a validated digest reference: the provider logs in there to pull."""
+    match = ECR_DIGEST_REFERENCE.match(image_reference)
+    if not match:
+        raise ValueError(f"not an ECR digest reference: {image_reference!r}")
+    return match["registry"]
 
 
 def _refuse_broad_cidr(key: str, cidr: str, what: str) -> None:

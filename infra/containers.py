@@ -1,7 +1,18 @@
 """The running platform on the host: PostgreSQL, the service and the web front, on private Docker networks.
 
-Everything here goes through a Docker provider pointed at the host's mutual-TLS API, and waits
-for that API to answer before creating anything.
+Everything here goes through a Docker provider pointed at the host's mutual-TLS API (through the
+SSM tunnel on the deployer's loopback), and waits for that API to answer before creating anything.
+
+Replacement rules, because the engine creates a replacement before deleting the original unless
+told otherwise; for containers that is by design (pulumi/pulumi-docker#1356, closed by-design;
+pulumi/docs#12418: "Bind for 0.0.0.0:3000 failed: port is already allocated", fixed by
+deleteBeforeReplace):
+- every container and network has a fixed name (the operator's commands, the prune timer and
+  nginx's upstream rely on them) and the web container holds ports 80/443, so each is replaced
+  delete-before-replace: a release costs a short outage (docs/deploy.md, Releases);
+- everything on the host is tied to the instance (`replacement_trigger`), so a new host gets every
+  container anew instead of Pulumi believing the old ones still exist;
+- the web container is replaced with the service, so nginx resolves the new service address.
 """
 
 from __future__ import annotations
@@ -12,14 +23,16 @@ import pulumi
 import pulumi_command as command
 import pulumi_docker as docker
 
-from infra.images import WEB_TLS_DIR_IN_CONTAINER
-from infra.user_data import DATA_MOUNT, SERVICE_CONTAINER, WEB_TLS_DIR
+from infra.certificates import ACME_WEBROOT, ACME_WEBROOT_IN_CONTAINER
+from infra.host_layout import DATA_DIR, POSTGRES_CONTAINER, SERVICE_CONTAINER, WEB_CONTAINER, WEB_TLS_DIR
+from infra.observability import ContainerLogging
 
 BACKEND_SUBNET = "172.30.0.0/24"
 SERVICE_PORT = 8080
 # The unprivileged nginx image listens on high ports; the host publishes them as 80 and 443.
 WEB_HTTP_PORT = 8080
 WEB_HTTPS_PORT = 8443
+WEB_TLS_DIR_IN_CONTAINER = "/etc/nginx/tls"
 RESTART_POLICY = "unless-stopped"
 DB_NAME = "platform"
 DB_USER = "platform"
@@ -33,19 +46,26 @@ POSTGRES_LOG_FLAGS = [
     "-c", "log_parameter_max_length=0",
     "-c", "log_parameter_max_length_on_error=0",
 ]
+# The Pulumi CLI runs the program and its providers with infra/ (Pulumi.yaml `main`) as the working
+# directory; the readiness command runs from the repo root, where `-m infra.docker_ready` resolves.
+READY_COMMAND = "python3 -m infra.docker_ready"
+READY_COMMAND_DIR = ".."
 
 
 @dataclass(frozen=True)
 class ContainersArgs:
     docker_host: pulumi.Input[str]
+    region: str
+    instance_id: pulumi.Input[str]
     ca_pem: pulumi.Input[str]
     client_cert_pem: pulumi.Input[str]
     client_key_pem: pulumi.Input[str]
-    ready_triggers: list[pulumi.Input[str]]
-    registry_server: pulumi.Input[str]
+    server_cert_pem: pulumi.Input[str]
+    registry_server: str
     registry_username: pulumi.Input[str]
     registry_password: pulumi.Input[str]
-    image_references: dict[str, pulumi.Input[str]]
+    service_image: str
+    web_image: str
     postgres_image: str
     db_password: pulumi.Output[str]
     secret_key: pulumi.Output[str]
@@ -54,6 +74,7 @@ class ContainersArgs:
     cookie_secure: bool
     host_dependencies: list[pulumi.Resource]
     labels: dict[str, str]
+    logging: ContainerLogging
 
 
 class Containers(pulumi.ComponentResource):
@@ -61,14 +82,18 @@ class Containers(pulumi.ComponentResource):
         super().__init__("platform:containers:Containers", name, None, opts)
         self.host_ready = command.local.Command(
             f"{name}-docker-ready",
-            create="python3 -m infra.docker_ready",
+            create=READY_COMMAND,
+            dir=READY_COMMAND_DIR,
             environment={
                 "DOCKER_HOST": args.docker_host,
                 "DOCKER_CA_PEM": args.ca_pem,
                 "DOCKER_CERT_PEM": args.client_cert_pem,
                 "DOCKER_KEY_PEM": args.client_key_pem,
+                "DOCKER_TUNNEL_INSTANCE": args.instance_id,
+                "DOCKER_TUNNEL_REGION": args.region,
             },
-            triggers=args.ready_triggers,
+            # A new host, or a new server certificate (dockerd restarts on it), must answer again.
+            triggers=[args.instance_id, args.server_cert_pem],
             opts=pulumi.ResourceOptions(parent=self, depends_on=args.host_dependencies),
         )
         self.provider = docker.Provider(
@@ -88,7 +113,14 @@ class Containers(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.host_ready]),
         )
-        on_host = pulumi.ResourceOptions(parent=self, provider=self.provider, depends_on=[self.host_ready])
+        # Fixed names and ports: the old object goes before its replacement; a new host gets new objects.
+        on_host = pulumi.ResourceOptions(
+            parent=self,
+            provider=self.provider,
+            depends_on=[self.host_ready],
+            delete_before_replace=True,
+            replacement_trigger=args.instance_id,
+        )
         labels = [docker.ContainerLabelArgs(label=key, value=value) for key, value in args.labels.items()]
         network_labels = [docker.NetworkLabelArgs(label=key, value=value) for key, value in args.labels.items()]
 
@@ -103,14 +135,20 @@ class Containers(pulumi.ComponentResource):
         )
         self.frontend = docker.Network(f"{name}-frontend", name="platform-frontend", labels=network_labels, opts=on_host)
 
+        # Pulled by digest; a replaced release's image is removed from the host once unused
+        # (keep_locally=False), and the image-prune timer catches whatever else is left behind.
         images = {
-            image: docker.RemoteImage(f"{name}-{image}", name=reference, keep_locally=True, opts=on_host)
-            for image, reference in {**args.image_references, "postgres": args.postgres_image}.items()
+            image: docker.RemoteImage(f"{name}-{image}", name=reference, keep_locally=False, opts=on_host)
+            for image, reference in (
+                ("service", args.service_image),
+                ("web", args.web_image),
+                ("postgres", args.postgres_image),
+            )
         }
 
         self.postgres = docker.Container(
             f"{name}-postgres",
-            name="platform-postgres",
+            name=POSTGRES_CONTAINER,
             image=images["postgres"].name,
             command=["postgres", *POSTGRES_LOG_FLAGS],
             envs=[
@@ -118,7 +156,9 @@ class Containers(pulumi.ComponentResource):
                 f"POSTGRES_DB={DB_NAME}",
                 pulumi.Output.concat("POSTGRES_PASSWORD=", args.db_password),
             ],
-            volumes=[docker.ContainerVolumeArgs(host_path=f"{DATA_MOUNT}/data", container_path="/var/lib/postgresql/data")],
+            # A bind *mount* (not a volume bind) refuses a missing source, and DATA_DIR exists only on the
+            # mounted data volume: no volume, no database, never a fresh cluster on the root disk.
+            mounts=[docker.ContainerMountArgs(type="bind", source=DATA_DIR, target="/var/lib/postgresql/data")],
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["postgres"])],
             healthcheck=docker.ContainerHealthcheckArgs(
                 tests=["CMD-SHELL", f"pg_isready -U {DB_USER} -d {DB_NAME}"],
@@ -130,6 +170,7 @@ class Containers(pulumi.ComponentResource):
             restart=RESTART_POLICY,
             labels=labels,
             opts=on_host,
+            **args.logging.for_container(POSTGRES_CONTAINER),
         )
 
         database_url = pulumi.Output.concat("postgresql://", DB_USER, ":", args.db_password, f"@postgres:5432/{DB_NAME}")
@@ -166,11 +207,12 @@ class Containers(pulumi.ComponentResource):
             restart=RESTART_POLICY,
             labels=labels,
             opts=pulumi.ResourceOptions.merge(on_host, pulumi.ResourceOptions(depends_on=[self.postgres])),
+            **args.logging.for_container(SERVICE_CONTAINER),
         )
 
         self.web = docker.Container(
             f"{name}-web",
-            name="platform-web",
+            name=WEB_CONTAINER,
             image=images["web"].name,
             ports=[
                 docker.ContainerPortArgs(internal=WEB_HTTP_PORT, external=80),
@@ -180,9 +222,17 @@ class Containers(pulumi.ComponentResource):
                 docker.ContainerNetworksAdvancedArgs(name=self.frontend.id),
                 docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["web"]),
             ],
-            volumes=[docker.ContainerVolumeArgs(host_path=WEB_TLS_DIR, container_path=WEB_TLS_DIR_IN_CONTAINER, read_only=True)],
+            volumes=[
+                docker.ContainerVolumeArgs(host_path=WEB_TLS_DIR, container_path=WEB_TLS_DIR_IN_CONTAINER, read_only=True),
+                docker.ContainerVolumeArgs(host_path=ACME_WEBROOT, container_path=ACME_WEBROOT_IN_CONTAINER, read_only=True),
+            ],
             restart=RESTART_POLICY,
             labels=labels,
-            opts=pulumi.ResourceOptions.merge(on_host, pulumi.ResourceOptions(depends_on=[self.service])),
+            opts=pulumi.ResourceOptions.merge(
+                on_host,
+                # nginx resolves `service` once at start: a new service container means a new nginx.
+                pulumi.ResourceOptions(depends_on=[self.service], replacement_trigger=[args.instance_id, self.service.id]),
+            ),
+            **args.logging.for_container(WEB_CONTAINER),
         )
         self.register_outputs({})

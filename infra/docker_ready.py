@@ -1,7 +1,11 @@
 """Waits until the host's Docker API answers over mutual TLS; run by the deploy before any container.
 
-Usage (environment): DOCKER_HOST=tcp://IP:2376, DOCKER_CA_PEM, DOCKER_CERT_PEM, DOCKER_KEY_PEM,
-optional DOCKER_READY_TIMEOUT seconds (default 900). Exits 0 once `GET /_ping` returns OK.
+The Pulumi command provider runs it as `python3 -m infra.docker_ready` from the repo root (the
+Command's `dir`), with the environment: DOCKER_HOST=tcp://127.0.0.1:<dockerTunnelPort>,
+DOCKER_CA_PEM, DOCKER_CERT_PEM, DOCKER_KEY_PEM, optional DOCKER_READY_TIMEOUT seconds (default 900),
+and DOCKER_TUNNEL_INSTANCE + DOCKER_TUNNEL_REGION: when the API does not answer, the SSM tunnel to
+that instance is (re)opened, since a new host is not behind a tunnel opened before it existed.
+Exits 0 once `GET /_ping` returns OK. Standard library only, like infra.docker_tunnel.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
+
+from infra import docker_tunnel
 
 POLL_SECONDS = 5
 
@@ -38,25 +44,54 @@ def ping_url(docker_host: str) -> str:
     return f"https://{parsed.hostname}:{parsed.port}/_ping"
 
 
-def wait_until_ready(url: str, context: ssl.SSLContext, timeout: float, clock=time.monotonic, sleep=time.sleep) -> bool:
+def local_port(docker_host: str) -> int:
+    return urlparse(docker_host).port
+
+
+def answers(url: str, context: ssl.SSLContext) -> bool:
+    try:
+        with urllib.request.urlopen(url, context=context, timeout=POLL_SECONDS) as response:
+            return response.status == 200 and response.read().strip() == b"OK"
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def wait_until_ready(
+    url: str, context: ssl.SSLContext, timeout: float, reopen_tunnel=None, clock=time.monotonic, sleep=time.sleep
+) -> bool:
+    """Polls until the API answers. `reopen_tunnel(replace)` is called after a failed poll: once with
+    replace=True (a tunnel from before may lead to a host that is gone), then whenever the session ended."""
     deadline = clock() + timeout
+    replace = True
     while True:
-        try:
-            with urllib.request.urlopen(url, context=context, timeout=POLL_SECONDS) as response:
-                if response.status == 200 and response.read().strip() == b"OK":
-                    return True
-        except (OSError, urllib.error.URLError):
-            pass
+        if answers(url, context):
+            return True
         if clock() >= deadline:
             return False
+        if reopen_tunnel is not None:
+            reopen_tunnel(replace)
+            replace = False
         sleep(POLL_SECONDS)
+
+
+def tunnel_opener(instance_id: str, region: str, local_port: int):
+    def reopen(replace: bool) -> None:
+        if replace or docker_tunnel.running_pid(local_port) is None:
+            docker_tunnel.open_tunnel(instance_id, region, local_port)
+
+    return reopen
 
 
 def main(environ=os.environ) -> int:
     url = ping_url(environ["DOCKER_HOST"])
     context = tls_context(environ["DOCKER_CA_PEM"], environ["DOCKER_CERT_PEM"], environ["DOCKER_KEY_PEM"])
     timeout = float(environ.get("DOCKER_READY_TIMEOUT", "900"))
-    if wait_until_ready(url, context, timeout):
+    reopen = None
+    if environ.get("DOCKER_TUNNEL_INSTANCE"):
+        reopen = tunnel_opener(
+            environ["DOCKER_TUNNEL_INSTANCE"], environ["DOCKER_TUNNEL_REGION"], local_port(environ["DOCKER_HOST"])
+        )
+    if wait_until_ready(url, context, timeout, reopen):
         print(f"docker API ready at {url}")
         return 0
     print(f"docker API at {url} not ready after {timeout:.0f}s", file=sys.stderr)

@@ -1,7 +1,9 @@
-"""Mutual TLS for the Docker API on 2376: a private CA, a server and a client certificate.
+"""Mutual TLS for the Docker API: a private CA, a server and a client certificate.
 
-The host's key reaches it through SSM Parameter Store SecureStrings, never through user data;
-the client key stays a secret Output used only by the deploy's Docker provider.
+dockerd listens on the host's loopback and is reached through SSM port forwarding, so the server
+certificate names 127.0.0.1. TLS still matters there: without it any local user of the host could
+drive Docker. The host's key reaches it through SSM Parameter Store SecureStrings, never through
+user data; the client key stays a secret Output used only by the deploy's Docker provider.
 """
 
 from __future__ import annotations
@@ -14,15 +16,14 @@ import pulumi_tls as tls
 
 CA_VALIDITY_HOURS = 10 * 365 * 24
 LEAF_VALIDITY_HOURS = 365 * 24
-# Renewed on the first `pulumi up` in the last 30 days; the host re-reads its files at each Docker start.
+# Renewed on the first `pulumi up` in the last 30 days; the host's hourly docker-tls-refresh timer
+# restarts dockerd on the new files (the CA is unchanged, so both sides trust each other throughout).
 EARLY_RENEWAL_HOURS = 30 * 24
 
 
 @dataclass(frozen=True)
 class DockerTlsArgs:
     parameter_prefix: str
-    server_ip: pulumi.Input[str]
-    server_dns_names: tuple[str, ...]
     tags: dict[str, str]
 
 
@@ -45,8 +46,8 @@ class DockerTls(pulumi.ComponentResource):
             f"{name}-server",
             ca_key,
             common_name="docker-host",
-            ip_addresses=[args.server_ip, "127.0.0.1"],
-            dns_names=list(args.server_dns_names),
+            ip_addresses=["127.0.0.1"],
+            dns_names=[],
             uses=["digital_signature", "key_encipherment", "server_auth"],
         )
         self.client_key, self.client_cert = self._leaf(

@@ -1,4 +1,10 @@
-"""The EC2 host: Amazon Linux 2023, IMDSv2 only, encrypted volumes, least-privilege role, on the Elastic IP."""
+"""The EC2 host: a pinned Amazon Linux 2023 image, IMDSv2 only, encrypted volumes, least-privilege role,
+on the Elastic IP.
+
+Replacing the host (a new `amiName`) is deliberate and ordered: `delete_before_replace` on the instance
+makes the engine delete its dependents first (the containers, the volume attachment, the address
+association), so the data volume detaches from a stopped host before the new one boots and waits for it.
+"""
 
 from __future__ import annotations
 
@@ -31,19 +37,23 @@ class HostArgs:
     detailed_monitoring: bool
     protect_stateful: bool
     tls_parameter_prefix: str
-    docker_port: int
+    ami_name: str
     snapshot_tag: dict[str, str]
     tags: dict[str, str]
+    # Backup timer and CloudWatch agent lines for the user data.
+    operations_script: str = ""
 
 
-def latest_amazon_linux(region: str) -> aws.ec2.GetAmiResult:
+def pinned_amazon_linux(region: str, ami_name: str) -> aws.ec2.GetAmiResult:
+    """The one image with this exact name from Amazon: the same release in every region, never a moving target."""
     return aws.ec2.get_ami(
-        most_recent=True,
         owners=["amazon"],
         filters=[
-            aws.ec2.GetAmiFilterArgs(name="name", values=["al2023-ami-2023.*-x86_64"]),
+            aws.ec2.GetAmiFilterArgs(name="name", values=[ami_name]),
             aws.ec2.GetAmiFilterArgs(name="architecture", values=["x86_64"]),
         ],
+        # A pinned release stays deployable after Amazon deprecates it.
+        include_deprecated=True,
         region=region,
     )
 
@@ -51,7 +61,6 @@ def latest_amazon_linux(region: str) -> aws.ec2.GetAmiResult:
 class Host(pulumi.ComponentResource):
     def __init__(self, name: str, args: HostArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:host:Host", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         stateful = pulumi.ResourceOptions(parent=self, protect=args.protect_stateful)
 
         self.data_volume = aws.ebs.Volume(
@@ -67,7 +76,7 @@ class Host(pulumi.ComponentResource):
         profile = self._instance_profile(name, args)
         self.instance = aws.ec2.Instance(
             name,
-            ami=latest_amazon_linux(args.region).id,
+            ami=pinned_amazon_linux(args.region, args.ami_name).id,
             instance_type=args.instance_type,
             subnet_id=args.subnet_id,
             vpc_security_group_ids=[args.security_group_id],
@@ -77,8 +86,9 @@ class Host(pulumi.ComponentResource):
             metadata_options=aws.ec2.InstanceMetadataOptionsArgs(
                 http_endpoint="enabled",
                 http_tokens="required",
-                # Containers are one hop further; 2 lets the host's own tools work, nothing beyond.
-                http_put_response_hop_limit=2,
+                # The token answer dies after one hop: the host's own tools get the role, containers
+                # (one bridge hop further) cannot, and the role can read the Docker TLS server key.
+                http_put_response_hop_limit=1,
             ),
             root_block_device=aws.ec2.InstanceRootBlockDeviceArgs(
                 volume_type="gp3",
@@ -87,17 +97,20 @@ class Host(pulumi.ComponentResource):
                 delete_on_termination=True,
                 tags={**args.tags, "Name": f"{name}-root"},
             ),
+            # User data runs only at first boot: a changed script means a new host, or it changes nothing.
+            user_data_replace_on_change=True,
             user_data=self.data_volume.id.apply(
                 lambda volume_id: render_user_data(
                     region=args.region,
                     parameter_prefix=args.tls_parameter_prefix,
                     volume_id=volume_id,
-                    docker_port=args.docker_port,
+                    operations=args.operations_script,
                 )
             ),
             tags={**args.tags, "Name": name},
-            # First boot reads the Docker TLS files from SSM, so they must exist before it.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=args.boot_dependencies),
+            # First boot reads the Docker TLS files from SSM, so they must exist before it. Two hosts must
+            # never hold the data volume at once: the old one goes (after its dependents) before the new one.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=args.boot_dependencies, delete_before_replace=True),
         )
         self.data_attachment = aws.ec2.VolumeAttachment(
             f"{name}-pgdata",
@@ -106,10 +119,14 @@ class Host(pulumi.ComponentResource):
             instance_id=self.instance.id,
             # Stop PostgreSQL's host cleanly rather than yank a mounted volume.
             stop_instance_before_detaching=True,
-            opts=child,
+            # A volume attaches to one instance at a time: detach from the old host before attaching anew.
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
         self.ip_association = aws.ec2.EipAssociation(
-            f"{name}-ip", allocation_id=args.elastic_ip_allocation_id, instance_id=self.instance.id, opts=child
+            f"{name}-ip",
+            allocation_id=args.elastic_ip_allocation_id,
+            instance_id=self.instance.id,
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
         self.register_outputs({"instance_id": self.instance.id})
 
@@ -128,6 +145,8 @@ class Host(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
+        # Backups and observability grant their own narrow writes to this role.
+        self.role = role
         for policy_name, arn in (("ssm-core", SSM_CORE_POLICY), ("ecr-read", ECR_READ_POLICY)):
             aws.iam.RolePolicyAttachment(f"{name}-{policy_name}", role=role.name, policy_arn=arn, opts=child)
         aws.iam.RolePolicy(

@@ -1,4 +1,8 @@
-"""Network rules and the public address: the web is public on 80/443; SSH and the Docker API only from listed networks."""
+"""Network rules and the public address: the web is public on 80/443, SSH only from listed networks.
+
+No inbound rule exists for the Docker API: it listens on the host's loopback and deployers reach it
+through SSM port forwarding (infra/docker_tunnel.py), which needs no open port.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-DOCKER_TLS_PORT = 2376
 PUBLIC_WEB_PORTS = (80, 443)
 WORLD_V4 = "0.0.0.0/0"
 WORLD_V6 = "::/0"
@@ -17,7 +20,6 @@ WORLD_V6 = "::/0"
 class NetworkRulesArgs:
     vpc_id: pulumi.Input[str]
     admin_cidrs: tuple[str, ...]
-    deployer_cidrs: tuple[str, ...]
     protect_address: bool
     tags: dict[str, str]
 
@@ -30,7 +32,7 @@ class NetworkRules(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-host",
-            description="users platform host: web public, SSH and Docker API restricted",
+            description="users platform host: web public, SSH restricted",
             vpc_id=args.vpc_id,
             tags=args.tags,
             opts=child,
@@ -40,10 +42,6 @@ class NetworkRules(pulumi.ComponentResource):
             self._ingress(f"{name}-web-{port}-v6", port, cidr_ipv6=WORLD_V6, description="public web", tags=args.tags)
         for index, cidr in enumerate(args.admin_cidrs):
             self._ingress(f"{name}-ssh-{index}", 22, cidr=cidr, description="admin SSH", tags=args.tags)
-        for index, cidr in enumerate(args.deployer_cidrs):
-            self._ingress(
-                f"{name}-docker-{index}", DOCKER_TLS_PORT, cidr=cidr, description="Docker API (mutual TLS)", tags=args.tags
-            )
         # The host pulls images and OS packages, so outbound stays open.
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-egress-v4",
@@ -54,7 +52,7 @@ class NetworkRules(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
-        # Allocated before the host so the Docker server certificate (and DNS) can name it.
+        # Allocated apart from the host, so the address (and DNS) survives a host replacement.
         self.elastic_ip = aws.ec2.Eip(
             f"{name}-ip", domain="vpc", tags=args.tags, opts=pulumi.ResourceOptions(parent=self, protect=args.protect_address)
         )

@@ -1,4 +1,8 @@
-"""ECR repositories for the service image and the web (nginx + client) image."""
+"""The shared ECR repositories for the service image and the web (nginx + client) image.
+
+One repository per image for every stack (the `registry` program declares them once), so dev and
+prod see the same digests: CI pushes `<VERSION>-<git sha>` once, prod promotes what ran on dev.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ def lifecycle_policy(retention_count: int) -> str:
                 },
                 {
                     "rulePriority": 2,
-                    "description": f"keep the newest {retention_count} releases",
+                    "description": f"keep the newest {retention_count} builds (rollback targets)",
                     "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": retention_count},
                     "action": {"type": "expire"},
                 },

@@ -1,5 +1,6 @@
-"""The host's first-boot script: Docker with mutual TLS on 2376, the PostgreSQL data volume, and a
-daily timer for the service's housekeeping.
+"""The host's first-boot script: Docker with mutual TLS on the host's loopback (reached through SSM
+port forwarding), started only once the PostgreSQL data volume is mounted, plus timers for the
+service's housekeeping, Docker TLS renewal and image pruning.
 
 It carries only names (SSM parameter names, the volume id, the region); the TLS key is read
 from Parameter Store at each Docker start, so the script holds nothing secret.
@@ -10,10 +11,10 @@ from __future__ import annotations
 import shlex
 from string import Template
 
-DATA_MOUNT = "/srv/pgdata"
-TLS_DIR = "/etc/docker/tls"
-WEB_TLS_DIR = "/srv/platform/tls"
-SERVICE_CONTAINER = "platform-service"
+from infra.host_layout import DATA_DIR, DATA_MOUNT, DOCKER_API_PORT, DOCKER_TLS_DIR, SERVICE_CONTAINER, WEB_TLS_DIR
+
+# Images no container has used for this long are removed (older releases: rollback pulls them again).
+IMAGE_PRUNE_AFTER_HOURS = 72
 
 _SCRIPT = Template(
     r"""#!/bin/bash
@@ -43,9 +44,21 @@ for file in ca.pem server-cert.pem server-key.pem; do fetch "$$file"; done
 FETCH
 chmod 0700 /usr/local/sbin/fetch-docker-tls
 
+# dockerd reads its certificates only at start: when a deploy renews them in SSM, restart it.
+# live-restore keeps the containers running across that restart.
+cat > /usr/local/sbin/refresh-docker-tls <<'REFRESH'
+#!/bin/bash
+set -euo pipefail
+before=$$(cat $tls_dir/*.pem | sha256sum)
+/usr/local/sbin/fetch-docker-tls
+after=$$(cat $tls_dir/*.pem | sha256sum)
+if [ "$$before" != "$$after" ]; then systemctl restart docker; fi
+REFRESH
+chmod 0700 /usr/local/sbin/refresh-docker-tls
+
 cat > /etc/docker/daemon.json <<'DAEMON'
 {
-  "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:$docker_port"],
+  "hosts": ["unix:///var/run/docker.sock", "tcp://127.0.0.1:$docker_port"],
   "tlsverify": true,
   "tlscacert": "$tls_dir/ca.pem",
   "tlscert": "$tls_dir/server-cert.pem",
@@ -59,9 +72,15 @@ DAEMON
 # daemon.json sets the listeners, so the unit must not pass -H as well.
 install -d /etc/systemd/system/docker.service.d
 cat > /etc/systemd/system/docker.service.d/tls.conf <<'UNIT'
+[Unit]
+# PostgreSQL's files must be on the data volume: no mount, no Docker, no database on the root disk.
+RequiresMountsFor=$data_mount
+
 [Service]
 TimeoutStartSec=300
 ExecStartPre=/usr/local/sbin/fetch-docker-tls
+# Besides IMDS's one-hop limit: nothing in a container may reach the metadata service at all.
+ExecStartPost=/bin/sh -c 'iptables -C DOCKER-USER -d 169.254.169.254/32 -j REJECT 2>/dev/null || iptables -I DOCKER-USER -d 169.254.169.254/32 -j REJECT'
 ExecStart=
 ExecStart=/usr/bin/dockerd --containerd=/run/containerd/containerd.sock
 UNIT
@@ -80,7 +99,8 @@ if ! blkid "$$device" >/dev/null 2>&1; then mkfs.xfs -L pgdata "$$device"; fi
 install -d $data_mount
 grep -q "LABEL=pgdata" /etc/fstab || echo "LABEL=pgdata $data_mount xfs defaults,nofail 0 2" >> /etc/fstab
 mount -a
-install -d -o 999 -g 999 -m 0700 $data_mount/data
+mountpoint -q $data_mount || { echo "$data_mount is not mounted" >&2; exit 1; }
+install -d -o 999 -g 999 -m 0700 $data_dir
 install -d -m 0755 $web_tls_dir
 
 # Daily housekeeping: ended login-throttle windows and long-dead sessions (python -m service prune).
@@ -107,21 +127,69 @@ Persistent=true
 WantedBy=timers.target
 UNIT
 
+# Hourly: load renewed Docker TLS files; daily: drop images no container has used for a while.
+cat > /etc/systemd/system/docker-tls-refresh.service <<'UNIT'
+[Unit]
+Description=Restart dockerd when its TLS files change in SSM
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/refresh-docker-tls
+UNIT
+cat > /etc/systemd/system/docker-tls-refresh.timer <<'UNIT'
+[Unit]
+Description=Run docker-tls-refresh hourly
+
+[Timer]
+OnCalendar=hourly
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+UNIT
+cat > /etc/systemd/system/docker-image-prune.service <<'UNIT'
+[Unit]
+Description=Remove unused Docker images
+Requires=docker.service
+After=docker.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/docker image prune --all --force --filter until=${prune_after}h
+UNIT
+cat > /etc/systemd/system/docker-image-prune.timer <<'UNIT'
+[Unit]
+Description=Run docker-image-prune daily
+
+[Timer]
+OnCalendar=daily
+RandomizedDelaySec=1h
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+UNIT
+
+$operations
 systemctl daemon-reload
 systemctl enable --now docker
-systemctl enable --now platform-prune.timer
+systemctl enable --now platform-prune.timer docker-tls-refresh.timer docker-image-prune.timer
 """
 )
 
 
-def render_user_data(*, region: str, parameter_prefix: str, volume_id: str, docker_port: int) -> str:
+def render_user_data(*, region: str, parameter_prefix: str, volume_id: str, operations: str = "") -> str:
+    """operations: backup and monitoring lines (infra/backups.py, infra/observability.py), run before Docker starts."""
     return _SCRIPT.substitute(
         region=shlex.quote(region),
         parameter_prefix=parameter_prefix,
         volume_id=shlex.quote(volume_id),
-        docker_port=docker_port,
-        tls_dir=TLS_DIR,
+        docker_port=DOCKER_API_PORT,
+        tls_dir=DOCKER_TLS_DIR,
         data_mount=DATA_MOUNT,
+        data_dir=DATA_DIR,
+        prune_after=IMAGE_PRUNE_AFTER_HOURS,
         web_tls_dir=WEB_TLS_DIR,
         service_container=SERVICE_CONTAINER,
+        operations=operations,
     )

@@ -11,6 +11,7 @@ left in the output.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import math
 import re
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from service.contract.limits import DEFAULT_MAX_BODY_BYTES
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 SHARED_TEMPLATES = ("nginx.conf", "security-headers.conf", "api-proxy.conf", "locations.conf")
+SITE_TEMPLATES = ("site-http.conf", "site-tls.conf")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,13 @@ class FrontSettings:
     # The port clients see, when a container maps 443 to an unprivileged https_port.
     public_https_port: int | None = None
     acme_root: Path | None = None
+    # The image's folder for what is chosen when the container starts, not when it is built:
+    # nginx/front-start.sh writes the site (TLS once the certificate exists), the API upstream and
+    # the trusted proxies there from its environment. None (local stack, tests): rendered now.
+    start_dir: Path | None = None
+    # Proxies in front of nginx (the cluster's ALB) whose X-Forwarded-For names the client.
+    # Empty: nginx is the edge and the peer's address is the client's.
+    trusted_proxies: tuple[str, ...] = ()
     # Credential guesses (login, register, password change), per client address.
     auth_rate_per_minute: int = 30
     auth_burst: int = 20
@@ -70,17 +79,24 @@ class FrontSettings:
     def variables(self) -> dict[str, str]:
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("TLS needs both a certificate and a key")
+        if self.start_dir is not None and not self.tls:
+            raise ValueError("choosing the site at start needs the certificate and key paths to look for")
+        for cidr in self.trusted_proxies:
+            ipaddress.ip_network(cidr, strict=True)  # a ValueError names the bad network
+        chosen_dir = self.start_dir or self.conf_dir
         return {
             "CONF_DIR": str(self.conf_dir),
             "RUNTIME_DIR": str(self.runtime_dir),
             "DIST_ROOT": str(self.dist_root),
-            "UPSTREAM": self.upstream,
             "LISTEN_ADDRESS": self.listen_address,
             "HTTP_PORT": str(self.http_port),
             "HTTPS_PORT": str(self.https_port),
             "HTTPS_REDIRECT_PORT": "" if self.redirect_port == 443 else f":{self.redirect_port}",
             "TLS_CERT": str(self.tls_cert),
             "TLS_KEY": str(self.tls_key),
+            "SITE_CONF": str(chosen_dir / "site.conf"),
+            "UPSTREAM_CONF": str(chosen_dir / "upstream.conf"),
+            "REAL_IP_CONF": str(chosen_dir / "real-ip.conf"),
             "ACME_ROOT": str(self.acme_root or self.runtime_dir / "acme"),
             "AUTH_RATE": f"{self.auth_rate_per_minute}r/m",
             "AUTH_BURST": str(self.auth_burst),
@@ -121,14 +137,56 @@ def render(settings: FrontSettings, out_dir: Path | None = None) -> Path:
     the files to conf_dir, which is where the includes point.
     """
     variables = settings.variables()
-    site_template = "site-tls.conf" if settings.tls else "site-http.conf"
-    outputs = {name: name for name in SHARED_TEMPLATES} | {"site.conf": site_template}
+    if settings.start_dir is not None:
+        sites = {name: name for name in SITE_TEMPLATES}
+    else:
+        sites = {"site.conf": "site-tls.conf" if settings.tls else "site-http.conf"}
+    outputs = {name: name for name in SHARED_TEMPLATES} | sites
     target = out_dir or settings.conf_dir
     target.mkdir(parents=True, exist_ok=True)
     for output_name, template_name in outputs.items():
         text = (TEMPLATES_DIR / template_name).read_text(encoding="utf-8")
         (target / output_name).write_text(fill(text, variables), encoding="utf-8")
+    if settings.start_dir is None:
+        (target / "upstream.conf").write_text(upstream_conf(settings.upstream), encoding="utf-8")
+        (target / "real-ip.conf").write_text(real_ip_conf(settings.trusted_proxies), encoding="utf-8")
     return target / "nginx.conf"
+
+
+# nginx/front-start.sh writes the same two files in the image, from UPSTREAM and TRUSTED_PROXY_CIDRS.
+def upstream_conf(upstream: str) -> str:
+    return f"server {upstream};\n"
+
+
+def real_ip_conf(trusted_proxies: tuple[str, ...]) -> str:
+    if not trusted_proxies:
+        return NO_TRUSTED_PROXY
+    # The right-most address not in a trusted range is the client (ngx_http_realip_module).
+    real_ip = [f"set_real_ip_from {cidr};" for cidr in trusted_proxies]
+    real_ip += ["real_ip_header X-Forwarded-For;", "real_ip_recursive on;"]
+    # TLS ended at a trusted proxy when it says so; anyone else's X-Forwarded-Proto is ignored.
+    peers = [f"    {cidr} 1;" for cidr in trusted_proxies]
+    return "\n".join(
+        [
+            *real_ip,
+            "geo $realip_remote_addr $front_from_trusted_proxy {",
+            "    default 0;",
+            *peers,
+            "}",
+            'map "$front_from_trusted_proxy:$http_x_forwarded_proto" $front_proxied_https {',
+            '    "1:https" on;',
+            '    default "";',
+            "}",
+            "",
+        ]
+    )
+
+
+NO_TRUSTED_PROXY = """# No trusted proxy: nginx is the edge, the peer's address is the client's.
+map $scheme $front_proxied_https {
+    default "";
+}
+"""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -145,6 +203,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tls-cert", type=Path, help="certificate chain; turns TLS on")
     parser.add_argument("--tls-key", type=Path)
     parser.add_argument("--acme-root", type=Path)
+    parser.add_argument(
+        "--start-dir", type=Path, help="the image: front-start.sh writes the site, upstream and trusted proxies here"
+    )
+    parser.add_argument("--trusted-proxy", action="append", default=[], help="CIDR whose X-Forwarded-For is believed")
     parser.add_argument("--auth-rate-per-minute", type=int, default=30)
     parser.add_argument("--auth-burst", type=int, default=20)
     parser.add_argument("--refresh-rate-per-minute", type=int, default=60)
@@ -168,6 +230,8 @@ def main(argv: list[str] | None = None) -> None:
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
         acme_root=args.acme_root,
+        start_dir=args.start_dir,
+        trusted_proxies=tuple(args.trusted_proxy),
         auth_rate_per_minute=args.auth_rate_per_minute,
         auth_burst=args.auth_burst,
         refresh_rate_per_minute=args.refresh_rate_per_minute,

@@ -1,12 +1,15 @@
-"""Harness that runs the real Pulumi program (infra/__main__.py) under `pulumi.runtime.set_mocks`.
+"""Harness that runs the real Pulumi programs (infra/__main__.py, registry/__main__.py) under
+`pulumi.runtime.set_mocks`.
 
 Each test gets a fresh program: new mocks, a new root stack and the config of one real stack
-file (Pulumi.yaml defaults overlaid by Pulumi.<stack>.yaml, as the CLI does). Every provider
-invoke the program makes is answered here; an unexpected one fails the test.
+file (Pulumi.yaml defaults overlaid by Pulumi.<stack>.yaml, as the CLI does), plus the image
+digests CI would set. Every provider invoke the program makes is answered here; an unexpected one
+fails the test. The program runs from infra/ as its working directory, as the CLI runs it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import runpy
 from collections.abc import Callable
@@ -15,35 +18,54 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import pulumi.runtime.settings as pulumi_settings
 import yaml
-from pulumi.runtime import config as pulumi_config
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.rpc import _special_secret_sig as SECRET_SIG
-from pulumi.runtime.rpc import _special_sig_key as SIG_KEY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PROGRAM = REPO_ROOT / "infra" / "__main__.py"
+# Pulumi.yaml `main: infra/`: the CLI makes that folder the program's and the providers' working
+# directory (pulumi/pulumi pkg/engine/project.go getPwdMain; plugin.Context.Pwd).
+PROGRAM_DIR = REPO_ROOT / "infra"
+PROGRAM = PROGRAM_DIR / "__main__.py"
+REGISTRY_DIR = REPO_ROOT / "registry"
 STACKS = ("dev", "prod")
 ACCOUNT_ID = "123456789012"
 AMI_ID = "ami-0mockedal2023"
 MOCK_PUBLIC_IP = "192.0.2.10"
+REGION = "eu-west-1"
+REGISTRY = f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com"
+# What CI's image build records and deploy.yml sets: one digest per image.
+SERVICE_IMAGE = f"{REGISTRY}/users-platform/service@sha256:{'a1' * 32}"
+WEB_IMAGE = f"{REGISTRY}/users-platform/web@sha256:{'b2' * 32}"
+CI_IMAGES = {"serviceImage": SERVICE_IMAGE, "webImage": WEB_IMAGE}
+# tests/infra tests the host topology with each stack file's settings (prod's own topology, cluster,
+# is tested in tests/infra/cluster).
+HOST = {"topology": "host"}
+ECS_AMI_ID = "ami-0mockedecs2023"
+ELB_ACCOUNT_ARN = "arn:aws:iam::156460612806:root"
+
+# The wire form of a secret in the resource monitor protocol: {SIG_KEY: SECRET_SIG, "value": ...}.
+# The SDK keeps these constants private (pulumi.runtime.rpc._special_*); the values are fixed by the
+# protocol (pulumi/pulumi sdk/go/common/resource/sig/sig.go), so the harness names them itself.
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 
-def project_name() -> str:
-    return yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["name"]
+def project_name(project_dir: Path = REPO_ROOT) -> str:
+    return yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["name"]
 
 
-def stack_file(stack: str) -> dict[str, Any]:
-    return yaml.safe_load((REPO_ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+def stack_file(stack: str, project_dir: Path = REPO_ROOT) -> dict[str, Any]:
+    return yaml.safe_load((project_dir / f"Pulumi.{stack}.yaml").read_text())["config"]
 
 
-def stack_config(stack: str, overrides: dict[str, Any] | None = None) -> dict[str, str]:
+def stack_config(stack: str, overrides: dict[str, Any] | None = None, project_dir: Path = REPO_ROOT) -> dict[str, str]:
     """Config as the CLI hands it to the program: namespaced keys, structured values as JSON."""
-    project = project_name()
-    schema = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"]
+    project = project_name(project_dir)
+    schema = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())["config"]
     values: dict[str, Any] = {f"{project}:{key}": spec["default"] for key, spec in schema.items() if "default" in spec}
-    values.update(stack_file(stack))
+    values.update(stack_file(stack, project_dir))
+    if project_dir == REPO_ROOT:
+        values.update({f"{project}:{key}": value for key, value in CI_IMAGES.items()})
     values.update({f"{project}:{key}": value for key, value in (overrides or {}).items()})
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()}
 
@@ -57,6 +79,11 @@ class Registration:
     dependencies: list[str] = field(default_factory=list)
     secret_inputs: set[str] = field(default_factory=set)
     provider: str = ""
+    urn: str = ""
+    delete_before_replace: bool = False
+    ignore_changes: list[str] = field(default_factory=list)
+    replacement_trigger: Any = None
+    replace_with: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
 
 
@@ -67,6 +94,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
         self.region = region
         self.registrations: dict[tuple[str, str], Registration] = {}
         self.invokes: list[str] = []
+        self.ami_queries: list[dict[str, Any]] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         outputs = dict(args.inputs)
@@ -81,19 +109,24 @@ class PlatformMocks(pulumi.runtime.Mocks):
             },
             "aws:iam/role:Role": {"arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{args.name}", "name": args.name},
             "aws:iam/instanceProfile:InstanceProfile": {"name": args.name},
+            "aws:sns/topic:Topic": {"arn": f"arn:aws:sns:{args.inputs.get('region', self.region)}:{ACCOUNT_ID}:{args.name}"},
             "tls:index/privateKey:PrivateKey": {"privateKeyPem": f"-----BEGIN PRIVATE KEY----- {args.name}"},
             "tls:index/selfSignedCert:SelfSignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},
             "tls:index/locallySignedCert:LocallySignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},
             "tls:index/certRequest:CertRequest": {"certRequestPem": f"-----BEGIN CERTIFICATE REQUEST----- {args.name}"},
             "random:index/randomPassword:RandomPassword": {"result": f"generated-{args.name}"},
+            **_cluster_outputs(args.name, args.inputs, self.region),
         }.get(args.typ, {})
+        if args.typ.startswith("aws:") and "arn" not in outputs:
+            outputs["arn"] = f"arn:aws:mock:{self.region}:{ACCOUNT_ID}:{args.name}"
         outputs.update(computed)
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         self.invokes.append(args.token)
         if args.token == "aws:ec2/getAmi:getAmi":
-            return {"id": AMI_ID, "architecture": "x86_64", "name": "al2023-ami-2023.9-x86_64"}
+            self.ami_queries.append(args.args)
+            return {"id": AMI_ID, "architecture": "x86_64", "name": args.args["filters"][0]["values"][0]}
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/ci", "id": ACCOUNT_ID, "userId": "AIDMOCK"}
         if args.token == "aws:ec2/getVpc:getVpc":
@@ -102,9 +135,49 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return {"id": self.region, "names": [f"{self.region}a", f"{self.region}b"], "zoneIds": ["z1", "z2"]}
         if args.token == "aws:ec2/getSubnets:getSubnets":
             return {"id": self.region, "ids": ["subnet-0b", "subnet-0a"]}
+        if args.token == "aws:ssm/getParameter:getParameter":
+            return {"id": args.args["name"], "name": args.args["name"], "type": "String", "value": ECS_AMI_ID}
+        if args.token == "aws:elb/getServiceAccount:getServiceAccount":
+            return {"id": "156460612806", "arn": ELB_ACCOUNT_ARN}
         if args.token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return {"id": ACCOUNT_ID, "userName": "AWS", "password": "ecr-token", "authorizationToken": "dG9rZW4="}
         raise AssertionError(f"the program made an invoke the tests do not mock: {args.token}")
+
+
+def _cluster_outputs(name: str, inputs: dict[str, Any], region: str) -> dict[str, dict[str, Any]]:
+    """What AWS computes for the cluster topology's resources (names, suffixes, endpoints)."""
+    return {
+        "aws:lb/loadBalancer:LoadBalancer": {
+            "dnsName": f"{name}.{region}.elb.amazonaws.com",
+            "zoneId": "Z32O12XQLNTSW2",
+            "arnSuffix": f"app/{name}/0123456789abcdef",
+        },
+        "aws:lb/targetGroup:TargetGroup": {"arnSuffix": f"targetgroup/{name}/0123456789abcdef"},
+        "aws:rds/parameterGroup:ParameterGroup": {"name": name},
+        "aws:rds/subnetGroup:SubnetGroup": {"name": name},
+        "aws:ecs/capacityProvider:CapacityProvider": {"name": name},
+        "aws:ecs/service:Service": {"name": name},
+        "aws:ecs/taskDefinition:TaskDefinition": {
+            "arn": f"arn:aws:ecs:{region}:{ACCOUNT_ID}:task-definition/{name}:1",
+            "arnWithoutRevision": f"arn:aws:ecs:{region}:{ACCOUNT_ID}:task-definition/{name}",
+        },
+        "aws:ecs/cluster:Cluster": {"name": name, "arn": f"arn:aws:ecs:{region}:{ACCOUNT_ID}:cluster/{name}"},
+        "aws:ec2/launchTemplate:LaunchTemplate": {"latestVersion": 1},
+        "aws:rds/instance:Instance": {"address": f"{name}.abcdefghijkl.{region}.rds.amazonaws.com", "identifier": name},
+        # A bucket without a name is named by the provider (here: after the resource).
+        "aws:s3/bucket:Bucket": {"bucket": inputs.get("bucket") or name},
+        "aws:cloudwatch/logGroup:LogGroup": {"arn": f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{name}"},
+        "aws:secretsmanager/secret:Secret": {"arn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-AbCdEf"},
+        "aws:acm/certificate:Certificate": {
+            "domainValidationOptions": [
+                {"domainName": "site", "resourceRecordName": f"_x.{name}.", "resourceRecordType": "CNAME", "resourceRecordValue": "_y.acm-validations.aws."}
+            ]
+        },
+        "aws:route53/record:Record": {"fqdn": f"{name}.example."},
+        "aws:acm/certificateValidation:CertificateValidation": {
+            "certificateArn": f"arn:aws:acm:{region}:{ACCOUNT_ID}:certificate/{name}"
+        },
+    }
 
 
 class RecordingMonitor(MockMonitor):
@@ -117,6 +190,12 @@ class RecordingMonitor(MockMonitor):
             registration.protect = request.protect
             registration.dependencies = list(request.dependencies)
             registration.provider = request.provider
+            registration.urn = response.urn
+            registration.delete_before_replace = request.deleteBeforeReplace
+            registration.ignore_changes = list(request.ignoreChanges)
+            registration.replace_with = list(request.replace_with)
+            if request.HasField("replacement_trigger"):
+                registration.replacement_trigger = _reveal(_plain(request.replacement_trigger))
             registration.aliases = [*request.aliasURNs, *(alias.spec.name for alias in request.aliases)]
             registration.secret_inputs = {
                 key for key, value in request.object.fields.items() if _contains_secret(value)
@@ -132,6 +211,16 @@ def _reveal(value: Any) -> Any:
     if isinstance(value, list):
         return [_reveal(item) for item in value]
     return value
+
+
+def _plain(value) -> Any:
+    """A protobuf Value as plain Python (secret markers kept, for _reveal)."""
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        return {key: _plain(item) for key, item in value.struct_value.fields.items()}
+    if kind == "list_value":
+        return [_plain(item) for item in value.list_value.values]
+    return getattr(value, kind) if kind and kind != "null_value" else None
 
 
 def _contains_secret(value) -> bool:
@@ -155,9 +244,10 @@ class StackRun:
     program: dict[str, Any]
     resources: list[pulumi.Resource]
     mocks: PlatformMocks
+    exported: dict[str, Any] = field(default_factory=dict)
 
     def outputs(self) -> dict[str, Any]:
-        return dict(pulumi_settings.get_root_resource().outputs)
+        return dict(pulumi.runtime.get_root_resource().outputs)
 
     def settled(self, check: Callable[[], None]) -> pulumi.Output:
         """An Output that runs `check` once every declared resource has been registered."""
@@ -169,28 +259,61 @@ class StackRun:
     def setting(self, key: str) -> Any:
         return self.settings_file[key if ":" in key else f"{project_name()}:{key}"]
 
+    def urn_of(self, registration: Registration) -> str:
+        return registration.urn
 
-def start_program(stack: str, overrides: dict[str, Any] | None = None) -> tuple[PlatformMocks, list[pulumi.Resource]]:
-    config = stack_config(stack, overrides)
+
+def start_program(
+    stack: str, overrides: dict[str, Any] | None = None, project_dir: Path = REPO_ROOT
+) -> tuple[PlatformMocks, list[pulumi.Resource]]:
+    config = stack_config(stack, overrides, project_dir)
     mocks = PlatformMocks(region=config["aws:region"])
-    pulumi_settings.ROOT.set(None)
-    pulumi.runtime.set_mocks(mocks, project=project_name(), stack=stack, preview=False, monitor=RecordingMonitor(mocks))
-    pulumi_config.set_all_config(config)
+    project = project_name(project_dir)
+    # A fresh root stack for each program: reset_options is the SDK's public reset of its globals.
+    pulumi.runtime.reset_options(project=project, stack=stack)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=RecordingMonitor(mocks))
+    pulumi.runtime.set_all_config(config)
     declared: list[pulumi.Resource] = []
     # A legacy stack transformation runs in the SDK itself, so it sees every resource even under mocks.
     pulumi.runtime.register_stack_transformation(lambda args: declared.append(args.resource))
     return mocks, declared
 
 
-def execute_program() -> dict[str, Any]:
-    """Runs infra/__main__.py exactly as Pulumi does, returning its module globals."""
-    return runpy.run_path(str(PROGRAM), run_name="__main__")
+def execute_program(program_dir: Path = PROGRAM_DIR) -> dict[str, Any]:
+    """Runs a program the way the CLI does: `runpy.run_path` of its folder, from that folder.
+    (The CLI passes "."; an absolute path avoids importlib's cached finder for "." across programs.)"""
+    with contextlib.chdir(program_dir):
+        return runpy.run_path(str(program_dir), run_name="__main__")
 
 
 def run_program(stack: str, overrides: dict[str, Any] | None = None) -> StackRun:
     mocks, declared = start_program(stack, overrides)
     program = execute_program()
     settings = {key: _parse(value) for key, value in stack_config(stack, overrides).items()}
+    return StackRun(stack, settings, program, declared, mocks)
+
+
+def settled_run(stack: str, overrides: dict[str, Any] | None = None) -> StackRun:
+    """Runs the program to completion once and returns its records and exported values, for tests
+    that only read them (no Output to return): session fixtures share one run per configuration."""
+    runs: list[StackRun] = []
+
+    @pulumi.runtime.test
+    def run_and_settle():
+        runs.append(run_program(stack, overrides))
+        outputs = runs[0].outputs()
+        return pulumi.Output.all(**outputs).apply(lambda values: runs[0].settled(lambda: runs.append(values)))
+
+    run_and_settle()
+    run, exported = runs
+    run.exported = exported
+    return run
+
+
+def run_registry_program(stack: str = "shared") -> StackRun:
+    mocks, declared = start_program(stack, project_dir=REGISTRY_DIR)
+    program = execute_program(REGISTRY_DIR)
+    settings = {key: _parse(value) for key, value in stack_config(stack, project_dir=REGISTRY_DIR).items()}
     return StackRun(stack, settings, program, declared, mocks)
 
 

@@ -1,7 +1,9 @@
-"""The platform on the host: version-tagged ECR images, PostgreSQL private, the host provider, readiness."""
+"""The platform on the host: images by digest, PostgreSQL private, the host provider, readiness."""
+
+import json
 
 import pulumi
-from pulumi_harness import ACCOUNT_ID, REPO_ROOT
+from pulumi_harness import REGISTRY, REPO_ROOT, SERVICE_IMAGE, WEB_IMAGE
 
 CONTAINER = "docker:index/container:Container"
 
@@ -26,7 +28,8 @@ def test_postgres_is_never_published_and_lives_on_the_internal_network(deploy, s
         attached = [a["name"] for a in postgres.inputs["networksAdvanced"]]
         assert attached == [f"users-platform-{stack_name}-platform-backend-id"]
         assert networks[f"users-platform-{stack_name}-platform-backend"].inputs["internal"] is True
-        assert postgres.inputs["volumes"] == [{"hostPath": "/srv/pgdata/data", "containerPath": "/var/lib/postgresql/data"}]
+        assert postgres.inputs["mounts"] == [{"type": "bind", "source": "/srv/pgdata/data", "target": "/var/lib/postgresql/data"}]
+        assert not postgres.inputs.get("volumes")
 
     return run.settled(check)
 
@@ -44,19 +47,19 @@ def test_only_the_web_container_publishes_ports_80_and_443(deploy, stack_name):
 
 
 @pulumi.runtime.test
-def test_app_containers_run_version_tagged_images_from_ecr(deploy, stack_name):
+def test_app_containers_run_the_configured_digests_and_nothing_is_built(deploy, stack_name):
     run = deploy(stack_name)
 
     def check():
-        version = run.program["version"]
-        registry = f"{ACCOUNT_ID}.dkr.ecr.{run.setting('aws:region')}.amazonaws.com"
         containers = _containers(run)
-        for name, repo in (("platform-service", "service"), ("platform-web", "web")):
-            assert _image_of(run, containers[name]) == f"{registry}/users-platform-{stack_name}/{repo}:{version}"
-        built = {i.inputs["imageName"] for i in run.of_type("docker:index/image:Image")}
-        assert built == {f"{registry}/users-platform-{stack_name}/{repo}:{version}" for repo in ("service", "web")}
+        assert _image_of(run, containers["platform-service"]) == SERVICE_IMAGE
+        assert _image_of(run, containers["platform-web"]) == WEB_IMAGE
+        assert run.of_type("docker:index/image:Image") == [], "the program builds no image: CI builds each once"
         postgres_image = _image_of(run, containers["platform-postgres"])
         assert postgres_image.startswith("public.ecr.aws/") and not postgres_image.endswith(":latest")
+        (provider,) = run.of_type("pulumi:providers:docker")
+        # Provider config reaches the engine JSON-encoded.
+        assert [auth["address"] for auth in json.loads(provider.inputs["registryAuth"])] == [REGISTRY]
 
     return run.settled(check)
 
@@ -94,12 +97,16 @@ def test_everything_on_the_host_goes_through_the_tls_provider_after_the_host_is_
 
     def check():
         (provider,) = run.of_type("pulumi:providers:docker")
-        assert provider.inputs["host"] == "tcp://192.0.2.10:2376"
+        # The SSM tunnel's end on the deployer's loopback, never the host's public address.
+        assert provider.inputs["host"] == f"tcp://127.0.0.1:{run.setting('dockerTunnelPort')}"
         assert {"caMaterial", "certMaterial", "keyMaterial"} <= set(provider.inputs)
         (ready,) = run.of_type("command:local:Command")
         assert ready.inputs["create"] == "python3 -m infra.docker_ready"
+        assert ready.inputs["environment"]["DOCKER_HOST"] == provider.inputs["host"]
+        assert ready.inputs["environment"]["DOCKER_TUNNEL_INSTANCE"] == f"users-platform-{stack_name}-host-id"
         on_host = [*run.of_type(CONTAINER), *run.of_type("docker:index/network:Network"), *run.of_type("docker:index/remoteImage:RemoteImage")]
-        assert len(on_host) == 8
+        # postgres, service, web, two networks, three images; with a domain, certbot and its image.
+        assert len(on_host) == (10 if run.setting("domain") else 8)
         for registration in on_host:
             assert f"pulumi:providers:docker::users-platform-{stack_name}-platform-host::" in registration.provider, registration.name
             assert any(dep.endswith(f"::{ready.name}") for dep in registration.dependencies), f"{registration.name} does not wait for the host"
@@ -111,17 +118,10 @@ def test_everything_on_the_host_goes_through_the_tls_provider_after_the_host_is_
 
 
 @pulumi.runtime.test
-def test_web_image_gets_tls_paths_only_when_the_stack_has_a_domain(deploy, stack_name):
+def test_web_container_mounts_the_host_tls_folder_read_only(deploy, stack_name):
     run = deploy(stack_name)
 
     def check():
-        web = next(i for i in run.of_type("docker:index/image:Image") if i.name.endswith("-web"))
-        build_args = web.inputs["build"].get("args") or {}
-        if run.setting("domain"):
-            assert build_args == {"TLS_CERT": "/etc/nginx/tls/fullchain.pem", "TLS_KEY": "/etc/nginx/tls/privkey.pem"}
-        else:
-            assert build_args == {}
-        assert web.inputs["build"]["dockerfile"].endswith("nginx/Dockerfile")
         container = _containers(run)["platform-web"]
         assert {"hostPath": "/srv/platform/tls", "containerPath": "/etc/nginx/tls", "readOnly": True} in container.inputs["volumes"]
 

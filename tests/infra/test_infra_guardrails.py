@@ -2,7 +2,7 @@
 
 import pulumi
 import pytest
-from pulumi_harness import execute_program, start_program
+from pulumi_harness import HOST, REGISTRY, execute_program, start_program
 
 from infra.config import InsecureConfigError
 
@@ -11,37 +11,55 @@ REFUSED = [
     ("prod", {"adminCidrs": ["::/0"], "sshKeyName": "ops"}, r"adminCidrs: ::/0 would open SSH \(22\) to the whole internet"),
     ("dev", {"adminCidrs": ["10.0.0.0/8"], "sshKeyName": "ops"}, r"adminCidrs: 10\.0\.0\.0/8 would open SSH \(22\) to a very broad range"),
     ("dev", {"adminCidrs": ["198.51.100.7/32"]}, r"sshKeyName is empty"),
-    ("dev", {"deployerCidrs": ["0.0.0.0/0"]}, r"deployerCidrs: 0\.0\.0\.0/0 would open the Docker API \(2376\) to the whole internet"),
-    ("prod", {"deployerCidrs": ["198.51.100.0/24", "::/0"]}, r"deployerCidrs: ::/0 would open the Docker API"),
-    ("dev", {"deployerCidrs": []}, r"deployerCidrs is empty"),
-    ("dev", {"deployerCidrs": ["not-a-network"]}, r"'not-a-network' is not a network address"),
+    ("dev", {"adminCidrs": ["not-a-network"], "sshKeyName": "ops"}, r"'not-a-network' is not a network address"),
     ("prod", {"protectStateful": False}, r"prod stack needs protectStateful: true and dailySnapshots: true"),
     ("prod", {"dailySnapshots": False}, r"prod stack needs protectStateful: true and dailySnapshots: true"),
     ("dev", {"postgresImage": "postgres:latest"}, r"postgresImage must name an explicit tag"),
     ("dev", {"postgresImage": "postgres"}, r"postgresImage must name an explicit tag"),
+    # Images by digest only: a tag can move under a stack, and `latest` always does.
+    ("dev", {"serviceImage": f"{REGISTRY}/users-platform/service:latest"}, r"serviceImage must be an ECR image by digest"),
+    ("prod", {"webImage": f"{REGISTRY}/users-platform/web:0.1.0"}, r"webImage must be an ECR image by digest"),
+    ("dev", {"serviceImage": "docker.io/library/python@sha256:" + "c3" * 32}, r"serviceImage must be an ECR image by digest"),
+    ("dev", {"webImage": f"{REGISTRY}/users-platform/web@sha256:abc"}, r"webImage must be an ECR image by digest"),
+]
+
+# Wrong, though not dangerous: refused with a message naming the key, before any resource.
+INVALID = [
+    ("dev", {"amiName": "al2023-ami-2023.*-x86_64"}, r"amiName must be one exact Amazon Linux 2023 x86_64 image name"),
+    ("prod", {"amiName": ""}, r"amiName must be one exact"),
+    ("dev", {"dockerTunnelPort": 80}, r"dockerTunnelPort must be an unprivileged port"),
 ]
 
 
 @pytest.mark.parametrize(("stack", "overrides", "message"), REFUSED)
 @pulumi.runtime.test
 def test_dangerous_config_is_refused_before_any_resource(stack, overrides, message):
-    mocks, declared = start_program(stack, overrides)
+    mocks, declared = start_program(stack, {**HOST, **overrides})
     with pytest.raises(InsecureConfigError, match=message):
         execute_program()
     # The Output proves the refusal came first: nothing was declared, so nothing would be created.
     return pulumi.Output.from_input(len(declared) + len(mocks.registrations)).apply(_assert_zero)
 
 
+@pytest.mark.parametrize(("stack", "overrides", "message"), INVALID)
+@pulumi.runtime.test
+def test_invalid_config_is_refused_before_any_resource(stack, overrides, message):
+    mocks, declared = start_program(stack, {**HOST, **overrides})
+    with pytest.raises(ValueError, match=message):
+        execute_program()
+    return pulumi.Output.from_input(len(declared) + len(mocks.registrations)).apply(_assert_zero)
+
+
 @pulumi.runtime.test
 def test_narrow_networks_are_accepted(deploy):
-    run = deploy("dev", {"adminCidrs": ["203.0.113.0/24"], "sshKeyName": "ops", "deployerCidrs": ["2001:db8:1::/48"]})
+    run = deploy("dev", {"adminCidrs": ["203.0.113.0/24", "2001:db8:1::/48"], "sshKeyName": "ops"})
 
     def check():
         rules = {
             (int(r.inputs["fromPort"]), r.inputs.get("cidrIpv4") or r.inputs.get("cidrIpv6"))
             for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
         }
-        assert {(22, "203.0.113.0/24"), (2376, "2001:db8:1::/48")} <= rules
+        assert {(22, "203.0.113.0/24"), (22, "2001:db8:1::/48")} <= rules
 
     return run.settled(check)
 

@@ -14,8 +14,8 @@ SECRET_INPUTS = {
 @pulumi.runtime.test
 def test_generated_passwords_are_secret_outputs(deploy, stack_name):
     run = deploy(stack_name)
-    credentials = run.program["credentials"]
-    client_key = run.program["docker_tls"].client_key_pem
+    credentials = run.program["stack"].credentials
+    client_key = run.program["stack"].docker_tls.client_key_pem
 
     def check(flags):
         assert flags == [True, True, True, True]
@@ -65,3 +65,11 @@ def test_the_renamed_secret_key_keeps_the_value_made_as_jwt_secret(deploy, stack
         assert any(alias.endswith("-jwt-secret") for alias in secret_key.aliases), secret_key.aliases
 
     return run.settled(check)
+
+
+def test_the_database_password_and_keys_cannot_be_rotated_by_an_up(settled_stack):
+    """POSTGRES_PASSWORD only applies to a fresh cluster: a new password would lock the service out of
+    the existing one; SECRET_KEY keys the password pre-hash, so a new one would void every password.
+    `protect` makes the engine refuse to replace (or delete) either resource."""
+    passwords = {r.name.rsplit("-secrets-", 1)[1]: r for r in settled_stack.of_type("random:index/randomPassword:RandomPassword")}
+    assert passwords["db-password"].protect and passwords["secret-key"].protect and passwords["password-pepper"].protect

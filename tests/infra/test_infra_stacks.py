@@ -1,6 +1,7 @@
 """Per-stack differences: prod protects its state and snapshots daily; every output exists."""
 
 import pulumi
+from pulumi_harness import SERVICE_IMAGE, WEB_IMAGE
 
 STATEFUL = ("aws:ebs/volume:Volume", "aws:ec2/eip:Eip")
 DLM = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
@@ -29,12 +30,16 @@ def test_prod_protects_stateful_resources_and_snapshots_daily(deploy):
 
 
 @pulumi.runtime.test
-def test_dev_is_disposable_without_protection_or_snapshots(deploy):
+def test_dev_is_disposable_without_protection_but_still_snapshotted(deploy):
     run = deploy("dev")
 
     def check():
-        assert not any(r.protect for r in run.mocks.registrations.values())
-        assert run.of_type(DLM) == []
+        protected = [r.name for r in run.mocks.registrations.values() if r.protect]
+        # Only the two generated secrets whose rotation would break the service (test_infra_secrets).
+        assert sorted(protected) == ["users-platform-dev-secrets-db-password", "users-platform-dev-secrets-jwt-secret"]
+        (policy,) = run.of_type(DLM)
+        (schedule,) = policy.inputs["policyDetails"]["schedules"]
+        assert schedule["retainRule"] == {"interval": run.setting("snapshotRetentionDays"), "intervalUnit": "DAYS"}
 
     return run.settled(check)
 
@@ -43,7 +48,8 @@ def test_dev_is_disposable_without_protection_or_snapshots(deploy):
 def test_all_outputs_exist(deploy, stack_name):
     run = deploy(stack_name)
     outputs = run.outputs()
-    names = ("url", "public_ip", "instance_id", "version", "service_image", "web_image")
+    names = ("url", "public_ip", "instance_id", "docker_tunnel_port", "version", "service_image", "web_image")
+    names += ("backup_bucket", "log_group")
 
     def check(values):
         assert set(outputs) == set(names)
@@ -51,7 +57,9 @@ def test_all_outputs_exist(deploy, stack_name):
         assert all(resolved.values())
         domain = run.setting("domain")
         assert resolved["url"] == (f"https://{domain}" if domain else f"http://{resolved['public_ip']}")
-        assert resolved["service_image"].endswith(f"/service:{resolved['version']}")
-        assert resolved["web_image"].endswith(f"/web:{resolved['version']}")
+        assert resolved["service_image"] == SERVICE_IMAGE and resolved["web_image"] == WEB_IMAGE
+        assert resolved["docker_tunnel_port"] == str(run.setting("dockerTunnelPort"))
+        assert resolved["backup_bucket"] == f"users-platform-{stack_name}-backups-123456789012"
+        assert resolved["log_group"] == f"/users-platform/{stack_name}/containers"
 
     return pulumi.Output.all(*[outputs[name] for name in names]).apply(lambda values: run.settled(lambda: check(values)))

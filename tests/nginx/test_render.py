@@ -124,3 +124,21 @@ def test_nginx_stops_bodies_at_the_services_default_limit(tmp_path: Path, site_d
 
     limit = re.search(r"client_max_body_size (\d+);", render(local_settings(tmp_path, site_dist)).read_text())
     assert limit and int(limit.group(1)) == load_settings({}).max_body_bytes
+
+
+def test_image_variant_renders_both_sites_for_the_entrypoint_to_choose(tmp_path: Path, site_dist: Path):
+    start_dir = tmp_path / "run"
+    certs = {"tls_cert": Path("/tls/fullchain.pem"), "tls_key": Path("/tls/privkey.pem")}
+    render(local_settings(tmp_path, site_dist, start_dir=start_dir, **certs))
+    conf_dir = tmp_path / "conf"
+    main_conf = (conf_dir / "nginx.conf").read_text()
+    for chosen_at_start in ("site.conf", "upstream.conf", "real-ip.conf"):
+        assert f"include {start_dir / chosen_at_start};" in main_conf
+        assert not (conf_dir / chosen_at_start).exists(), "nginx/front-start.sh writes it at start"
+    assert "ssl_certificate /tls/fullchain.pem;" in (conf_dir / "site-tls.conf").read_text()
+    assert "location /.well-known/acme-challenge/" in (conf_dir / "site-http.conf").read_text()
+
+
+def test_choosing_the_site_at_start_needs_the_certificate_paths(tmp_path: Path, site_dist: Path):
+    with pytest.raises(ValueError, match="certificate and key paths"):
+        render(local_settings(tmp_path, site_dist, start_dir=tmp_path / "start"))

@@ -1,0 +1,1 @@
+"""The `cluster` topology: ECS on EC2 behind an ALB, with RDS PostgreSQL; one component per concern."""

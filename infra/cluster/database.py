@@ -1,0 +1,112 @@
+"""RDS PostgreSQL in the private subnets: encrypted, TLS-only, backed up, reachable from the tasks alone.
+
+The master password is a pulumi_random value (encrypted in the stack state) that ClusterSecrets
+stores, inside DATABASE_URL, in Secrets Manager; see that module for why not RDS-managed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+DB_NAME = "platform"
+DB_USER = "platform"
+PERFORMANCE_INSIGHTS_DAYS = 7  # the free retention
+# Where the service image keeps the RDS CA bundle (service/Dockerfile); verify-full checks host and chain.
+RDS_CA_BUNDLE = "/app/certs/rds-global-bundle.pem"
+# Timeouts in milliseconds. The service also sets statement_timeout=10s per connection; these are the
+# server's floor for any other client (psql sessions, a stuck migration).
+TIMEOUTS_MS = {
+    "idle_in_transaction_session_timeout": 60_000,
+    "statement_timeout": 60_000,
+    "lock_timeout": 15_000,
+}
+
+
+@dataclass(frozen=True)
+class DatabaseArgs:
+    private_subnet_ids: list[pulumi.Input[str]]
+    security_group_id: pulumi.Input[str]
+    instance_class: str
+    engine_version: str
+    allocated_storage_gb: int
+    max_allocated_storage_gb: int
+    multi_az: bool
+    backup_retention_days: int
+    protect: bool
+    tags: dict[str, str]
+
+
+def parameters() -> dict[str, str]:
+    return {
+        "rds.force_ssl": "1",
+        **{name: str(value) for name, value in TIMEOUTS_MS.items()},
+        "log_min_duration_statement": "1000",
+        "log_lock_waits": "1",
+    }
+
+
+def database_url(address: str, password: str) -> str:
+    return (
+        f"postgresql://{DB_USER}:{password}@{address}:5432/{DB_NAME}"
+        f"?sslmode=verify-full&sslrootcert={RDS_CA_BUNDLE}"
+    )
+
+
+class Database(pulumi.ComponentResource):
+    def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("platform:cluster:Database", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        major = args.engine_version.split(".")[0]
+        # Letters and digits only, so the password needs no escaping inside DATABASE_URL.
+        password = random.RandomPassword(f"{name}-password", length=40, special=False, opts=child)
+        self.password = pulumi.Output.secret(password.result)
+        subnet_group = aws.rds.SubnetGroup(name, subnet_ids=args.private_subnet_ids, tags=args.tags, opts=child)
+        self.parameter_group = aws.rds.ParameterGroup(
+            name,
+            family=f"postgres{major}",
+            parameters=[
+                aws.rds.ParameterGroupParameterArgs(name=key, value=value, apply_method="immediate")
+                for key, value in parameters().items()
+            ],
+            tags=args.tags,
+            opts=child,
+        )
+        self.instance = aws.rds.Instance(
+            name,
+            engine="postgres",
+            engine_version=args.engine_version,
+            instance_class=args.instance_class,
+            allocated_storage=args.allocated_storage_gb,
+            max_allocated_storage=args.max_allocated_storage_gb,
+            storage_type="gp3",
+            storage_encrypted=True,
+            multi_az=args.multi_az,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[args.security_group_id],
+            publicly_accessible=False,
+            db_name=DB_NAME,
+            username=DB_USER,
+            password=self.password,
+            parameter_group_name=self.parameter_group.name,
+            backup_retention_period=args.backup_retention_days,
+            backup_window="02:00-03:00",
+            maintenance_window="sun:03:30-sun:04:30",
+            auto_minor_version_upgrade=True,
+            copy_tags_to_snapshot=True,
+            deletion_protection=args.protect,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{name}-final",
+            performance_insights_enabled=True,
+            performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS,
+            enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+        self.url = pulumi.Output.secret(
+            pulumi.Output.all(self.instance.address, self.password).apply(lambda values: database_url(*values))
+        )
+        self.register_outputs({"endpoint": self.instance.address})

@@ -1,0 +1,175 @@
+"""The single-host topology: one EC2 host per stack running PostgreSQL, the service and nginx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.backups import DumpBucket, DumpBucketArgs, SnapshotPolicy, SnapshotPolicyArgs, dump_timer_script
+from infra.certificates import CERTBOT_CONTAINER, CertificateRenewal, CertificateRenewalArgs
+from infra.config import StackSettings, registry_of
+from infra.containers import DB_NAME, DB_USER, Containers, ContainersArgs
+from infra.credentials import PlatformCredentials
+from infra.docker_tls import DockerTls, DockerTlsArgs
+from infra.host import Host, HostArgs
+from infra.host_layout import DATA_MOUNT, POSTGRES_CONTAINER
+from infra.network import NetworkRules, NetworkRulesArgs
+from infra.observability import (
+    ContainerLogging,
+    Observability,
+    ObservabilityArgs,
+    cloudwatch_agent_script,
+    container_log_group_name,
+)
+from infra.placement import default_placement
+from infra.versioning import platform_labels, platform_tags, read_version
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class HostStack:
+    version: str
+    credentials: PlatformCredentials
+    docker_tls: DockerTls
+    network: NetworkRules
+    host: Host
+    containers: Containers
+    dumps: DumpBucket
+    observability: Observability
+    outputs: dict[str, pulumi.Input[str]]
+
+
+def deploy_host_topology(settings: StackSettings) -> HostStack:
+    version = read_version(REPO_ROOT)
+    tags = platform_tags(settings.project, settings.stack, version)
+    prefix = f"{settings.project}-{settings.stack}"
+    parameter_prefix = f"/{settings.project}/{settings.stack}/docker-tls"
+    snapshot_tag = {"Snapshot": f"{prefix}-pgdata"}
+    account_id = aws.get_caller_identity().account_id
+    placement = default_placement(settings.region)
+    backup_bucket_name = f"{prefix}-backups-{account_id}"
+    logging = ContainerLogging(container_log_group_name(settings.project, settings.stack), settings.region)
+    monitored_disks = ("/", DATA_MOUNT)
+
+    credentials = PlatformCredentials(f"{prefix}-secrets")
+    network = NetworkRules(
+        f"{prefix}-net", NetworkRulesArgs(placement.vpc_id, settings.admin_cidrs, settings.protect_stateful, tags)
+    )
+    docker_tls = DockerTls(f"{prefix}-docker-tls", DockerTlsArgs(parameter_prefix, tags))
+    host = Host(
+        f"{prefix}-host",
+        HostArgs(
+            region=settings.region,
+            account_id=account_id,
+            availability_zone=placement.availability_zone,
+            subnet_id=placement.subnet_id,
+            security_group_id=network.security_group.id,
+            elastic_ip_allocation_id=network.elastic_ip.allocation_id,
+            boot_dependencies=list(docker_tls.parameters.values()),
+            instance_type=settings.instance_type,
+            root_volume_gb=settings.root_volume_gb,
+            data_volume_gb=settings.data_volume_gb,
+            ssh_key_name=settings.ssh_key_name,
+            detailed_monitoring=settings.detailed_monitoring,
+            protect_stateful=settings.protect_stateful,
+            tls_parameter_prefix=parameter_prefix,
+            ami_name=settings.ami_name,
+            snapshot_tag=snapshot_tag,
+            tags=tags,
+            operations_script=dump_timer_script(
+                bucket_name=backup_bucket_name,
+                region=settings.region,
+                stack=settings.stack,
+                data_mount=DATA_MOUNT,
+                postgres_container=POSTGRES_CONTAINER,
+                db_user=DB_USER,
+                db_name=DB_NAME,
+            )
+            + cloudwatch_agent_script(monitored_disks),
+        ),
+    )
+    if settings.daily_snapshots:
+        SnapshotPolicy(
+            f"{prefix}-snapshots",
+            SnapshotPolicyArgs(snapshot_tag, settings.snapshot_retention_days, settings.backup_copy_region, tags),
+        )
+    dumps = DumpBucket(
+        f"{prefix}-dumps",
+        DumpBucketArgs(backup_bucket_name, settings.backup_retention_days, host.role.name, settings.protect_stateful, tags),
+    )
+    observability = Observability(
+        f"{prefix}-observability",
+        ObservabilityArgs(
+            stack=settings.stack,
+            region=settings.region,
+            account_id=account_id,
+            log_group_name=logging.group,
+            log_retention_days=settings.log_retention_days,
+            host_role_name=host.role.name,
+            instance_id=host.instance.id,
+            disk_paths=monitored_disks,
+            alarm_email=settings.alarm_email,
+            domain=settings.domain,
+            tags=tags,
+        ),
+    )
+
+    registry_server = registry_of(settings.service_image)
+    ecr_login = aws.ecr.get_authorization_token_output(registry_id=registry_server.split(".", 1)[0], region=settings.region)
+    containers = Containers(
+        f"{prefix}-platform",
+        ContainersArgs(
+            docker_host=f"tcp://127.0.0.1:{settings.docker_tunnel_port}",
+            region=settings.region,
+            instance_id=host.instance.id,
+            ca_pem=docker_tls.ca_cert.cert_pem,
+            client_cert_pem=docker_tls.client_cert.cert_pem,
+            client_key_pem=docker_tls.client_key_pem,
+            server_cert_pem=docker_tls.server_cert.cert_pem,
+            registry_server=registry_server,
+            registry_username=ecr_login.user_name,
+            registry_password=ecr_login.password,
+            service_image=settings.service_image,
+            web_image=settings.web_image,
+            postgres_image=settings.postgres_image,
+            db_password=credentials.db_password,
+            secret_key=credentials.secret_key,
+            password_pepper=credentials.password_pepper,
+            web_concurrency=settings.web_concurrency,
+            cookie_secure=bool(settings.domain),
+            host_dependencies=[host.ip_association, host.data_attachment],
+            labels=platform_labels(settings.project, settings.stack, version),
+            logging=logging,
+        ),
+    )
+    if settings.domain:
+        CertificateRenewal(
+            f"{prefix}-certificates",
+            CertificateRenewalArgs(
+                domain=settings.domain,
+                contact_email=settings.alarm_email,
+                certbot_image=settings.certbot_image,
+                provider=containers.provider,
+                network_id=containers.frontend.id,
+                instance_id=host.instance.id,
+                logging=logging.for_container(CERTBOT_CONTAINER),
+                labels=platform_labels(settings.project, settings.stack, version),
+                depends_on=[containers.host_ready],
+            ),
+        )
+    outputs = {
+        "url": f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", network.public_ip),
+        "public_ip": network.public_ip,
+        "instance_id": host.instance.id,
+        "docker_tunnel_port": str(settings.docker_tunnel_port),
+        "version": version,
+        "service_image": settings.service_image,
+        "web_image": settings.web_image,
+        "backup_bucket": dumps.bucket.bucket,
+        "log_group": observability.log_group.name,
+    }
+    return HostStack(version, credentials, docker_tls, network, host, containers, dumps, observability, outputs)

