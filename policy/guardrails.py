@@ -7,7 +7,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from typing import Any, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
 
@@ -32,18 +33,21 @@ def _world_rule_problem(source: str, protocol: Any, from_port: Any, to_port: Any
 def world_open_ports(resource_type: str, props: Mapping[str, Any]) -> Iterator[str]:
     if resource_type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
         if _is_world(props.get("cidrIpv4")) or _is_world(props.get("cidrIpv6")):
-            problem = _world_rule_problem("ingress rule", props.get("ipProtocol"), props.get("fromPort"), props.get("toPort"))
+            problem = _world_rule_problem("ingress rule", props.get("ipProtocol"),
+                                          props.get("fromPort"), props.get("toPort"))
             if problem:
                 yield problem
     elif resource_type == "aws:ec2/securityGroupRule:SecurityGroupRule" and props.get("type") == "ingress":
         if any(_is_world(c) for c in [*(props.get("cidrBlocks") or []), *(props.get("ipv6CidrBlocks") or [])]):
-            problem = _world_rule_problem("ingress rule", props.get("protocol"), props.get("fromPort"), props.get("toPort"))
+            problem = _world_rule_problem("ingress rule", props.get("protocol"),
+                                          props.get("fromPort"), props.get("toPort"))
             if problem:
                 yield problem
     elif resource_type == "aws:ec2/securityGroup:SecurityGroup":
         for rule in props.get("ingress") or []:
             if any(_is_world(c) for c in [*(rule.get("cidrBlocks") or []), *(rule.get("ipv6CidrBlocks") or [])]):
-                problem = _world_rule_problem("inline ingress", rule.get("protocol"), rule.get("fromPort"), rule.get("toPort"))
+                problem = _world_rule_problem("inline ingress", rule.get("protocol"),
+                                              rule.get("fromPort"), rule.get("toPort"))
                 if problem:
                     yield problem
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import psycopg2
 import pytest
 import requests
-
 from scripts.localdb import POSTGRES_BIN_PATH, LocalPostgres
 from scripts.ports import free_port
 
@@ -79,16 +78,16 @@ def nightly_dump(tmp_path_factory) -> Path:
     """Users registered through the running service, then the dump the host's timer takes."""
     tmp_path = tmp_path_factory.mktemp("nightly")
     dump = tmp_path / "platform-20261124T020000Z.dump"
-    with LocalPostgres(tmp_path / "source", free_port(), database="platform", durable=False) as source:
-        with running_service(source.url) as url:
-            for name in ("alice", "bob"):
-                body = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
-                assert requests.post(f"{url}/api/v1/auth/register", json=body, timeout=REQUEST_TIMEOUT).status_code == 201
-            with dump.open("wb") as out:
-                subprocess.run(
-                    [str(POSTGRES_BIN_PATH / "pg_dump"), "--format", "custom", "--dbname", source.url],
-                    stdout=out, check=True, timeout=120,
-                )
+    with LocalPostgres(tmp_path / "source", free_port(), database="platform", durable=False) as source, \
+            running_service(source.url) as url:
+        for name in ("alice", "bob"):
+            body = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
+            assert requests.post(f"{url}/api/v1/auth/register", json=body, timeout=REQUEST_TIMEOUT).status_code == 201
+        with dump.open("wb") as out:
+            subprocess.run(
+                [str(POSTGRES_BIN_PATH / "pg_dump"), "--format", "custom", "--dbname", source.url],
+                stdout=out, check=True, timeout=120,
+            )
     # The timer's check before upload: pg_restore reads the archive's table of contents from stdin.
     with dump.open("rb") as archive:
         listed = subprocess.run([str(POSTGRES_BIN_PATH / "pg_restore"), "--list"], stdin=archive, capture_output=True)

@@ -8,6 +8,7 @@ and key where the deploy step copies them, and waits for nginx to switch.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import ipaddress
 import os
@@ -24,10 +25,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from scripts.ports import free_ports
 
 from nginx.process import default_worker_user
 from nginx.render import FrontSettings, render
-from scripts.ports import free_ports
 from tests.nginx.conftest import world_readable_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -93,10 +94,8 @@ def front_without_certificate(nginx_binary, site_dist, upstream_peer):
         try:
             process.wait(timeout=15)
         finally:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             shutil.rmtree(root, ignore_errors=True)
 
 
@@ -160,7 +159,7 @@ def write_certificate(cert_path: Path, key_path: Path, common_name: str) -> x509
     """A throwaway certificate for 127.0.0.1 and its key; the name tells renewals apart."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -172,7 +171,8 @@ def write_certificate(cert_path: Path, key_path: Path, common_name: str) -> x509
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
         .sign(key, hashes.SHA256())
     )
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return cert
 
@@ -183,7 +183,8 @@ def served_common_name(port: int) -> str:
     return certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
 
 
-def test_a_mismatched_pair_keeps_the_running_site_and_a_renewal_is_served_after_reload(front_without_certificate, tmp_path):
+def test_a_mismatched_pair_keeps_the_running_site_and_a_renewal_is_served_after_reload(
+        front_without_certificate, tmp_path):
     settings, _, root = front_without_certificate
     http_url = f"http://127.0.0.1:{settings.http_port}"
     https_url = f"https://127.0.0.1:{settings.https_port}"

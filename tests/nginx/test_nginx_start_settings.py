@@ -8,6 +8,7 @@ image's entrypoint (nginx/front-start.sh), each with the real nginx and a real u
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -18,10 +19,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from scripts.ports import free_ports
 
 from nginx.process import default_worker_user
 from nginx.render import NO_TRUSTED_PROXY, FrontSettings, real_ip_conf, render, upstream_conf
-from scripts.ports import free_ports
 from tests.nginx.conftest import world_readable_dir
 
 FRONT_START = Path(__file__).resolve().parents[2] / "nginx" / "front-start.sh"
@@ -105,14 +106,10 @@ def started_image_front(nginx_binary: Path, site_dist: Path, environment: dict[s
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGQUIT)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # the certificate watcher shares the session
-        except ProcessLookupError:
-            pass
         process.stderr.close()
         shutil.rmtree(root, ignore_errors=True)
 
@@ -123,11 +120,12 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
         try:
             requests.get(url, timeout=TIMEOUT)
             return
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as error:
             if process.poll() is not None:
-                raise AssertionError(f"front-start.sh ended: {process.stderr.read().decode(errors='replace')}")
+                ended = process.stderr.read().decode(errors="replace")
+                raise AssertionError(f"front-start.sh ended: {ended}") from error
             if time.monotonic() > deadline:
-                raise AssertionError(f"nothing answered on {url}")
+                raise AssertionError(f"nothing answered on {url}") from error
             time.sleep(0.2)
 
 

@@ -13,7 +13,7 @@ from infra.cluster.service import RUN_MIGRATION_SCRIPT
 def test_run_task_targets_the_private_subnets_the_task_group_and_the_capacity_provider():
     argv = run_migration.run_task_command("c1", "arn:td:migrate:7", "cp1", ["subnet-a", "subnet-b"], "sg-tasks")
     assert argv[:3] == ["aws", "ecs", "run-task"]
-    options = dict(zip(argv[3::2], argv[4::2]))
+    options = dict(zip(argv[3::2], argv[4::2], strict=True))
     assert options == {
         "--cluster": "c1",
         "--task-definition": "arn:td:migrate:7",
