@@ -167,9 +167,8 @@ if [ "$1 $2" = "s3 cp" ]; then cp "$3" "$RECORD/uploaded.dump"; fi
 
 
 def run_dump(tmp_path, postgres, db_name: str) -> subprocess.CompletedProcess[str]:
-    from scripts.localdb import POSTGRES_BIN_PATH
-
     from infra.backups import dump_timer_script
+    from localplatform.postgres import POSTGRES_BIN_PATH
 
     rendered = dump_timer_script(
         bucket_name=bucket_name("dev"), region="eu-west-1", stack="dev", data_mount=str(tmp_path / "pgdata"),
@@ -190,7 +189,8 @@ def run_dump(tmp_path, postgres, db_name: str) -> subprocess.CompletedProcess[st
 
 def test_the_nightly_dump_uploads_a_checked_archive_then_counts_it(tmp_path, postgres):
     import psycopg2
-    from scripts.localdb import POSTGRES_BIN_PATH
+
+    from localplatform.postgres import POSTGRES_BIN_PATH
 
     with psycopg2.connect(postgres.url) as connection, connection.cursor() as cursor:
         cursor.execute("CREATE TABLE dump_probe (name text)")

@@ -11,7 +11,8 @@ from pulumi_harness import REPO_ROOT
 
 IMAGES = {
     "service/Dockerfile": {"VERSION", "service/"},
-    "nginx/Dockerfile": {"client/", "nginx/__init__.py", "nginx/render.py", "nginx/front-start.sh", "nginx/templates/"},
+    "nginx/Dockerfile": {"client/", "nginx/__init__.py", "nginx/render.py", "nginx/front-start.sh", "nginx/templates/",
+                         "service/__init__.py", "service/contract/__init__.py", "service/contract/limits.py"},
 }
 
 

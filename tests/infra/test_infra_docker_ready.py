@@ -18,10 +18,10 @@ from pathlib import Path
 import pulumi
 import pytest
 from pulumi_harness import PROGRAM_DIR, REPO_ROOT
-from scripts.ports import free_port
 
 from infra import docker_tunnel
 from infra.docker_ready import main, ping_url, tls_context, wait_until_ready
+from localplatform.ports import free_port
 
 
 def _openssl(*args: str, cwd: Path) -> None:

@@ -15,27 +15,30 @@ from pathlib import Path
 import psycopg2
 import pytest
 import requests
-from scripts.localdb import POSTGRES_BIN_PATH, LocalPostgres
-from scripts.ports import free_port
+
+from localplatform.ports import free_port
+from localplatform.postgres import POSTGRES_BIN_PATH, LocalPostgres
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
 START_TIMEOUT = 120.0
 # bcrypt at production cost on a shared, busy machine: generous, it bounds a hang, it times nothing.
 REQUEST_TIMEOUT = 60
-# The service must run with the dumped stack's key: password hashes are peppered with it.
+# The service must run with the dumped stack's keys: password hashes are peppered with them.
 SECRET_KEY = secrets.token_urlsafe(48)
+PASSWORD_PEPPER = secrets.token_urlsafe(48)
 
 
 @contextmanager
 def running_service(database_url: str):
-    """The real service (gunicorn, production settings) on a free port."""
+    """The real service (granian, production settings) on a free port."""
     port = free_port()
     environment = {
         **os.environ,
         "APP_ENV": "production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET_KEY,
+        "PASSWORD_PEPPER": PASSWORD_PEPPER,
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",

@@ -35,8 +35,9 @@ def test_dev_is_disposable_without_protection_but_still_snapshotted(deploy):
 
     def check():
         protected = [r.name for r in run.mocks.registrations.values() if r.protect]
-        # Only the two generated secrets whose rotation would break the service (test_infra_secrets).
-        assert sorted(protected) == ["users-platform-dev-secrets-db-password", "users-platform-dev-secrets-jwt-secret"]
+        # Only the generated secrets whose rotation would break the service (test_infra_secrets).
+        assert sorted(protected) == ["users-platform-dev-secrets-db-password", "users-platform-dev-secrets-password-pepper",
+                                     "users-platform-dev-secrets-secret-key"]
         (policy,) = run.of_type(DLM)
         (schedule,) = policy.inputs["policyDetails"]["schedules"]
         assert schedule["retainRule"] == {"interval": run.setting("snapshotRetentionDays"), "intervalUnit": "DAYS"}

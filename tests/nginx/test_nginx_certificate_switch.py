@@ -25,8 +25,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from scripts.ports import free_ports
 
+from localplatform.ports import free_ports
 from nginx.process import default_worker_user
 from nginx.render import FrontSettings, render
 from tests.nginx.conftest import world_readable_dir

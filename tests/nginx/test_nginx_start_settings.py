@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from scripts.ports import free_ports
 
+from localplatform.ports import free_ports
 from nginx.process import default_worker_user
 from nginx.render import NO_TRUSTED_PROXY, FrontSettings, real_ip_conf, render, upstream_conf
 from tests.nginx.conftest import world_readable_dir
