@@ -17,7 +17,7 @@ SERVICE_PORT = 8081  # nginx owns 8080 in the shared namespace
 WEB_CONTAINER = "web"
 SERVICE_CONTAINER = "service"
 MIGRATE_CONTAINER = "migrate"
-SECRET_VARIABLES = ("DATABASE_URL", "SECRET_KEY")
+SECRET_VARIABLES = ("DATABASE_URL", "SECRET_KEY", "PASSWORD_PEPPER")
 
 
 @dataclass(frozen=True)

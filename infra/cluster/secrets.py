@@ -1,4 +1,4 @@
-"""Secrets Manager holds DATABASE_URL and SECRET_KEY; tasks get them through `secrets`, never `environment`.
+"""Secrets Manager holds DATABASE_URL, SECRET_KEY and PASSWORD_PEPPER; tasks get them through `secrets`, never `environment`.
 
 A pulumi_random password stored by us, rather than RDS-managed (manage_master_user_password):
 the service reads one DATABASE_URL, and ECS injects a secret's whole value or one JSON key, so
@@ -18,8 +18,9 @@ import pulumi_random as random
 @dataclass(frozen=True)
 class ClusterSecretsArgs:
     database_url: pulumi.Output[str]
-    # The host's key when a stack moves from host; None: a generated one.
+    # The host's keys when a stack moves from host; None: generated ones.
     secret_key: pulumi.Output[str] | None
+    password_pepper: pulumi.Output[str] | None
     recovery_window_days: int
     tags: dict[str, str]
 
@@ -28,7 +29,11 @@ class ClusterSecrets(pulumi.ComponentResource):
     def __init__(self, name: str, args: ClusterSecretsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:cluster:Secrets", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.values = {"DATABASE_URL": args.database_url, "SECRET_KEY": args.secret_key or self._generated_key(name)}
+        self.values = {
+            "DATABASE_URL": args.database_url,
+            "SECRET_KEY": args.secret_key or self._generated_key(name, "secret-key"),
+            "PASSWORD_PEPPER": args.password_pepper or self._generated_key(name, "password-pepper"),
+        }
         self.secrets: dict[str, aws.secretsmanager.Secret] = {}
         self.versions: list[aws.secretsmanager.SecretVersion] = []
         for variable, value in self.values.items():
@@ -46,11 +51,11 @@ class ClusterSecrets(pulumi.ComponentResource):
             self.secrets[variable] = secret
         self.register_outputs({})
 
-    def _generated_key(self, name: str) -> pulumi.Output[str]:
-        # 64 characters is well above the service's 32-byte minimum for SECRET_KEY. Protected, as
-        # on the host (infra/credentials.py): the key also peppers every stored password hash, so a
-        # replaced key would lock every user out.
+    def _generated_key(self, name: str, slug: str) -> pulumi.Output[str]:
+        # 64 characters is well above the service's 32-byte minimum for both keys. Protected, as on
+        # the host (infra/credentials.py): a replaced pepper would lock every user out, and a replaced
+        # SECRET_KEY would end every session.
         key = random.RandomPassword(
-            f"{name}-secret-key", length=64, special=False, opts=pulumi.ResourceOptions(parent=self, protect=True)
+            f"{name}-{slug}", length=64, special=False, opts=pulumi.ResourceOptions(parent=self, protect=True)
         )
         return pulumi.Output.secret(key.result)

@@ -44,8 +44,9 @@ class ClusterSettings:
     waf_enabled: bool
     allow_prod_without_waf: bool
     waf_auth_rate_limit: int
-    # A moved stack keeps the host's key (stored encrypted in the stack config); None: generated.
+    # A moved stack keeps the host's keys (stored encrypted in the stack config); None: generated.
     secret_key: pulumi.Output[str] | None
+    password_pepper: pulumi.Output[str] | None
 
 
 def load_cluster_settings(config: ConfigSource, stack: StackSettings) -> ClusterSettings:
@@ -75,6 +76,7 @@ def load_cluster_settings(config: ConfigSource, stack: StackSettings) -> Cluster
         allow_prod_without_waf=_bool(config, "allowProdWithoutWaf"),
         waf_auth_rate_limit=_int(config, "wafAuthRateLimit"),
         secret_key=config.get_secret("secretKey") if config.get("secretKey") else None,
+        password_pepper=config.get_secret("passwordPepper") if config.get("passwordPepper") else None,
     )
     validate_cluster(settings, stack)
     return settings

@@ -101,7 +101,8 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             tags=tags,
         ),
     )
-    secrets = ClusterSecrets(f"{prefix}-secrets", ClusterSecretsArgs(database.url, cluster.secret_key, SECRET_RECOVERY_DAYS[protect], tags))
+    secrets = ClusterSecrets(f"{prefix}-secrets", ClusterSecretsArgs(database.url, cluster.secret_key, cluster.password_pepper,
+                                                                    SECRET_RECOVERY_DAYS[protect], tags))
     service = PlatformService(
         f"{prefix}-platform",
         PlatformServiceArgs(

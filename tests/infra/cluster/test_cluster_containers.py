@@ -54,6 +54,7 @@ def test_secrets_are_mapped_from_secrets_manager_by_arn(prod):
     expected = [
         {"name": "DATABASE_URL", "valueFrom": secret_arns["database-url"]},
         {"name": "SECRET_KEY", "valueFrom": secret_arns["secret-key"]},
+        {"name": "PASSWORD_PEPPER", "valueFrom": secret_arns["password-pepper"]},
     ]
     for family, container in (("-platform", "service"), ("-migrate", "migrate")):
         assert _by_name(container_definitions(prod, family))[container]["secrets"] == expected

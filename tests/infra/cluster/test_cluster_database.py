@@ -47,6 +47,21 @@ def test_the_generated_secret_key_is_protected_as_on_the_host(prod):
     assert key.protect
 
 
+def test_the_generated_password_pepper_is_protected_as_on_the_host(prod):
+    # It keys every stored password hash: a replaced pepper would lock every user out.
+    pepper = named(prod, "random:index/randomPassword:RandomPassword", "-secrets-password-pepper")
+    assert pepper.protect
+
+
+def test_a_stack_moved_from_the_host_keeps_the_hosts_password_pepper():
+    hosts_pepper = "p" * 64
+    run = settled_run("prod", {"passwordPepper": hosts_pepper})
+    version = named(run, "aws:secretsmanager/secretVersion:SecretVersion", "-password-pepper")
+    assert version.inputs["secretString"] == hosts_pepper and "secretString" in version.secret_inputs
+    assert not [r for r in run.of_type("random:index/randomPassword:RandomPassword")
+                if r.name.endswith("-password-pepper")]
+
+
 def test_a_stack_moved_from_the_host_keeps_the_hosts_secret_key():
     hosts_key = "k" * 64
     run = settled_run("prod", {"secretKey": hosts_key})

@@ -88,10 +88,10 @@ def test_everything_that_stores_data_is_encrypted(prod):
 @pytest.mark.parametrize("family", ["-platform", "-migrate"])
 def test_no_secret_reaches_a_container_through_plain_environment(prod, family):
     secrets = {f"generated-{r.name}" for r in prod.of_type("random:index/randomPassword:RandomPassword")}
-    assert len(secrets) == 2
+    assert len(secrets) == 3
     for container in container_definitions(prod, family):
         environment = {item["name"]: item["value"] for item in container.get("environment", [])}
-        assert not {"DATABASE_URL", "SECRET_KEY", "POSTGRES_PASSWORD"} & set(environment)
+        assert not {"DATABASE_URL", "SECRET_KEY", "PASSWORD_PEPPER", "POSTGRES_PASSWORD"} & set(environment)
         assert not any(secret in json.dumps(container) for secret in secrets)
 
 
@@ -118,7 +118,7 @@ def test_iam_is_least_privilege(prod):
     }
 
 
-def test_the_execution_role_reads_exactly_the_two_task_secrets(prod):
+def test_the_execution_role_reads_exactly_the_three_task_secrets(prod):
     policy = named(prod, "aws:iam/rolePolicy:RolePolicy", "-platform-execution")
     (read,) = [s for s in _statements(policy.inputs["policy"]) if "secretsmanager:GetSecretValue" in _as_list(s["Action"])]
     secret_arns = {
@@ -126,7 +126,7 @@ def test_the_execution_role_reads_exactly_the_two_task_secrets(prod):
         for r in prod.of_type("aws:secretsmanager/secret:Secret")
     }
     assert sorted(read["Resource"]) == sorted(secret_arns.values())
-    assert len(secret_arns) == 2
+    assert len(secret_arns) == 3
     # The containers get no task role at all: nothing in the task can call AWS.
     for task in prod.of_type("aws:ecs/taskDefinition:TaskDefinition"):
         assert "taskRoleArn" not in task.inputs
