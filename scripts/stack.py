@@ -179,6 +179,8 @@ class Stack:
             "TRUSTED_PROXIES": "127.0.0.1",
             # The local stack is plain HTTP; a Secure cookie would never come back.
             "COOKIE_SECURE": "false",
+            "PUBLIC_URL": f"http://127.0.0.1:{self.config.public_port}",
+            "MAIL_FROM": "Users platform <no-reply@localhost>",
             **self.config.service_env,
         }
 

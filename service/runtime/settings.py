@@ -9,8 +9,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
+from service.mail.smtp import InvalidMailUrl, parse_smtp_url
+
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:54329/users"
+DEVELOPMENT_MAIL_URL = "smtp://127.0.0.1:8025?tls=off"  # the sink `make run` starts
 MIN_SECRET_BYTES = 32
 VERSION_FILE = Path(__file__).resolve().parents[2] / "VERSION"
 
@@ -41,6 +44,14 @@ class Settings:
     log_level: str = "INFO"
     token_issuer: str = "users-platform"
     token_audience: str = "users-platform-api"
+    public_url: str = "http://127.0.0.1:8080"
+    mail_url: str = DEVELOPMENT_MAIL_URL
+    mail_from: str = "Users platform <no-reply@localhost>"
+    mail_max_attempts: int = 8
+    mail_retry_base: int = 30
+    mail_ses_configuration_set: str = ""
+    password_reset_max_per_email: int = 3
+    password_reset_max_per_ip: int = 20
 
     @property
     def production(self) -> bool:
@@ -73,6 +84,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError("BCRYPT_ROUNDS must be at least 12 in production.")
 
     client_dist = reader.text("CLIENT_DIST", default="")
+    # Only the mail worker sends, so only it insists on MAIL_URL (see `python -m service mail-worker`).
+    mail_url = reader.text("MAIL_URL", default="" if production else DEVELOPMENT_MAIL_URL)
+    if mail_url:
+        check_mail_url(mail_url, production)
+    # Links in mail are built on this, never on the request's Host header.
+    public_url = reader.text("PUBLIC_URL", default=None if production else "http://127.0.0.1:8080").rstrip("/")
+    if not public_url.startswith(("http://", "https://")):
+        raise SettingsError("PUBLIC_URL must be an http:// or https:// URL.")
     return Settings(
         env=env,
         database_url=database_url,
@@ -90,7 +109,26 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_body_bytes=reader.integer("MAX_BODY_BYTES", default=64 * 1024, low=1024, high=1024 * 1024),
         client_dist=Path(client_dist) if client_dist else None,
         log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
+        public_url=public_url,
+        mail_url=mail_url,
+        mail_from=reader.text("MAIL_FROM", default=None if production else "Users platform <no-reply@localhost>"),
+        mail_max_attempts=reader.integer("MAIL_MAX_ATTEMPTS", default=8, low=1, high=100),
+        mail_retry_base=reader.integer("MAIL_RETRY_BASE", default=30, low=1, high=3600),
+        mail_ses_configuration_set=reader.text("MAIL_SES_CONFIGURATION_SET", default=""),
+        password_reset_max_per_email=reader.integer("PASSWORD_RESET_MAX_PER_EMAIL", default=3, low=1, high=1000),
+        password_reset_max_per_ip=reader.integer("PASSWORD_RESET_MAX_PER_IP", default=20, low=1, high=100000),
     )
+
+
+def check_mail_url(url: str, production: bool) -> None:
+    if url.startswith("ses://"):
+        return
+    try:
+        target = parse_smtp_url(url)
+    except InvalidMailUrl as error:
+        raise SettingsError(str(error)) from None
+    if production and target.tls == "off":
+        raise SettingsError("MAIL_URL must use TLS in production (drop ?tls=off).")
 
 
 def read_version() -> str:

@@ -15,10 +15,15 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
 
 
-def start(var_dir, port, pg_port):
-    env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "APP_ENV")},
+def mail_ports() -> dict:
+    sink, page = free_ports(2)
+    return {"MAIL_SINK_PORT": str(sink), "MAILBOX_PORT": str(page)}
+
+
+def start(var_dir, port, pg_port, mail=None):
+    env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "APP_ENV", "MAIL_URL")},
            "VAR_DIR": str(var_dir), "PORT": str(port), "PG_PORT": str(pg_port), "WEB_CONCURRENCY": "2",
-           "BCRYPT_ROUNDS": "4"}
+           "BCRYPT_ROUNDS": "4", **(mail or mail_ports())}
     process = subprocess.Popen([sys.executable, "-m", "scripts.run_local"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     wait_until_up(f"http://127.0.0.1:{port}/api/v1/health")
@@ -44,7 +49,7 @@ def test_serves_the_curl_tour_stops_on_ctrl_c_and_keeps_data(tmp_path, ports):
     base = f"http://127.0.0.1:{port}/api/v1"
     server = start(tmp_path, port, pg_port)
     children = family(server)
-    assert len(children) >= 4  # postgres (+ its workers), gunicorn master, 2 workers
+    assert len(children) >= 5  # postgres (+ its workers), gunicorn master, 2 workers, the mail worker
     registered = request(f"{base}/auth/register", "POST",
                          {"username": "alice", "email": "alice@example.com", "password": PASSWORD})
     assert registered.status == 201
@@ -89,8 +94,9 @@ def test_kill_9_leaves_no_orphans_and_the_next_run_starts(tmp_path, ports):
 
 def test_database_url_replaces_the_embedded_database(tmp_path, postgres):
     port = free_port()
-    env = {**{k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "APP_ENV")},
-           "VAR_DIR": str(tmp_path), "PORT": str(port), "WEB_CONCURRENCY": "1", "DATABASE_URL": postgres.url}
+    env = {**{k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "APP_ENV", "MAIL_URL")},
+           "VAR_DIR": str(tmp_path), "PORT": str(port), "WEB_CONCURRENCY": "1", "DATABASE_URL": postgres.url,
+           **mail_ports()}
     server = subprocess.Popen([sys.executable, "-m", "scripts.run_local"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

@@ -26,7 +26,7 @@ def env(postgres, database):
     return {"APP_ENV": "test", "DATABASE_URL": postgres.url, "SECRET_KEY": SECRET}
 
 
-@pytest.mark.parametrize("command", ["serve", "migrate", "create-admin", "seed", "prune", "openapi"])
+@pytest.mark.parametrize("command", ["serve", "migrate", "create-admin", "seed", "prune", "mail-worker", "openapi"])
 def test_every_command_has_help(command):
     result = cli(command, "--help")
     assert result.returncode == 0 and "usage: python -m service" in result.stdout
@@ -91,8 +91,16 @@ def test_seed_refuses_bad_counts(env, count):
 
 
 def test_seed_is_refused_in_production(postgres):
-    result = cli("seed", env={"APP_ENV": "production", "DATABASE_URL": postgres.url, "SECRET_KEY": SECRET})
+    result = cli("seed", env={"APP_ENV": "production", "DATABASE_URL": postgres.url, "SECRET_KEY": SECRET,
+                              "PUBLIC_URL": "https://users.example.org", "MAIL_FROM": "no-reply@example.org"})
     assert result.returncode == 2 and "refused in production" in result.stderr
+
+
+def test_the_mail_worker_needs_a_mail_url(postgres):
+    result = cli("mail-worker", "--once", env={"APP_ENV": "production", "DATABASE_URL": postgres.url,
+                                               "SECRET_KEY": SECRET, "PUBLIC_URL": "https://users.example.org",
+                                               "MAIL_FROM": "no-reply@example.org"})
+    assert result.returncode == 2 and "set MAIL_URL" in result.stderr
 
 
 def test_openapi_prints_the_document_without_a_database():

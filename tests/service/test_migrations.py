@@ -20,13 +20,15 @@ def empty_database(postgres):
 
 
 def test_migrations_build_an_empty_database_and_rerunning_changes_nothing(empty_database):
-    assert database_module.pending_migrations(empty_database) == ["0001_initial"]
-    assert database_module.migrate(empty_database) == ["0001_initial"]
+    everything = ["0001_initial", "0003_account_lifecycle"]
+    assert database_module.pending_migrations(empty_database) == everything
+    assert database_module.migrate(empty_database) == everything
     assert database_module.migrate(empty_database) == []
     assert database_module.pending_migrations(empty_database) == []
     tables = {row[0] for row in empty_database.execute_sql(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
-    assert {"users", "sessions", "login_throttle", "schema_migration"} <= tables
+    assert {"users", "sessions", "login_throttle", "mail_outbox", "password_reset_tokens",
+            "schema_migration"} <= tables
     indexes = {row[0] for row in empty_database.execute_sql(
         "SELECT indexname FROM pg_indexes WHERE tablename = 'users'").fetchall()}
     assert {"users_username_lower_key", "users_email_lower_key", "users_created_at_id_idx"} <= indexes

@@ -6,6 +6,7 @@ from service.runtime.settings import SettingsError, load_settings
 
 STRONG = "s" * 40
 PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://u:p@db:5432/users"}
+MAIL = {"PUBLIC_URL": "https://users.example.org", "MAIL_FROM": "Users <no-reply@example.org>"}
 
 
 def test_production_refuses_to_start_without_secret_key():
@@ -19,7 +20,7 @@ def test_production_refuses_to_start_without_database_url():
 
 
 def test_production_defaults_are_safe():
-    settings = load_settings(PRODUCTION)
+    settings = load_settings({**PRODUCTION, **MAIL})
     assert settings.production and settings.cookie_secure and settings.bcrypt_rounds == 12
     assert settings.access_token_ttl == 900 and settings.cors_allow_origins == ()
 
@@ -31,7 +32,7 @@ def test_short_secret_key_is_refused_everywhere():
 
 def test_production_refuses_weak_bcrypt_cost():
     with pytest.raises(SettingsError, match="BCRYPT_ROUNDS must be at least 12"):
-        load_settings({**PRODUCTION, "BCRYPT_ROUNDS": "10"})
+        load_settings({**PRODUCTION, **MAIL, "BCRYPT_ROUNDS": "10"})
 
 
 def test_development_makes_a_random_key_when_none_is_given():
@@ -64,3 +65,32 @@ def test_lists_and_networks_are_parsed():
     assert settings.trusted_proxies == (ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("127.0.0.1/32"))
     assert settings.cors_allow_origins == ("http://a", "http://b")
     assert settings.cookie_secure is True and str(settings.client_dist) == "/srv/dist"
+
+
+def test_production_needs_the_public_url_and_sender_for_mail_links():
+    with pytest.raises(SettingsError, match="^PUBLIC_URL is required in production.$"):
+        load_settings({**PRODUCTION, "MAIL_FROM": "no-reply@example.org"})
+    with pytest.raises(SettingsError, match="^MAIL_FROM is required in production.$"):
+        load_settings({**PRODUCTION, "PUBLIC_URL": "https://users.example.org"})
+
+
+def test_production_refuses_mail_without_tls():
+    with pytest.raises(SettingsError, match="MAIL_URL must use TLS in production"):
+        load_settings({**PRODUCTION, **MAIL, "MAIL_URL": "smtp://mail.example.org:25?tls=off"})
+
+
+def test_mail_settings():
+    settings = load_settings({**PRODUCTION, **MAIL, "MAIL_URL": "ses://eu-west-1"})
+    assert (settings.public_url, settings.mail_url) == ("https://users.example.org", "ses://eu-west-1")
+    assert load_settings({**PRODUCTION, **MAIL}).mail_url == ""  # the API itself never sends
+    assert load_settings({}).mail_url == "smtp://127.0.0.1:8025?tls=off"  # make run's sink
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"MAIL_URL": "http://mail"}, "MAIL_URL must look like"),
+    ({"PUBLIC_URL": "users.example.org"}, "PUBLIC_URL must be an http"),
+    ({"MAIL_MAX_ATTEMPTS": "0"}, "MAIL_MAX_ATTEMPTS must be between"),
+])
+def test_invalid_mail_settings_name_the_variable(environ, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ)
