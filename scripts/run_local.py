@@ -42,6 +42,7 @@ def service_env(database_url: str) -> dict:
     env.setdefault("COOKIE_SECURE", "false")  # plain http://127.0.0.1
     env["DATABASE_URL"] = database_url
     env.setdefault("MAIL_URL", f"smtp://127.0.0.1:{mail_sink_port()}?tls=off")
+    env.setdefault("PUBLIC_URL", f"http://127.0.0.1:{env['PORT']}")  # links in mail point here
     dist = ROOT / "client" / "dist"
     if (dist / "index.html").exists():
         env.setdefault("CLIENT_DIST", str(dist))

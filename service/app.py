@@ -12,15 +12,19 @@ from service.api.middleware.access_control import AccessControl
 from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
-from service.api.resources import auth_routes, docs, meta, users
+from service.api.resources import auth_routes, docs, meta, password_reset, users
 from service.api.resources.docs import SWAGGER_ASSETS
 from service.contract.openapi import build_openapi
 from service.data import db as database_module
 from service.data.models import MODELS
 from service.domain.accounts import Accounts
 from service.domain.authentication import Authentication
+from service.domain.password_reset import PasswordResets
+from service.domain.request_throttle import RequestThrottle
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
+from service.mail.composer import MailComposer
+from service.mail.outbox import Outbox
 from service.runtime.settings import Settings
 from service.security.passwords import PasswordHasher
 from service.security.tokens import AccessTokens
@@ -42,6 +46,10 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
                                   settings.login_window)
     authentication = Authentication(accounts, sessions, tokens, hasher, throttle)
     cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
+    outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
+    resets = PasswordResets(database, accounts, sessions, outbox, composer, RequestThrottle(
+        "password-reset", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
+        settings.login_window))
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
     if settings.cors_allow_origins:
@@ -64,10 +72,13 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_route(f"{api}/auth/refresh", auth_routes.Refresh(authentication, cookie))
     app.add_route(f"{api}/auth/logout", auth_routes.Logout(authentication, cookie))
     app.add_route(f"{api}/auth/status", auth_routes.Status())
+    app.add_route(f"{api}/auth/password-reset", password_reset.PasswordResetRequests(resets))
+    app.add_route(f"{api}/auth/password-reset/confirm", password_reset.PasswordResetConfirmation(resets))
     app.add_route(f"{api}/users", users.UserCollection(accounts))
     app.add_route(f"{api}/users/me", users.MyProfile(accounts))
     app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
     app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, sessions))
+    app.add_route(f"{api}/users/{{user_id}}/password-reset", password_reset.AdminPasswordReset(accounts, resets))
     app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version)))
     docs_page = docs.DocsPage()
     app.add_route(f"{api}/docs", docs_page)

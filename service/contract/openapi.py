@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from service.contract import schemas
+from service.contract import account_lifecycle, schemas
 
 BASE = "/api/v1"
 REF = "#/components/schemas/{model}"
@@ -68,6 +68,12 @@ OPERATIONS = (
               (200, "Logged out.", schemas.Success), bearer="required", errors=(401, 413, 415, 429)),
     Operation("get", "/auth/status", "The logged-in user", "auth",
               (200, "The user.", schemas.UserEnvelope), bearer="required", errors=(401, 429)),
+    Operation("post", "/auth/password-reset", "Mail a single-use reset link (same answer for any email)", "auth",
+              (202, "Accepted; a link is mailed if an active account uses the email.", schemas.Success),
+              body=account_lifecycle.PasswordResetRequest, errors=(*BODY_ERRORS, 429)),
+    Operation("post", "/auth/password-reset/confirm", "Set a new password with a reset link; every session ends",
+              "auth", (200, "Changed; a notice is mailed.", schemas.Success),
+              body=account_lifecycle.PasswordResetConfirmRequest, errors=(*BODY_ERRORS, 429)),
     Operation("get", "/users", "All users, newest first (admins see every field)", "users",
               (200, "A page of users.", schemas.UserPageEnvelope), bearer="optional", errors=(400, 401),
               params=PAGE),
@@ -87,12 +93,16 @@ OPERATIONS = (
               errors=(*BODY_ERRORS, 401, 403, 404, 409), params=(USER_ID,)),
     Operation("delete", "/users/{id}", "Delete a user (admin); admins cannot delete themselves", "users",
               (204, "Deleted.", None), bearer="required", errors=(401, 403, 404), params=(USER_ID,)),
+    Operation("post", "/users/{id}/password-reset", "Mail the user a reset link (admin; the token is never shown)",
+              "users", (202, "Accepted; the link is mailed.", schemas.Success), bearer="required",
+              errors=(*BODY_ERRORS, 401, 403, 404), params=(USER_ID,)),
 )
 
 MODELS = (
     schemas.RegisterRequest, schemas.LoginRequest, schemas.UserCreateRequest, schemas.UserUpdateRequest,
     schemas.ProfileUpdateRequest, schemas.PasswordChangeRequest, schemas.Ping, schemas.Success,
     schemas.AuthEnvelope, schemas.UserEnvelope, schemas.UserPageEnvelope, schemas.Failure,
+    account_lifecycle.PasswordResetRequest, account_lifecycle.PasswordResetConfirmRequest,
 )
 
 

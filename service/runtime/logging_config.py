@@ -7,6 +7,9 @@ import time
 
 # Attributes every LogRecord has; anything else was passed in `extra` and belongs in the line.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+# Never below INFO, even at LOG_LEVEL=DEBUG: their debug lines carry query parameters and request
+# bodies (password and token hashes, outbox mail holding reset links).
+QUIET_LIBRARIES = ("peewee", "botocore", "boto3", "urllib3")
 
 
 class JsonFormatter(logging.Formatter):
@@ -54,6 +57,7 @@ def logging_dict(level: str = "INFO") -> dict:
         "loggers": {
             "gunicorn.error": {"level": level, "handlers": ["stdout"], "propagate": False},
             "gunicorn.access": {"level": level, "handlers": ["stdout"], "propagate": False},
+            **{name: {"level": "INFO"} for name in QUIET_LIBRARIES},
         },
     }
 
