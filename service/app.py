@@ -12,13 +12,15 @@ from service.api.middleware.access_control import AccessControl
 from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
-from service.api.resources import auth_routes, docs, meta, password_reset, users
+from service.api.resources import auth_routes, docs, meta, password_reset, sessions as session_routes, users
 from service.api.resources.docs import SWAGGER_ASSETS
 from service.contract.openapi import build_openapi
 from service.data import db as database_module
 from service.data.models import MODELS
 from service.domain.accounts import Accounts
 from service.domain.authentication import Authentication
+from service.domain.live_sessions import LiveSessions
+from service.domain.new_device_notice import NewDeviceNotice
 from service.domain.password_reset import PasswordResets
 from service.domain.request_throttle import RequestThrottle
 from service.domain.sessions import Sessions
@@ -44,9 +46,10 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     sessions = Sessions(database, settings.refresh_token_ttl)
     throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
                                   settings.login_window)
-    authentication = Authentication(accounts, sessions, tokens, hasher, throttle)
-    cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
     outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
+    new_device = NewDeviceNotice(outbox, composer).after_login if settings.new_device_login_notice else None
+    authentication = Authentication(accounts, sessions, tokens, hasher, throttle, after_login=new_device)
+    cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
     resets = PasswordResets(database, accounts, sessions, outbox, composer, RequestThrottle(
         "password-reset", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
         settings.login_window))
@@ -77,6 +80,11 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_route(f"{api}/users", users.UserCollection(accounts))
     app.add_route(f"{api}/users/me", users.MyProfile(accounts))
     app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
+    live_sessions = LiveSessions()
+    my_sessions = session_routes.MySessions(live_sessions)
+    app.add_route(f"{api}/users/me/sessions", my_sessions)
+    app.add_route(f"{api}/users/me/sessions/{{session_id}}", my_sessions, suffix="one")
+    app.add_route(f"{api}/users/{{user_id}}/sessions", session_routes.UserSessions(accounts, live_sessions))
     app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, sessions))
     app.add_route(f"{api}/users/{{user_id}}/password-reset", password_reset.AdminPasswordReset(accounts, resets))
     app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version)))

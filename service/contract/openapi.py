@@ -45,6 +45,8 @@ class Operation:
 
 USER_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
            "description": "The user's numeric id. Anything else is answered 404."}
+SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"},
+              "description": "A session's id (a UUID) from the session list. Anything else is answered 404."}
 PAGE = (
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
     {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 200},
@@ -86,6 +88,21 @@ OPERATIONS = (
     Operation("post", "/users/me/password", "Change my password; my other sessions end", "users",
               (200, "Changed.", schemas.Success), body=schemas.PasswordChangeRequest, bearer="required",
               errors=(*BODY_ERRORS, 401)),
+    Operation("get", "/users/me/sessions", "Where I am signed in: my live sessions", "sessions",
+              (200, "Live sessions, most recently used first; `current` marks this one.",
+               account_lifecycle.SessionListEnvelope), bearer="required", errors=(401,)),
+    Operation("delete", "/users/me/sessions", "Sign out everywhere else: end every session but this one", "sessions",
+              (200, "Ended; the message says how many.", schemas.Success), bearer="required",
+              errors=(401, 413, 415)),
+    Operation("delete", "/users/me/sessions/{session_id}", "End one of my sessions (this one too)", "sessions",
+              (204, "Ended; its tokens are refused from now on.", None), bearer="required",
+              errors=(401, 404, 413, 415), params=(SESSION_ID,)),
+    Operation("get", "/users/{id}/sessions", "A user's live sessions (admin)", "sessions",
+              (200, "Live sessions, most recently used first.", account_lifecycle.SessionListEnvelope),
+              bearer="required", errors=(401, 403, 404), params=(USER_ID,)),
+    Operation("delete", "/users/{id}/sessions", "End every session of a user (admin; never the caller's own)",
+              "sessions", (200, "Ended; the message says how many.", schemas.Success), bearer="required",
+              errors=(401, 403, 404, 413, 415), params=(USER_ID,)),
     Operation("get", "/users/{id}", "One user (admins see every field)", "users",
               (200, "The user.", schemas.UserEnvelope), bearer="optional", errors=(401, 404), params=(USER_ID,)),
     Operation("patch", "/users/{id}", "Change a user (admin); admins cannot demote or disable themselves", "users",
@@ -103,6 +120,7 @@ MODELS = (
     schemas.ProfileUpdateRequest, schemas.PasswordChangeRequest, schemas.Ping, schemas.Success,
     schemas.AuthEnvelope, schemas.UserEnvelope, schemas.UserPageEnvelope, schemas.Failure,
     account_lifecycle.PasswordResetRequest, account_lifecycle.PasswordResetConfirmRequest,
+    account_lifecycle.SessionListEnvelope,
 )
 
 
@@ -120,7 +138,7 @@ def build_openapi(version: str) -> dict:
                            "Every response is JSON in a `status` envelope.",
         },
         "servers": [{"url": "/"}],
-        "tags": [{"name": "meta"}, {"name": "auth"}, {"name": "users"}],
+        "tags": [{"name": "meta"}, {"name": "auth"}, {"name": "users"}, {"name": "sessions"}],
         "paths": paths,
         "components": {
             "schemas": components,

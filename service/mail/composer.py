@@ -15,6 +15,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 SUBJECTS = {
     "password_reset": "Reset your password",
     "password_changed": "Your password was changed",
+    "new_device_login": "New sign-in to your account",
 }
 
 

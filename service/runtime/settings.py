@@ -52,6 +52,7 @@ class Settings:
     mail_ses_configuration_set: str = ""
     password_reset_max_per_email: int = 3
     password_reset_max_per_ip: int = 20
+    new_device_login_notice: bool = True
 
     @property
     def production(self) -> bool:
@@ -117,6 +118,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail_ses_configuration_set=reader.text("MAIL_SES_CONFIGURATION_SET", default=""),
         password_reset_max_per_email=reader.integer("PASSWORD_RESET_MAX_PER_EMAIL", default=3, low=1, high=1000),
         password_reset_max_per_ip=reader.integer("PASSWORD_RESET_MAX_PER_IP", default=20, low=1, high=100000),
+        new_device_login_notice=reader.boolean("NEW_DEVICE_LOGIN_NOTICE", default=True),
     )
 
 
