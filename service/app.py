@@ -12,11 +12,13 @@ from service.api.middleware.access_control import AccessControl
 from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
-from service.api.resources import auth_routes, docs, meta, password_reset, sessions as session_routes, users
+from service.api.resources import auth_routes, docs, meta, my_account, password_reset, users
+from service.api.resources import sessions as session_routes
 from service.api.resources.docs import SWAGGER_ASSETS
 from service.contract.openapi import build_openapi
 from service.data import db as database_module
 from service.data.models import MODELS
+from service.domain.account_deletion import AccountDeletion
 from service.domain.accounts import Accounts
 from service.domain.authentication import Authentication
 from service.domain.live_sessions import LiveSessions
@@ -78,7 +80,8 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_route(f"{api}/auth/password-reset", password_reset.PasswordResetRequests(resets))
     app.add_route(f"{api}/auth/password-reset/confirm", password_reset.PasswordResetConfirmation(resets))
     app.add_route(f"{api}/users", users.UserCollection(accounts))
-    app.add_route(f"{api}/users/me", users.MyProfile(accounts))
+    deletion = AccountDeletion(database, hasher, throttle, outbox, composer)
+    app.add_route(f"{api}/users/me", my_account.MyAccount(accounts, deletion, cookie))
     app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
     live_sessions = LiveSessions()
     my_sessions = session_routes.MySessions(live_sessions)

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from service.contract.schemas import EMAIL_MAX_LENGTH, NewPassword, Request
+from service.domain.password_policy import MAX_LENGTH
 
 LinkToken = Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$",
                                  description="The token from the mailed link's fragment (`#token=...`).")]
@@ -38,3 +39,7 @@ class SessionList(BaseModel):
 class SessionListEnvelope(BaseModel):
     status: str = Field("success", json_schema_extra={"const": "success"})
     data: SessionList
+
+
+class AccountDeleteRequest(Request):
+    password: Annotated[str, Field(min_length=1, max_length=MAX_LENGTH, description="Your current password.")]

@@ -85,6 +85,9 @@ OPERATIONS = (
     Operation("patch", "/users/me", "Change my username or email", "users",
               (200, "Updated.", schemas.UserEnvelope), body=schemas.ProfileUpdateRequest, bearer="required",
               errors=(*BODY_ERRORS, 401, 409)),
+    Operation("delete", "/users/me", "Delete my account (current password); every session ends, a confirmation "
+              "is mailed", "users", (204, "Deleted; the refresh cookie is cleared.", None),
+              body=account_lifecycle.AccountDeleteRequest, bearer="required", errors=(*BODY_ERRORS, 401, 403, 429)),
     Operation("post", "/users/me/password", "Change my password; my other sessions end", "users",
               (200, "Changed.", schemas.Success), body=schemas.PasswordChangeRequest, bearer="required",
               errors=(*BODY_ERRORS, 401)),
@@ -120,7 +123,7 @@ MODELS = (
     schemas.ProfileUpdateRequest, schemas.PasswordChangeRequest, schemas.Ping, schemas.Success,
     schemas.AuthEnvelope, schemas.UserEnvelope, schemas.UserPageEnvelope, schemas.Failure,
     account_lifecycle.PasswordResetRequest, account_lifecycle.PasswordResetConfirmRequest,
-    account_lifecycle.SessionListEnvelope,
+    account_lifecycle.SessionListEnvelope, account_lifecycle.AccountDeleteRequest,
 )
 
 

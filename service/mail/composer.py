@@ -16,6 +16,7 @@ SUBJECTS = {
     "password_reset": "Reset your password",
     "password_changed": "Your password was changed",
     "new_device_login": "New sign-in to your account",
+    "account_deleted": "Your account has been deleted",
 }
 
 

@@ -182,7 +182,8 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete my account (current password); every session ends, a confirmation is mailed */
+        delete: operations["delete_users_me"];
         options?: never;
         head?: never;
         /** Change my username or email */
@@ -299,6 +300,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccountDeleteRequest */
+        AccountDeleteRequest: {
+            /**
+             * Password
+             * @description Your current password.
+             */
+            password: string;
+        };
         /** AuthEnvelope */
         AuthEnvelope: {
             /**
@@ -984,6 +993,35 @@ export interface operations {
             409: components["responses"]["409"];
             413: components["responses"]["413"];
             415: components["responses"]["415"];
+            503: components["responses"]["503"];
+        };
+    };
+    delete_users_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountDeleteRequest"];
+            };
+        };
+        responses: {
+            /** @description Deleted; the refresh cookie is cleared. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            413: components["responses"]["413"];
+            415: components["responses"]["415"];
+            429: components["responses"]["429"];
             503: components["responses"]["503"];
         };
     };
