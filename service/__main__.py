@@ -20,8 +20,10 @@ from service.contract.schemas import UserCreateRequest
 from service.data import db as database_module
 from service.data.models import User, utcnow
 from service.domain.accounts import Accounts, Conflict
+from service.domain.password_reset import PasswordResets
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
+from service.mail.outbox import Outbox
 from service.mail.senders import sender_for
 from service.mail.worker import MailWorker
 from service.runtime.logging_config import logging_dict
@@ -138,7 +140,10 @@ def prune(args, settings: Settings) -> int:
         throttles = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
                                        settings.login_window).prune()
         sessions = Sessions(database, settings.refresh_token_ttl).prune(keep=timedelta(days=args.keep_days))
+        cutoff = utcnow() - timedelta(days=args.keep_days)
+        mails, links = Outbox().prune(sent_before=cutoff), PasswordResets.prune(expired_before=cutoff)
     print(f"pruned {throttles} ended throttle windows and {sessions} dead sessions")
+    print(f"pruned {mails} sent mails and {links} expired reset links")
     return 0
 
 
@@ -210,7 +215,8 @@ def _parser() -> argparse.ArgumentParser:
 
     tidy = commands.add_parser("prune", help="delete ended throttle windows and long-dead sessions",
                                description="Delete ended login-throttle windows, and sessions that expired or "
-                                           "were revoked more than --keep-days ago. Safe to run from cron.")
+                                           "were revoked, mail sent and reset links expired more than "
+                                           "--keep-days ago. Safe to run from cron.")
     tidy.add_argument("--keep-days", type=_keep_days, default=30, help="0 to 3650 (default 30)")
     tidy.set_defaults(handler=prune)
 

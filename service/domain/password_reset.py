@@ -95,6 +95,11 @@ class PasswordResets:
         return user
 
     @staticmethod
+    def prune(expired_before) -> int:
+        """Delete links that expired before then, used or not; returns how many."""
+        return PasswordResetToken.delete().where(PasswordResetToken.expires_at < expired_before).execute()
+
+    @staticmethod
     def _retire_links(user: User, now) -> None:
         (PasswordResetToken.update(used_at=now)
          .where(PasswordResetToken.user == user, PasswordResetToken.used_at.is_null()).execute())

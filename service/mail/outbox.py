@@ -5,6 +5,7 @@ even if every process crashes in between.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from email.message import EmailMessage
 
 from service.data.models import MailOutbox
@@ -14,3 +15,7 @@ class Outbox:
     def enqueue(self, kind: str, message: EmailMessage) -> None:
         """Call inside the transaction of the change the mail reports."""
         MailOutbox.create(kind=kind, recipient=str(message["To"])[:254], message=message.as_string())
+
+    def prune(self, sent_before: datetime) -> int:
+        """Forget mail sent before then (dead mail stays for an operator); returns how many."""
+        return MailOutbox.delete().where(MailOutbox.status == "sent", MailOutbox.sent_at < sent_before).execute()
