@@ -60,7 +60,9 @@ def main(argv=None) -> int:
     database = LocalPostgres(work / "pg", pg_port).start()
     env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": database.url,
            "SECRET_KEY": secrets.token_urlsafe(48), "WEB_CONCURRENCY": str(args.workers),
-           "COOKIE_SECURE": "false", "BCRYPT_ROUNDS": "12"}
+           "COOKIE_SECURE": "false", "BCRYPT_ROUNDS": "12",
+           # Required in production for links in mail; the bench sends none.
+           "PUBLIC_URL": f"http://127.0.0.1:{service_port}", "MAIL_FROM": "bench <no-reply@localhost>"}
     servers = []
     try:
         subprocess.run([sys.executable, "-m", "service", "migrate"], cwd=ROOT, env=env, check=True,
