@@ -84,6 +84,7 @@ images = Images(
         web_tls=bool(settings.domain),
     ),
 )
+site_url = f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", network.public_ip)
 containers = Containers(
     f"{prefix}-platform",
     ContainersArgs(
@@ -102,12 +103,14 @@ containers = Containers(
         password_pepper=credentials.password_pepper,
         web_concurrency=settings.web_concurrency,
         cookie_secure=bool(settings.domain),
+        public_url=site_url,
+        mail_from=f"Users platform <no-reply@{settings.domain or 'localhost'}>",
         host_dependencies=[host.ip_association, host.data_attachment],
         labels=platform_labels(settings.project, settings.stack, version),
     ),
 )
 
-pulumi.export("url", f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", network.public_ip))
+pulumi.export("url", site_url)
 pulumi.export("public_ip", network.public_ip)
 pulumi.export("instance_id", host.instance.id)
 pulumi.export("version", version)
