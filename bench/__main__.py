@@ -124,7 +124,9 @@ def main(argv=None) -> int:
     database = LocalPostgres(work / "pg", free_ports(1)[0], durable=False).start()
     nginx = None
     bench.env = service_environment(database.url, KeyStore.ephemeral(), "production",
-                                    {"BCRYPT_ROUNDS": "12", "TRUSTED_PROXIES": "127.0.0.1"})
+                                    {"BCRYPT_ROUNDS": "12", "TRUSTED_PROXIES": "127.0.0.1",
+                                     # Required in production for links in mail; the bench sends none.
+                                     "PUBLIC_URL": "http://127.0.0.1", "MAIL_FROM": "bench <no-reply@localhost>"})
     try:
         db = create_database(database.url)
         migrate(db)

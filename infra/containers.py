@@ -72,6 +72,8 @@ class ContainersArgs:
     password_pepper: pulumi.Output[str]
     web_concurrency: int
     cookie_secure: bool
+    public_url: pulumi.Input[str]  # the site's address: links in mail are built on it
+    mail_from: str
     host_dependencies: list[pulumi.Resource]
     labels: dict[str, str]
     logging: ContainerLogging
@@ -187,6 +189,8 @@ class Containers(pulumi.ComponentResource):
                 f"WEB_CONCURRENCY={args.web_concurrency}",
                 f"TRUSTED_PROXIES={BACKEND_SUBNET}",
                 f"COOKIE_SECURE={'true' if args.cookie_secure else 'false'}",
+                pulumi.Output.concat("PUBLIC_URL=", args.public_url),
+                f"MAIL_FROM={args.mail_from}",
                 pulumi.Output.concat("DATABASE_URL=", database_url),
                 pulumi.Output.concat("SECRET_KEY=", args.secret_key),
                 pulumi.Output.concat("PASSWORD_PEPPER=", args.password_pepper),

@@ -118,6 +118,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
         ),
     )
 
+    site_url = f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", network.public_ip)
     registry_server = registry_of(settings.service_image)
     ecr_login = aws.ecr.get_authorization_token_output(registry_id=registry_server.split(".", 1)[0], region=settings.region)
     containers = Containers(
@@ -141,6 +142,8 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             password_pepper=credentials.password_pepper,
             web_concurrency=settings.web_concurrency,
             cookie_secure=bool(settings.domain),
+            public_url=site_url,
+            mail_from=f"Users platform <no-reply@{settings.domain or 'localhost'}>",
             host_dependencies=[host.ip_association, host.data_attachment],
             labels=platform_labels(settings.project, settings.stack, version),
             logging=logging,
@@ -162,7 +165,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             ),
         )
     outputs = {
-        "url": f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", network.public_ip),
+        "url": site_url,
         "public_ip": network.public_ip,
         "instance_id": host.instance.id,
         "docker_tunnel_port": str(settings.docker_tunnel_port),

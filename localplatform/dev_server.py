@@ -1,4 +1,5 @@
-"""`make run`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the API and site.
+"""`make run`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the API and site,
+the mail worker, and a real SMTP sink that keeps every mail in var/mail/ with a dev mailbox page.
 
 `python -m localplatform.dev_server COMMAND ...` instead runs `python -m service COMMAND ...` with the
 same database and keys (while `make run` is up), e.g. `create-admin` for `make admin`.
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from localplatform.environment import service_environment
 from localplatform.keys import KeyStore
+from localplatform.mail_sink import Mailbox, MailboxPage, MailSink
 from localplatform.postgres import ForeignServer, LocalPostgres
 from localplatform.processes import dies_with_parent
 
@@ -28,7 +30,10 @@ KEYS = KeyStore(VAR, secret_key_file="dev-secret-key", password_pepper_file="dev
 
 
 def service_env(database_url: str) -> dict:
-    settings = {"PORT": "8080"}
+    port = os.environ.get("PORT", "8080")
+    settings = {"PORT": port,
+                "MAIL_URL": f"smtp://127.0.0.1:{mail_sink_port()}?tls=off",
+                "PUBLIC_URL": f"http://127.0.0.1:{port}"}  # links in mail point here
     dist = ROOT / "client" / "dist"
     if (dist / "index.html").exists():
         settings["CLIENT_DIST"] = str(dist)
@@ -43,6 +48,14 @@ def run_service_command(args: list[str]) -> int:
 
 def pg_port() -> int:
     return int(os.environ.get("PG_PORT", "54329"))
+
+
+def mail_sink_port() -> int:
+    return int(os.environ.get("MAIL_SINK_PORT", "8025"))
+
+
+def mailbox_port() -> int:
+    return int(os.environ.get("MAILBOX_PORT", "8026"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,20 +73,30 @@ def main(argv: list[str] | None = None) -> int:
         database_url = database.url
         print(f"PostgreSQL (embedded, data in {VAR / 'pg'}): {database_url}", flush=True)
     env = service_env(database_url)
+    sink = MailSink(VAR / "mail", mail_sink_port()).start()
+    mailbox = MailboxPage(Mailbox(sink.directory), mailbox_port()).start()
     base = f"http://127.0.0.1:{env['PORT']}"
     print(f"Site: {base}/   API: {base}/api/v1   Docs: {base}/api/v1/docs   (Ctrl-C stops)", flush=True)
+    print(f"Mail: {mailbox.url}   (dev mailbox: every mail sent, kept in {sink.directory})", flush=True)
     server = subprocess.Popen([sys.executable, "-m", "service", "serve"], env=env, cwd=ROOT,
                               start_new_session=True, preexec_fn=dies_with_parent(signal.SIGTERM))
+    mail_worker = subprocess.Popen([sys.executable, "-m", "service", "mail-worker", "--poll", "1"], env=env,
+                                   cwd=ROOT, start_new_session=True, preexec_fn=dies_with_parent(signal.SIGTERM))
 
     def stop(signum, frame):
-        if server.poll() is None:
-            server.send_signal(signal.SIGTERM)
+        for child in (server, mail_worker):
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
         code = server.wait()
     finally:
+        stop(None, None)
+        mail_worker.wait()
+        mailbox.stop()
+        sink.stop()
         if database:
             database.stop()
         print("stopped.", flush=True)

@@ -158,6 +158,8 @@ class Stack:
             "PORT": str(self.config.service_port),
             "WEB_CONCURRENCY": str(self.config.workers),
             "TRUSTED_PROXIES": "127.0.0.1",
+            "PUBLIC_URL": f"http://127.0.0.1:{self.config.public_port}",
+            "MAIL_FROM": "Users platform <no-reply@localhost>",
             **self.config.service_env,
         })
 

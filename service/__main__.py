@@ -1,4 +1,4 @@
-"""Command line: python -m service {serve,migrate,create-admin,seed,prune,openapi}."""
+"""Command line: python -m service {serve,migrate,create-admin,seed,prune,mail-worker,openapi}."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,9 @@ import json
 import logging.config
 import os
 import secrets
+import signal
 import sys
+import threading
 from datetime import timedelta
 
 from pydantic import ValidationError
@@ -19,8 +21,12 @@ from service.data import db as database_module
 from service.data.models import User, utcnow
 from service.domain.accounts import Accounts, Conflict, PasswordRefused
 from service.domain.identifiers import IdentifierRefused, UsernameRules, fold, skeleton
+from service.domain.password_reset import PasswordResets
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
+from service.mail.outbox import Outbox
+from service.mail.senders import sender_for
+from service.mail.worker import MailWorker
 from service.runtime import server
 from service.runtime.logging_config import logging_dict
 from service.runtime.settings import Settings, SettingsError, load_settings, load_version
@@ -140,8 +146,39 @@ def prune(args, settings: Settings) -> int:
         throttles = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
                                        settings.login_window).prune()
         sessions = Sessions(database, settings.refresh_token_ttl).prune(keep=timedelta(days=args.keep_days))
+        cutoff = utcnow() - timedelta(days=args.keep_days)
+        mails, links = Outbox().prune(sent_before=cutoff), PasswordResets.prune(expired_before=cutoff)
     print(f"pruned {throttles} ended throttle windows and {sessions} dead sessions")
+    print(f"pruned {mails} sent mails and {links} expired reset links")
     return 0
+
+
+def mail_worker(args, settings: Settings) -> int:
+    if not settings.mail_url:
+        raise CommandError("set MAIL_URL (smtp://, smtps:// or ses://) for the mail worker.")
+    database = database_module.create_database(settings.database_url)
+    worker = MailWorker(database, sender_for(settings.mail_url, settings.mail_ses_configuration_set),
+                        settings.mail_max_attempts, settings.mail_retry_base)
+    if args.once:
+        with database.connection_context():
+            print(f"sent {worker.drain()} mails")
+        return 0
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"mail worker: polling the outbox every {args.poll}s", file=sys.stderr, flush=True)
+    worker.run(stop, args.poll)
+    return 0
+
+
+def _poll_seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a number of seconds") from None
+    if not 0.1 <= seconds <= 3600:
+        raise argparse.ArgumentTypeError("must be from 0.1 to 3600 seconds")
+    return seconds
 
 
 def _seed_count(value: str) -> int:
@@ -184,9 +221,17 @@ def _parser() -> argparse.ArgumentParser:
 
     tidy = commands.add_parser("prune", help="delete ended throttle windows and long-dead sessions",
                                description="Delete ended login-throttle windows, and sessions that expired or "
-                                           "were revoked more than --keep-days ago. Safe to run from cron.")
+                                           "were revoked, mail sent and reset links expired more than "
+                                           "--keep-days ago. Safe to run from cron.")
     tidy.add_argument("--keep-days", type=_keep_days, default=30, help="0 to 3650 (default 30)")
     tidy.set_defaults(handler=prune)
+
+    mail = commands.add_parser("mail-worker", help="send the mail waiting in the outbox",
+                               description="Send outbox mail through MAIL_URL, retrying failures with "
+                                           "exponential backoff. Any number may run at once.")
+    mail.add_argument("--once", action="store_true", help="send what is due, then exit")
+    mail.add_argument("--poll", type=_poll_seconds, default=2.0, help="seconds between scans (default 2)")
+    mail.set_defaults(handler=mail_worker)
 
     commands.add_parser("openapi", help="print the OpenAPI document",
                         description="Print the OpenAPI 3.1 document as JSON.")

@@ -13,17 +13,25 @@ from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
 from service.api.request_context import ApiRequest
-from service.api.resources import auth_routes, docs, meta, users
+from service.api.resources import auth_routes, docs, meta, my_account, password_reset, users
+from service.api.resources import sessions as session_routes
 from service.api.resources.docs import SWAGGER_ASSETS
 from service.contract.openapi import build_openapi
 from service.data import db as database_module
 from service.data.models import MODELS
+from service.domain.account_deletion import AccountDeletion
 from service.domain.accounts import Accounts
 from service.domain.administration import Administration
 from service.domain.authentication import Authentication
 from service.domain.identifiers import UsernameRules
+from service.domain.live_sessions import LiveSessions
+from service.domain.new_device_notice import NewDeviceNotice
+from service.domain.password_reset import PasswordResets
+from service.domain.request_throttle import RequestThrottle
 from service.domain.sessions import Sessions
 from service.domain.throttle import LoginThrottleStore
+from service.mail.composer import MailComposer
+from service.mail.outbox import Outbox
 from service.runtime.json_media import json_handler
 from service.runtime.settings import Settings
 from service.security.passwords import PasswordHasher, Pepper
@@ -45,8 +53,13 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     administration = Administration(database, accounts, sessions)
     throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
                                   settings.login_window)
-    authentication = Authentication(accounts, sessions, tokens, hasher, throttle)
+    outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
+    new_device = NewDeviceNotice(outbox, composer).after_login if settings.new_device_login_notice else None
+    authentication = Authentication(accounts, sessions, tokens, hasher, throttle, after_login=new_device)
     cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
+    resets = PasswordResets(database, accounts, sessions, outbox, composer, RequestThrottle(
+        "password-reset", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
+        settings.login_window))
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
     if settings.cors_allow_origins:
@@ -70,10 +83,19 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_route(f"{api}/auth/refresh", auth_routes.Refresh(authentication, cookie))
     app.add_route(f"{api}/auth/logout", auth_routes.Logout(authentication, cookie))
     app.add_route(f"{api}/auth/status", auth_routes.Status())
+    app.add_route(f"{api}/auth/password-reset", password_reset.PasswordResetRequests(resets))
+    app.add_route(f"{api}/auth/password-reset/confirm", password_reset.PasswordResetConfirmation(resets))
     app.add_route(f"{api}/users", users.UserCollection(accounts, administration))
-    app.add_route(f"{api}/users/me", users.MyProfile(accounts))
+    deletion = AccountDeletion(database, hasher, throttle, outbox, composer)
+    app.add_route(f"{api}/users/me", my_account.MyAccount(accounts, deletion, cookie))
     app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
+    live_sessions = LiveSessions()
+    my_sessions = session_routes.MySessions(live_sessions)
+    app.add_route(f"{api}/users/me/sessions", my_sessions)
+    app.add_route(f"{api}/users/me/sessions/{{session_id}}", my_sessions, suffix="one")
+    app.add_route(f"{api}/users/{{user_id}}/sessions", session_routes.UserSessions(accounts, live_sessions))
     app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, administration))
+    app.add_route(f"{api}/users/{{user_id}}/password-reset", password_reset.AdminPasswordReset(accounts, resets))
     app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version, settings.max_body_bytes)))
     docs_page = docs.DocsPage()
     app.add_route(f"{api}/docs", docs_page)

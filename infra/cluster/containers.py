@@ -28,6 +28,7 @@ class ContainerInputs:
     log_groups: dict[str, str]  # container -> log group name
     region: str
     web_concurrency: int
+    domain: str  # the site's name: links in mail and the sender's address are built on it
 
 
 def _logs(inputs: ContainerInputs, container: str) -> dict:
@@ -54,6 +55,8 @@ def _service_environment(inputs: ContainerInputs) -> list[dict]:
         # Only nginx, in the same namespace, talks to the API.
         "TRUSTED_PROXIES": "127.0.0.1/32",
         "COOKIE_SECURE": "true",
+        "PUBLIC_URL": f"https://{inputs.domain}",
+        "MAIL_FROM": f"Users platform <no-reply@{inputs.domain}>",
     }
     return [{"name": name, "value": value} for name, value in environment.items()]
 

@@ -47,6 +47,7 @@ class PlatformServiceArgs:
     service_image: str
     web_image: str
     web_concurrency: int
+    domain: str
     task_cpu: int
     task_memory_mb: int
     min_tasks: int
@@ -116,6 +117,7 @@ class PlatformService(pulumi.ComponentResource):
                 log_groups=resolved["log_groups"],
                 region=args.region,
                 web_concurrency=args.web_concurrency,
+                domain=args.domain,
             )
         )
         self.migration_task = aws.ecs.TaskDefinition(

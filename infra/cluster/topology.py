@@ -121,6 +121,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             service_image=settings.service_image,
             web_image=settings.web_image,
             web_concurrency=settings.web_concurrency,
+            domain=settings.domain,
             task_cpu=cluster.cluster_task_cpu,
             task_memory_mb=cluster.cluster_task_memory_mb,
             min_tasks=cluster.cluster_min_tasks,

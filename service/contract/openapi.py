@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from service.contract import schemas
+from service.contract import account_lifecycle, schemas
 from service.contract.limits import DEFAULT_MAX_BODY_BYTES
 
 BASE = "/api/v1"
@@ -52,6 +52,8 @@ class Operation:
 
 USER_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
            "description": "The user's numeric id. Anything else is answered 404."}
+SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"},
+              "description": "A session's id (a UUID) from the session list. Anything else is answered 404."}
 PAGE = (
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
     {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 200},
@@ -75,6 +77,12 @@ OPERATIONS = (
               (200, "Logged out.", schemas.Success), bearer="required", errors=(401, 413, 415, 429)),
     Operation("get", "/auth/status", "The logged-in user", "auth",
               (200, "The user.", schemas.UserEnvelope), bearer="required", errors=(401, 429)),
+    Operation("post", "/auth/password-reset", "Mail a single-use reset link (same answer for any email)", "auth",
+              (202, "Accepted; a link is mailed if an active account uses the email.", schemas.Success),
+              body=account_lifecycle.PasswordResetRequest, errors=(*BODY_ERRORS, 429)),
+    Operation("post", "/auth/password-reset/confirm", "Set a new password with a reset link; every session ends",
+              "auth", (200, "Changed; a notice is mailed.", schemas.Success),
+              body=account_lifecycle.PasswordResetConfirmRequest, errors=(*BODY_ERRORS, 429)),
     Operation("get", "/users", "All users, newest first (admins see every field)", "users",
               (200, "A page of users.", schemas.UserPageEnvelope), bearer="optional", errors=(400, 401),
               params=PAGE),
@@ -84,10 +92,28 @@ OPERATIONS = (
     Operation("patch", "/users/me", "Change my username or email", "users",
               (200, "Updated.", schemas.UserEnvelope), body=schemas.ProfileUpdateRequest, bearer="required",
               errors=(*BODY_ERRORS, 401, 409)),
+    Operation("delete", "/users/me", "Delete my account (current password); every session ends, a confirmation "
+              "is mailed", "users", (204, "Deleted; the refresh cookie is cleared.", None),
+              body=account_lifecycle.AccountDeleteRequest, bearer="required", errors=(*BODY_ERRORS, 401, 403, 429)),
     Operation("post", "/users/me/password",
               "Change my password; my other sessions end. Wrong current passwords count with failed logins",
               "users", (200, "Changed.", schemas.Success), body=schemas.PasswordChangeRequest, bearer="required",
               errors=(*BODY_ERRORS, 401, 429)),
+    Operation("get", "/users/me/sessions", "Where I am signed in: my live sessions", "sessions",
+              (200, "Live sessions, most recently used first; `current` marks this one.",
+               account_lifecycle.SessionListEnvelope), bearer="required", errors=(401,)),
+    Operation("delete", "/users/me/sessions", "Sign out everywhere else: end every session but this one", "sessions",
+              (200, "Ended; the message says how many.", schemas.Success), bearer="required",
+              errors=(401, 413, 415)),
+    Operation("delete", "/users/me/sessions/{session_id}", "End one of my sessions (this one too)", "sessions",
+              (204, "Ended; its tokens are refused from now on.", None), bearer="required",
+              errors=(401, 404, 413, 415), params=(SESSION_ID,)),
+    Operation("get", "/users/{id}/sessions", "A user's live sessions (admin)", "sessions",
+              (200, "Live sessions, most recently used first.", account_lifecycle.SessionListEnvelope),
+              bearer="required", errors=(401, 403, 404), params=(USER_ID,)),
+    Operation("delete", "/users/{id}/sessions", "End every session of a user (admin; never the caller's own)",
+              "sessions", (200, "Ended; the message says how many.", schemas.Success), bearer="required",
+              errors=(401, 403, 404, 413, 415), params=(USER_ID,)),
     Operation("get", "/users/{id}", "One user (admins see every field)", "users",
               (200, "The user.", schemas.UserEnvelope), bearer="optional", errors=(401, 404), params=(USER_ID,)),
     Operation("patch", "/users/{id}",
@@ -98,12 +124,17 @@ OPERATIONS = (
     Operation("delete", "/users/{id}",
               "Delete a user (admin); admins cannot delete themselves, and one active admin always remains", "users",
               (204, "Deleted.", None), bearer="required", errors=(401, 403, 404), params=(USER_ID,)),
+    Operation("post", "/users/{id}/password-reset", "Mail the user a reset link (admin; the token is never shown)",
+              "users", (202, "Accepted; the link is mailed.", schemas.Success), bearer="required",
+              errors=(*BODY_ERRORS, 401, 403, 404), params=(USER_ID,)),
 )
 
 MODELS = (
     schemas.RegisterRequest, schemas.LoginRequest, schemas.UserCreateRequest, schemas.UserUpdateRequest,
     schemas.ProfileUpdateRequest, schemas.PasswordChangeRequest, schemas.Ping, schemas.Success,
     schemas.AuthEnvelope, schemas.UserEnvelope, schemas.UserPageEnvelope, schemas.Failure,
+    account_lifecycle.PasswordResetRequest, account_lifecycle.PasswordResetConfirmRequest,
+    account_lifecycle.SessionListEnvelope, account_lifecycle.AccountDeleteRequest,
 )
 
 
@@ -123,7 +154,7 @@ def build_openapi(version: str, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) ->
                            "Every response is JSON in a `status` envelope.",
         },
         "servers": [{"url": "/"}],
-        "tags": [{"name": "meta"}, {"name": "auth"}, {"name": "users"}],
+        "tags": [{"name": "meta"}, {"name": "auth"}, {"name": "users"}, {"name": "sessions"}],
         "paths": paths,
         "components": {
             "schemas": components,

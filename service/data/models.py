@@ -65,4 +65,36 @@ class LoginThrottle(BaseModel):
         table_name = "login_throttle"
 
 
-MODELS = [User, Session, LoginThrottle]
+class MailOutbox(BaseModel):
+    """Mail waiting to be sent, written in the same transaction as the change it reports."""
+
+    id = peewee.BigAutoField()
+    kind = peewee.CharField(max_length=40)
+    recipient = peewee.CharField(max_length=254)
+    message = peewee.TextField()  # the whole MIME message; emptied once sent (it may hold a link token)
+    status = peewee.CharField(max_length=8, default="pending")  # pending, sent or dead
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = DateTimeTZField(default=utcnow)
+    last_error = peewee.TextField(default="")
+    created_at = DateTimeTZField(default=utcnow)
+    sent_at = DateTimeTZField(null=True)
+
+    class Meta:
+        table_name = "mail_outbox"
+
+
+class PasswordResetToken(BaseModel):
+    """A reset link: only the SHA-256 of its secret is kept."""
+
+    id = peewee.BigAutoField()
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE", backref="reset_tokens")
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    created_at = DateTimeTZField(default=utcnow)
+    expires_at = DateTimeTZField()
+    used_at = DateTimeTZField(null=True)
+
+    class Meta:
+        table_name = "password_reset_tokens"
+
+
+MODELS = [User, Session, LoginThrottle, MailOutbox, PasswordResetToken]

@@ -44,12 +44,13 @@ class Identity:
 
 class Authentication:
     def __init__(self, accounts: Accounts, sessions: Sessions, tokens: AccessTokens,
-                 hasher: PasswordHasher, throttle: LoginThrottleStore):
+                 hasher: PasswordHasher, throttle: LoginThrottleStore, after_login=None):
         self._accounts = accounts
         self._sessions = sessions
         self._tokens = tokens
         self._hasher = hasher
         self._throttle = throttle
+        self._after_login = after_login  # e.g. the new-device notice: (user, session) -> None
 
     def register(self, username: str, email: str, password: str, client: ClientInfo) -> Grant:
         user = self._accounts.create(username, email, password)
@@ -77,7 +78,10 @@ class Authentication:
         if self._hasher.needs_rehash(user.password_hash):
             self._accounts.set_password_hash(user, password)
         events.info("login succeeded", extra={"event": "login_succeeded", "user_id": user.id, **client.log_fields()})
-        return self._grant(user, self._sessions.open(user, client))
+        opened = self._sessions.open(user, client)
+        if self._after_login:
+            self._after_login(user, opened.session)
+        return self._grant(user, opened)
 
     def refresh(self, cookie_value: str | None, client: ClientInfo) -> Grant:
         if not cookie_value:

@@ -8,6 +8,9 @@ from service.runtime.json_media import dumps_for_log
 
 # Attributes every LogRecord has; anything else was passed in `extra` and belongs in the line.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+# Never below INFO, even at LOG_LEVEL=DEBUG: their debug lines carry query parameters and request
+# bodies (password and token hashes, outbox mail holding reset links).
+QUIET_LIBRARIES = ("peewee", "botocore", "boto3", "urllib3")
 
 
 class JsonFormatter(logging.Formatter):
@@ -52,6 +55,7 @@ def logging_dict(level: str = "INFO") -> dict:
         "loggers": {
             # granian's own lifecycle and error lines.
             "_granian": {"level": level, "handlers": ["stdout"], "propagate": False},
+            **{name: {"level": "INFO"} for name in QUIET_LIBRARIES},
         },
     }
 

@@ -13,9 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from service.contract.limits import DEFAULT_MAX_BODY_BYTES
+from service.mail.smtp import InvalidMailUrl, parse_smtp_url
 
 ENVIRONMENTS = ("development", "test", "production")
 DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:54329/users"
+DEVELOPMENT_MAIL_URL = "smtp://127.0.0.1:8025?tls=off"  # the sink `make run` starts
 MIN_SECRET_BYTES = 32
 # gunicorn's settings, gone with gunicorn: refused by name rather than silently ignored.
 RETIRED = {"GUNICORN_TIMEOUT": "HEADER_READ_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT": "GRACEFUL_TIMEOUT"}
@@ -64,6 +66,15 @@ class Settings:
     server_threads: int = 2
     graceful_timeout: int = 20
     header_read_timeout: int = 30
+    public_url: str = "http://127.0.0.1:8080"
+    mail_url: str = DEVELOPMENT_MAIL_URL
+    mail_from: str = "Users platform <no-reply@localhost>"
+    mail_max_attempts: int = 8
+    mail_retry_base: int = 30
+    mail_ses_configuration_set: str = ""
+    password_reset_max_per_email: int = 3
+    password_reset_max_per_ip: int = 20
+    new_device_login_notice: bool = True
 
     @property
     def production(self) -> bool:
@@ -115,6 +126,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     reserved_usernames_file = Path(reader.text("RESERVED_USERNAMES_FILE", default=str(RESERVED_USERNAMES_FILE)))
     if not reserved_usernames_file.is_file():
         raise SettingsError("RESERVED_USERNAMES_FILE must name a readable file.")
+    # Only the mail worker sends, so only it insists on MAIL_URL (see `python -m service mail-worker`).
+    mail_url = reader.text("MAIL_URL", default="" if production else DEVELOPMENT_MAIL_URL)
+    if mail_url:
+        check_mail_url(mail_url, production)
+    # Links in mail are built on this, never on the request's Host header.
+    public_url = reader.text("PUBLIC_URL", default=None if production else "http://127.0.0.1:8080").rstrip("/")
+    if not public_url.startswith(("http://", "https://")):
+        raise SettingsError("PUBLIC_URL must be an http:// or https:// URL.")
     return Settings(
         env=env,
         database_url=database_url,
@@ -144,12 +163,32 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         server_threads=reader.integer("SERVER_THREADS", default=2, low=1, high=32),
         graceful_timeout=reader.integer("GRACEFUL_TIMEOUT", default=20, low=1, high=1800),
         header_read_timeout=reader.integer("HEADER_READ_TIMEOUT", default=30, low=1, high=60),
+        public_url=public_url,
+        mail_url=mail_url,
+        mail_from=reader.text("MAIL_FROM", default=None if production else "Users platform <no-reply@localhost>"),
+        mail_max_attempts=reader.integer("MAIL_MAX_ATTEMPTS", default=8, low=1, high=100),
+        mail_retry_base=reader.integer("MAIL_RETRY_BASE", default=30, low=1, high=3600),
+        mail_ses_configuration_set=reader.text("MAIL_SES_CONFIGURATION_SET", default=""),
+        password_reset_max_per_email=reader.integer("PASSWORD_RESET_MAX_PER_EMAIL", default=3, low=1, high=1000),
+        password_reset_max_per_ip=reader.integer("PASSWORD_RESET_MAX_PER_IP", default=20, low=1, high=100000),
+        new_device_login_notice=reader.boolean("NEW_DEVICE_LOGIN_NOTICE", default=True),
     )
 
 
 def load_version(environ: Mapping[str, str] | None = None) -> str:
     """APP_VERSION, else the VERSION file: also for commands that need no other setting."""
     return _Reader(os.environ if environ is None else environ).text("APP_VERSION", default=read_version())
+
+
+def check_mail_url(url: str, production: bool) -> None:
+    if url.startswith("ses://"):
+        return
+    try:
+        target = parse_smtp_url(url)
+    except InvalidMailUrl as error:
+        raise SettingsError(str(error)) from None
+    if production and target.tls == "off":
+        raise SettingsError("MAIL_URL must use TLS in production (drop ?tls=off).")
 
 
 def read_version() -> str:

@@ -2,6 +2,8 @@
 
 import json
 
+import re
+
 import pulumi
 from pulumi_harness import REGISTRY, REPO_ROOT, SERVICE_IMAGE, WEB_IMAGE
 
@@ -85,6 +87,13 @@ def test_service_migrates_then_serves_with_health_check_and_restart(deploy, stac
         assert env["COOKIE_SECURE"] == ("true" if run.setting("domain") else "false")
         # Production refuses to start without either key; each has its own generated value.
         assert env["SECRET_KEY"].endswith("-secret-key") and env["PASSWORD_PEPPER"].endswith("-password-pepper")
+        # Production refuses to start without them (service.runtime.settings).
+        domain = run.setting("domain")
+        if domain:
+            assert env["PUBLIC_URL"] == f"https://{domain}"
+        else:
+            assert re.fullmatch(r"http://[0-9.]+", env["PUBLIC_URL"]), env["PUBLIC_URL"]
+        assert env["MAIL_FROM"].endswith(f"@{run.setting('domain') or 'localhost'}>")
         for container in _containers(run).values():
             assert container.inputs["restart"] == "unless-stopped"
 

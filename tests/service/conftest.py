@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from localplatform.mail_sink import Mailbox, MailSink
+from localplatform.ports import free_port
 from service.app import create_app
 from service.data import db as database_module
 from service.data.models import MODELS
@@ -37,8 +39,21 @@ def clean_tables(request):
 
 
 @pytest.fixture
-def settings(postgres):
-    return settings_for(postgres)
+def mail_sink(tmp_path):
+    """A real SMTP server (the one `make run` starts) storing into a fresh directory."""
+    sink = MailSink(tmp_path / "mail", free_port()).start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def mailbox(mail_sink):
+    return Mailbox(mail_sink.directory)
+
+
+@pytest.fixture
+def settings(postgres, mail_sink):
+    return settings_for(postgres, MAIL_URL=mail_sink.url, PUBLIC_URL="https://users.example.org")
 
 
 @pytest.fixture

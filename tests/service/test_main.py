@@ -30,7 +30,7 @@ def env(postgres, database):
     return {"APP_ENV": "test", "DATABASE_URL": postgres.url, "SECRET_KEY": SECRET}
 
 
-@pytest.mark.parametrize("command", ["serve", "migrate", "create-admin", "seed", "prune", "openapi"])
+@pytest.mark.parametrize("command", ["serve", "migrate", "create-admin", "seed", "prune", "mail-worker", "openapi"])
 def test_every_command_has_help(command):
     result = cli(command, "--help")
     assert result.returncode == 0 and "usage: python -m service" in result.stdout
@@ -109,8 +109,32 @@ def test_seed_refuses_bad_counts(env, count):
 
 def test_seed_is_refused_in_production(postgres):
     result = cli("seed", env={"APP_ENV": "production", "DATABASE_URL": postgres.url, "SECRET_KEY": SECRET,
-                              "PASSWORD_PEPPER": SECRET})
+                              "PASSWORD_PEPPER": SECRET, "PUBLIC_URL": "https://users.example.org",
+                              "MAIL_FROM": "no-reply@example.org"})
     assert result.returncode == 2 and "refused in production" in result.stderr
+
+
+def test_prune_forgets_old_sent_mail_and_expired_reset_links(env, client, register, database):
+    register("alice")
+    for _ in range(2):
+        client.simulate_post("/api/v1/auth/password-reset", json={"email": "alice@example.com"})
+    database.execute_sql("UPDATE mail_outbox SET status = 'sent', sent_at = now() - interval '40 days' "
+                         "WHERE id = (SELECT min(id) FROM mail_outbox)")
+    database.execute_sql("UPDATE password_reset_tokens SET expires_at = now() - interval '40 days' "
+                         "WHERE id = (SELECT min(id) FROM password_reset_tokens)")
+    result = cli("prune", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == "pruned 1 sent mails and 1 expired reset links"
+    assert database.execute_sql("SELECT count(*) FROM mail_outbox").fetchone() == (1,)
+    assert database.execute_sql("SELECT count(*) FROM password_reset_tokens").fetchone() == (1,)
+
+
+def test_the_mail_worker_needs_a_mail_url(postgres):
+    result = cli("mail-worker", "--once", env={"APP_ENV": "production", "DATABASE_URL": postgres.url,
+                                               "SECRET_KEY": SECRET, "PASSWORD_PEPPER": SECRET,
+                                               "PUBLIC_URL": "https://users.example.org",
+                                               "MAIL_FROM": "no-reply@example.org"})
+    assert result.returncode == 2 and "set MAIL_URL" in result.stderr
 
 
 def test_openapi_prints_the_document_without_a_database():
@@ -154,7 +178,7 @@ def test_prune_deletes_only_ended_windows_and_long_dead_sessions(env, client, re
     database.execute_sql("UPDATE sessions SET expires_at = now() - interval '40 days' WHERE user_id = %s", (carol.id,))
     result = cli("prune", env={**env, "LOGIN_WINDOW": "60"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "pruned 2 ended throttle windows and 2 dead sessions"
+    assert result.stdout.splitlines()[0] == "pruned 2 ended throttle windows and 2 dead sessions"
     assert client.simulate_get("/api/v1/auth/status", headers=alice.headers).status_code == 200
     remaining = {row[0] for row in database.execute_sql("SELECT key FROM login_throttle").fetchall()}
     assert remaining == set(LoginThrottleStore.keys("other@example.com", "10.9.9.9").values())

@@ -7,7 +7,7 @@ import falcon
 
 from service.api.errors import ApiError, bad_request
 
-BODY_METHODS = ("POST", "PUT", "PATCH")
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")  # DELETE /users/me carries the password
 
 
 def _refuse_constant(name: str):

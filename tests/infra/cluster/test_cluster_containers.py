@@ -23,6 +23,9 @@ def test_the_service_task_runs_nginx_in_front_of_the_api_on_localhost(prod):
     assert environment["HOST"] == "127.0.0.1" and environment["PORT"] == "8081"
     assert environment["TRUSTED_PROXIES"] == "127.0.0.1/32"
     assert environment["APP_ENV"] == "production" and environment["COOKIE_SECURE"] == "true"
+    # Production refuses to start without them: links in mail are built on the site's address.
+    assert environment["PUBLIC_URL"] == "https://platform.example.com"
+    assert environment["MAIL_FROM"] == "Users platform <no-reply@platform.example.com>"
     assert web["dependsOn"] == [{"containerName": "service", "condition": "HEALTHY"}]
     task = named(prod, "aws:ecs/taskDefinition:TaskDefinition", "-platform").inputs
     assert task["networkMode"] == "awsvpc" and task["requiresCompatibilities"] == ["EC2"]

@@ -23,13 +23,15 @@ def empty_database(postgres):
 
 
 def test_migrations_build_an_empty_database_and_rerunning_changes_nothing(empty_database):
-    assert database_module.pending_migrations(empty_database) == ["0001_initial", "0002_normalised_identifiers"]
-    assert database_module.migrate(empty_database) == ["0001_initial", "0002_normalised_identifiers"]
+    everything = ["0001_initial", "0002_normalised_identifiers", "0003_account_lifecycle"]
+    assert database_module.pending_migrations(empty_database) == everything
+    assert database_module.migrate(empty_database) == everything
     assert database_module.migrate(empty_database) == []
     assert database_module.pending_migrations(empty_database) == []
     tables = {row[0] for row in empty_database.execute_sql(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
-    assert {"users", "sessions", "login_throttle", "schema_migration"} <= tables
+    assert {"users", "sessions", "login_throttle", "mail_outbox", "password_reset_tokens",
+            "schema_migration"} <= tables
     indexes = {row[0] for row in empty_database.execute_sql(
         "SELECT indexname FROM pg_indexes WHERE tablename = 'users'").fetchall()}
     assert {"users_username_key_key", "users_email_key_key", "users_username_skeleton_idx",
@@ -50,7 +52,8 @@ def test_0002_backfills_the_normalised_keys_of_rows_made_under_0001(empty_databa
     insert_0001_user(empty_database, "decomposed", unicodedata.normalize("NFD", "jos\u00e9@example.com"))
     empty_database.execute_sql("INSERT INTO login_throttle VALUES ('account:keep@example.com', 3, now()), "
                                "('ip:10.0.0.1', 3, now())")
-    assert database_module.migrate(empty_database) == ["0002_normalised_identifiers"]
+    # 0003 follows, in order.
+    assert database_module.migrate(empty_database) == ["0002_normalised_identifiers", "0003_account_lifecycle"]
     rows = empty_database.execute_sql(
         "SELECT username, username_key, email, email_key FROM users ORDER BY id").fetchall()
     assert rows == [("Keep", "keep", "Keep@Example.com", "keep@example.com"),
@@ -68,7 +71,9 @@ def test_0002_stops_on_accounts_that_normalise_alike_and_changes_nothing(empty_d
     with pytest.raises(database_module.MigrationRefused,
                        match=r"ids 1, 2 have the same normalised email; rename or merge them"):
         database_module.migrate(empty_database)
-    assert database_module.pending_migrations(empty_database) == ["0002_normalised_identifiers"]
+    # The refused 0002 stops the run: 0003 is not applied before it.
+    assert database_module.pending_migrations(empty_database) == ["0002_normalised_identifiers",
+                                                                  "0003_account_lifecycle"]
     columns = {row[0] for row in empty_database.execute_sql(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'users'").fetchall()}
     assert "email_key" not in columns

@@ -6,8 +6,11 @@ from service.runtime.settings import SettingsError, load_settings
 
 STRONG = "s" * 40
 PEPPER = "p" * 40
-PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": STRONG, "PASSWORD_PEPPER": PEPPER,
-              "DATABASE_URL": "postgresql://u:p@db:5432/users"}
+MAIL = {"PUBLIC_URL": "https://users.example.org", "MAIL_FROM": "Users <no-reply@example.org>"}
+# Without MAIL: what the mail settings' own tests start from.
+PRODUCTION_WITHOUT_MAIL = {"APP_ENV": "production", "SECRET_KEY": STRONG, "PASSWORD_PEPPER": PEPPER,
+                           "DATABASE_URL": "postgresql://u:p@db:5432/users"}
+PRODUCTION = {**PRODUCTION_WITHOUT_MAIL, **MAIL}
 
 
 def test_production_refuses_to_start_without_secret_key():
@@ -114,3 +117,32 @@ def test_server_defaults():
     settings = load_settings({})
     assert (settings.host, settings.port, settings.graceful_timeout) == ("127.0.0.1", 8080, 20)
     assert 1 <= settings.web_concurrency <= 8
+
+
+def test_production_needs_the_public_url_and_sender_for_mail_links():
+    with pytest.raises(SettingsError, match="^PUBLIC_URL is required in production.$"):
+        load_settings({**PRODUCTION_WITHOUT_MAIL, "MAIL_FROM": "no-reply@example.org"})
+    with pytest.raises(SettingsError, match="^MAIL_FROM is required in production.$"):
+        load_settings({**PRODUCTION_WITHOUT_MAIL, "PUBLIC_URL": "https://users.example.org"})
+
+
+def test_production_refuses_mail_without_tls():
+    with pytest.raises(SettingsError, match="MAIL_URL must use TLS in production"):
+        load_settings({**PRODUCTION, "MAIL_URL": "smtp://mail.example.org:25?tls=off"})
+
+
+def test_mail_settings():
+    settings = load_settings({**PRODUCTION, "MAIL_URL": "ses://eu-west-1"})
+    assert (settings.public_url, settings.mail_url) == ("https://users.example.org", "ses://eu-west-1")
+    assert load_settings(PRODUCTION).mail_url == ""  # the API itself never sends
+    assert load_settings({}).mail_url == "smtp://127.0.0.1:8025?tls=off"  # make run's sink
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"MAIL_URL": "http://mail"}, "MAIL_URL must look like"),
+    ({"PUBLIC_URL": "users.example.org"}, "PUBLIC_URL must be an http"),
+    ({"MAIL_MAX_ATTEMPTS": "0"}, "MAIL_MAX_ATTEMPTS must be between"),
+])
+def test_invalid_mail_settings_name_the_variable(environ, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ)

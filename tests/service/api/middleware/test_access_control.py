@@ -5,7 +5,7 @@ from falcon.inspect import inspect_routes
 
 from service.api.access import Access
 from service.api.middleware.access_control import UndeclaredAccess, require_declared_access
-from service.api.resources import meta, users
+from service.api.resources import meta, my_account
 from service.app import create_app
 
 
@@ -32,7 +32,8 @@ def test_create_app_refuses_a_resource_without_a_policy(settings, database, monk
 
 
 def test_create_app_refuses_a_responder_missing_from_the_policy(settings, database, monkeypatch):
-    monkeypatch.setattr(users.MyProfile, "access", {})
+    # /users/me is served by MyAccount (the profile's PATCH plus DELETE); drop its PATCH.
+    monkeypatch.setattr(my_account.MyAccount, "access", {"DELETE": Access.USER})
     with pytest.raises(UndeclaredAccess, match="PATCH /api/v1/users/me"):
         create_app(settings, database)
 

@@ -1,0 +1,72 @@
+"""Forgotten passwords: ask for a link, set a new password with it; admins can send a link."""
+from __future__ import annotations
+
+import falcon
+
+from service.api.access import Access
+from service.api.errors import ApiError, bad_request, forbidden, not_found
+from service.api.resources.payload import validated
+from service.api.resources.users import USER_ID
+from service.contract.account_lifecycle import PasswordResetConfirmRequest, PasswordResetRequest
+from service.domain.accounts import Accounts
+from service.domain.password_reset import InvalidResetToken, PasswordResets, ResetThrottled, WeakPassword
+
+# One answer whether or not the account exists, so the route cannot be used to find accounts.
+REQUESTED = "If an active account uses that email, a link to reset its password is on its way."
+INVALID_LINK = "This reset link is invalid or has expired. Ask for a new one."
+
+
+def reset_throttled(retry_after: int) -> ApiError:
+    return ApiError(falcon.HTTP_429, f"Too many reset requests. Try again in {retry_after} seconds.",
+                    headers={"Retry-After": str(retry_after)})
+
+
+class PasswordResetRequests:
+    access = {"POST": Access.PUBLIC}
+
+    def __init__(self, resets: PasswordResets):
+        self._resets = resets
+
+    def on_post(self, req, resp):
+        body = validated(req, PasswordResetRequest)
+        try:
+            self._resets.request(body.email, req.context.client.ip)
+        except ResetThrottled as wait:
+            raise reset_throttled(wait.retry_after) from None
+        resp.status = falcon.HTTP_202
+        resp.media = {"status": "success", "message": REQUESTED}
+
+
+class PasswordResetConfirmation:
+    access = {"POST": Access.PUBLIC}
+
+    def __init__(self, resets: PasswordResets):
+        self._resets = resets
+
+    def on_post(self, req, resp):
+        body = validated(req, PasswordResetConfirmRequest)
+        try:
+            self._resets.confirm(body.token, body.new_password, req.context.client.ip)
+        except InvalidResetToken:
+            raise bad_request(INVALID_LINK, {"token": [INVALID_LINK]}) from None
+        except WeakPassword as problem:
+            raise bad_request("Invalid payload.", {"new_password": [str(problem)]}) from None
+        resp.media = {"status": "success", "message": "Password changed. Log in with your new password."}
+
+
+class AdminPasswordReset:
+    access = {"POST": Access.ADMIN}
+
+    def __init__(self, accounts: Accounts, resets: PasswordResets):
+        self._accounts = accounts
+        self._resets = resets
+
+    def on_post(self, req, resp, user_id):
+        user = self._accounts.get(int(user_id)) if USER_ID.match(user_id) else None
+        if user is None:
+            raise not_found()
+        if not user.active:
+            raise forbidden("This account is deactivated; activate it before sending a reset link.")
+        self._resets.send_link(user)
+        resp.status = falcon.HTTP_202
+        resp.media = {"status": "success", "message": f"A reset link is on its way to {user.username}."}

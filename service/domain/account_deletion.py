@@ -1,0 +1,65 @@
+"""Deleting your own account: password first, never the last active admin, a confirmation mail.
+
+The account is deleted, not anonymised: nothing else refers to a user (no posts, no audit
+trail), so a tombstone would keep personal data for no one. Its sessions and reset links go
+with it (ON DELETE CASCADE), so its tokens and cookie stop working at once; mail still queued
+for it is dropped, and the only thing that outlives it is the confirmation mail to its address.
+"""
+from __future__ import annotations
+
+import logging
+
+import peewee
+
+from service.data.models import MailOutbox, User
+from service.domain.throttle import LoginThrottleStore
+from service.mail.composer import MailComposer
+from service.mail.outbox import Outbox
+from service.security.passwords import PasswordHasher
+
+events = logging.getLogger("service.auth")
+
+
+class WrongPassword(Exception):
+    pass
+
+
+class DeletionThrottled(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class LastActiveAdmin(Exception):
+    """The platform would be left with no one able to manage it."""
+
+
+class AccountDeletion:
+    def __init__(self, database: peewee.Database, hasher: PasswordHasher, throttle: LoginThrottleStore,
+                 outbox: Outbox, composer: MailComposer):
+        self._db = database
+        self._hasher = hasher
+        self._throttle = throttle
+        self._outbox = outbox
+        self._composer = composer
+
+    def delete_own(self, user: User, password: str, ip: str) -> None:
+        # Wrong passwords count as failed logins: a stolen access token cannot guess its way further.
+        retry_after = self._throttle.retry_after(user.email, ip)
+        if retry_after:
+            raise DeletionThrottled(retry_after)
+        if not self._hasher.verify(password, user.password_hash):
+            self._throttle.record_failure(user.email, ip)
+            raise WrongPassword()
+        with self._db.atomic():
+            if user.admin:
+                # Lock every active admin row, so two last admins cannot both leave at once.
+                admins = [row.id for row in User.select(User.id).where(User.admin == True, User.active == True)  # noqa: E712
+                          .for_update()]
+                if admins == [user.id]:
+                    raise LastActiveAdmin()
+            MailOutbox.delete().where(MailOutbox.recipient == user.email, MailOutbox.status == "pending").execute()
+            self._outbox.enqueue("account_deleted", self._composer.compose(
+                "account_deleted", user.email, username=user.username))
+            User.delete().where(User.id == user.id).execute()
+        events.info("account deleted", extra={"event": "account_deleted", "user_id": user.id, "ip": ip})

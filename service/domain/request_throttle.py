@@ -1,0 +1,39 @@
+"""Throttles an action (e.g. reset mails) per email and per client IP: every request counts,
+not only failures. Windows live in the login_throttle table under the action's own key prefix,
+so `prune` tidies them with the login windows."""
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import peewee
+
+from service.data.models import LoginThrottle, utcnow
+from service.domain.identifiers import throttle_digest
+
+
+class RequestThrottle:
+    def __init__(self, action: str, max_per_email: int, max_per_ip: int, window_seconds: int):
+        self._action = action
+        self._limits = {"email": max_per_email, "ip": max_per_ip}
+        self._window = timedelta(seconds=window_seconds)
+
+    def hit(self, email: str, ip: str) -> int | None:
+        """Count one request; returns the seconds to wait when a limit is passed, else None."""
+        now = utcnow()
+        expired = LoginThrottle.window_started_at <= now - self._window
+        waits = []
+        # The email as a digest of its normalised form, as the login throttle keys it: every
+        # spelling of one address counts together, and any input fits the column.
+        for kind, value in (("email", throttle_digest(email)), ("ip", ip)):
+            count, started = (
+                LoginThrottle.insert(key=f"{self._action}:{kind}:{value}", failures=1, window_started_at=now)
+                .on_conflict(conflict_target=[LoginThrottle.key], update={
+                    LoginThrottle.failures: peewee.Case(None, [(expired, 1)], LoginThrottle.failures + 1),
+                    LoginThrottle.window_started_at: peewee.Case(None, [(expired, now)],
+                                                                 LoginThrottle.window_started_at)})
+                .returning(LoginThrottle.failures, LoginThrottle.window_started_at)
+                .tuples().execute())[0]
+            if count > self._limits[kind]:
+                waits.append(max(1, math.ceil((started + self._window - now).total_seconds())))
+        return max(waits) if waits else None
