@@ -1,7 +1,6 @@
 """The platform on the host: images by digest, PostgreSQL private, the host provider, readiness."""
 
 import json
-
 import re
 
 import pulumi
