@@ -39,6 +39,8 @@ def running_service(database_url: str):
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET_KEY,
         "PASSWORD_PEPPER": PASSWORD_PEPPER,
+        "PUBLIC_URL": "http://127.0.0.1",
+        "MAIL_FROM": "Users platform <no-reply@localhost>",
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
