@@ -4,9 +4,8 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import ApiError, bad_request, forbidden, not_found
-from service.api.resources.payload import validated
-from service.api.resources.users import USER_ID
+from service.api.errors import ApiError, bad_request, forbidden
+from service.api.resources.payload import user_from_path, validated
 from service.contract.account_lifecycle import PasswordResetConfirmRequest, PasswordResetRequest
 from service.domain.accounts import Accounts
 from service.domain.password_reset import InvalidResetToken, PasswordResets, ResetThrottled, WeakPassword
@@ -62,9 +61,7 @@ class AdminPasswordReset:
         self._resets = resets
 
     def on_post(self, req, resp, user_id):
-        user = self._accounts.get(int(user_id)) if USER_ID.match(user_id) else None
-        if user is None:
-            raise not_found()
+        user = user_from_path(self._accounts, user_id)
         if not user.active:
             raise forbidden("This account is deactivated; activate it before sending a reset link.")
         self._resets.send_link(user)

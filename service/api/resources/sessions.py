@@ -7,7 +7,7 @@ import falcon
 
 from service.api.access import Access
 from service.api.errors import not_found
-from service.api.resources.users import USER_ID
+from service.api.resources.payload import user_from_path
 from service.contract.account_lifecycle import SessionListEnvelope
 from service.domain.accounts import Accounts
 from service.domain.devices import device_name
@@ -57,10 +57,7 @@ class UserSessions:
         self._live = live
 
     def _find(self, user_id: str):
-        user = self._accounts.get(int(user_id)) if USER_ID.match(user_id) else None
-        if user is None:
-            raise not_found()
-        return user
+        return user_from_path(self._accounts, user_id)
 
     def on_get(self, req, resp, user_id):
         resp.media = session_list(self._live.of(self._find(user_id)), req.context.identity.session_id)

@@ -6,15 +6,14 @@ import re
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, not_found, throttled
+from service.api.errors import bad_request, throttled
 from service.api.refusals import refusals
-from service.api.resources.payload import user_fields, user_view, validated
+from service.api.resources.payload import user_fields, user_from_path, user_view, validated
 from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
 from service.domain.accounts import Accounts, InvalidCursor
 from service.domain.administration import Administration
 from service.domain.authentication import Authentication, LoginFailed, LoginThrottled
 
-USER_ID = re.compile(r"^[0-9]{1,10}$")
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 
@@ -71,10 +70,7 @@ class UserItem:
         self._administration = administration
 
     def _find(self, user_id: str):
-        user = self._accounts.get(int(user_id)) if USER_ID.match(user_id) else None
-        if user is None:
-            raise not_found()
-        return user
+        return user_from_path(self._accounts, user_id)
 
     def on_get(self, req, resp, user_id):
         resp.media = {"status": "success", "data": user_view(self._find(user_id), is_admin(req))}
