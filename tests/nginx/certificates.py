@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 
-def write_self_signed_cert(folder: Path) -> tuple[Path, Path]:
-    """A throwaway certificate for 127.0.0.1, valid for a day: (certificate, key) under `folder`."""
+def write_certificate(cert_path: Path, key_path: Path, common_name: str = "127.0.0.1") -> x509.Certificate:
+    """A throwaway certificate for 127.0.0.1, valid for a day, and its key; the name tells renewals apart."""
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
@@ -30,15 +30,17 @@ def write_self_signed_cert(folder: Path) -> tuple[Path, Path]:
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    folder.mkdir(mode=0o755)
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     os.chmod(key_path, 0o600)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert
+
+
+def write_self_signed_cert(folder: Path) -> tuple[Path, Path]:
+    """(certificate, key) for 127.0.0.1 in a new `folder`."""
+    folder.mkdir(mode=0o755)
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    write_certificate(cert_path, key_path)
     return cert_path, key_path

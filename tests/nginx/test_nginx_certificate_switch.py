@@ -9,8 +9,6 @@ and key where the deploy step copies them, and waits for nginx to switch.
 from __future__ import annotations
 
 import contextlib
-import datetime
-import ipaddress
 import os
 import shutil
 import signal
@@ -22,13 +20,12 @@ from pathlib import Path
 import pytest
 import requests
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from localplatform.ports import free_ports
 from nginx.process import default_worker_user
 from nginx.render import FrontSettings, render
+from tests.nginx.certificates import write_certificate
 from tests.nginx.conftest import world_readable_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -153,28 +150,6 @@ def test_the_image_starts_on_plain_http_when_no_certificate_ever_comes(front_wit
     assert "server_name _;" in (settings.start_dir / "site.conf").read_text()
     assert "ssl_certificate" not in (settings.start_dir / "site.conf").read_text()
     assert (root / "conf" / "site-tls.conf").is_file(), "the TLS site waits in the image for the certificate"
-
-
-def write_certificate(cert_path: Path, key_path: Path, common_name: str) -> x509.Certificate:
-    """A throwaway certificate for 127.0.0.1 and its key; the name tells renewals apart."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return cert
 
 
 def served_common_name(port: int) -> str:
