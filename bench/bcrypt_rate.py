@@ -17,7 +17,15 @@ def _checks_for(seconds: float, rounds: int) -> int:
 
 
 def bcrypt_checks_per_second(workers: int, rounds: int, seconds: float = 5.0) -> float:
-    with multiprocessing.Pool(workers) as pool:
+    pool = multiprocessing.Pool(workers)
+    try:
         started = time.monotonic()
         counts = pool.starmap(_checks_for, [(seconds, rounds)] * workers)
-        return sum(counts) / (time.monotonic() - started)
+        elapsed = time.monotonic() - started
+    finally:
+        # close() + join() let the workers leave on their own. The pool's __exit__ calls
+        # terminate(), whose SIGTERM can catch a worker holding the task queue's lock, or land in
+        # the SIGTERM handler coverage installs under `make test`; the join then waits forever.
+        pool.close()
+        pool.join()
+    return sum(counts) / elapsed
