@@ -124,7 +124,8 @@ def test_prune_forgets_old_sent_mail_and_expired_reset_links(env, client, regist
                          "WHERE id = (SELECT min(id) FROM password_reset_tokens)")
     result = cli("prune", env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[1] == "pruned 1 sent mails and 1 expired reset links"
+    assert result.stdout.splitlines()[1] == (
+        "pruned 1 sent mails, 1 expired reset links and 0 expired confirmation links")
     assert database.execute_sql("SELECT count(*) FROM mail_outbox").fetchone() == (1,)
     assert database.execute_sql("SELECT count(*) FROM password_reset_tokens").fetchone() == (1,)
 
