@@ -52,7 +52,8 @@ class AccountDeletion:
             raise WrongPassword()
         with self._db.atomic():
             keep_an_admin(user)
-            MailOutbox.delete().where(MailOutbox.recipient == user.email, MailOutbox.status == "pending").execute()
+            addresses = [address for address in (user.email, user.pending_email) if address]
+            MailOutbox.delete().where(MailOutbox.recipient.in_(addresses), MailOutbox.status == "pending").execute()
             self._outbox.enqueue("account_deleted", self._composer.compose(
                 "account_deleted", user.email, username=user.username))
             User.delete().where(User.id == user.id).execute()
