@@ -66,7 +66,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             access_log_bucket=access_logs.bucket.bucket,
             access_log_ready=access_logs.policy,
             domain=settings.domain,
-            hosted_zone_id=cluster.hosted_zone_id,
+            hosted_zone_id=settings.hosted_zone_id,
             certificate_arn=cluster.certificate_arn,
             deletion_protection=protect,
             tags=tags,
