@@ -12,6 +12,7 @@ ALARMS = {
     "db-free-storage",
     "db-connections",
     "service-below-desired",
+    "mail-worker-below-desired",
 }
 
 
@@ -47,6 +48,9 @@ def test_the_alarms_watch_the_right_metrics(prod):
     assert below["missing"]["expression"] == "desired - running"
     assert below["running"]["metric"]["namespace"] == "ECS/ContainerInsights"
     assert alarms["service-below-desired"]["treatMissingData"] == "breaching"
+    for alarm, service in (("service-below-desired", "users-platform-prod-platform"), ("mail-worker-below-desired", "users-platform-prod-mail-worker")):
+        queries = {q["id"]: q for q in alarms[alarm]["metricQueries"]}
+        assert queries["running"]["metric"]["dimensions"]["ServiceName"] == service, alarm
 
 
 def test_no_email_subscription_without_an_address(minimal):
