@@ -16,7 +16,7 @@ from infra.credentials import PlatformCredentials
 from infra.docker_tls import DockerTls, DockerTlsArgs
 from infra.host import Host, HostArgs
 from infra.host_layout import DATA_MOUNT, POSTGRES_CONTAINER
-from infra.mail import MailSending, MailSendingArgs, ses_mail_url
+from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
 from infra.mail_credentials import (
     MailSenderRole,
     MailSenderRoleArgs,
@@ -148,6 +148,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             tags=tags,
         ),
     )
+    reputation_alarms(f"{prefix}-mail", observability.topic.arn, tags)
 
     site_url = f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", network.public_ip)
     registry_server = registry_of(settings.service_image)

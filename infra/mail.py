@@ -27,6 +27,9 @@ EVENT_TYPES = ("BOUNCE", "COMPLAINT", "REJECT", "DELIVERY_DELAY")
 MAIL_FROM_SUBDOMAIN = "bounce"
 DKIM_TOKENS = 3
 DNS_TTL = 1800
+# SES reviews an account above a 5 % bounce or 0.1 % complaint rate and may pause it at 10 % / 0.5 %
+# (SES developer guide, "Sending review process FAQs"): the alarms fire at the review thresholds.
+REPUTATION_ALARMS = {"bounce-rate": ("Reputation.BounceRate", 0.05), "complaint-rate": ("Reputation.ComplaintRate", 0.001)}
 
 
 def sender_address(mail_domain: str) -> str:
@@ -191,6 +194,29 @@ class MailSending(pulumi.ComponentResource):
             behavior_on_mx_failure="USE_DEFAULT_VALUE",
             opts=child,
         )
+
+
+def reputation_alarms(name: str, alarm_topic_arn: pulumi.Input[str], tags: dict[str, str]) -> list[aws.cloudwatch.MetricAlarm]:
+    """The account's bounce and complaint rates (AWS/SES, no dimensions) to the stack's alarm topic."""
+    return [
+        aws.cloudwatch.MetricAlarm(
+            f"{name}-{alarm}",
+            alarm_description=f"SES {metric} at or above {threshold:.1%}: AWS reviews the account's sending there.",
+            namespace="AWS/SES",
+            metric_name=metric,
+            statistic="Maximum",
+            period=3600,
+            evaluation_periods=1,
+            comparison_operator="GreaterThanOrEqualToThreshold",
+            threshold=threshold,
+            # The rates exist only once mail is sent; no mail is no problem.
+            treat_missing_data="notBreaching",
+            alarm_actions=[alarm_topic_arn],
+            ok_actions=[alarm_topic_arn],
+            tags=tags,
+        )
+        for alarm, (metric, threshold) in REPUTATION_ALARMS.items()
+    ]
 
 
 def dkim_records(domain: str, tokens: list[str]) -> list[dict[str, str]]:

@@ -23,7 +23,7 @@ from infra.cluster.service import PlatformService, PlatformServiceArgs
 from infra.cluster.settings import ClusterSettings
 from infra.cluster.waf import WebFirewall, WebFirewallArgs
 from infra.config import StackSettings
-from infra.mail import MailSending, MailSendingArgs, ses_mail_url
+from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
 from infra.versioning import platform_tags, read_version
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -194,6 +194,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             tags=tags,
         ),
     )
+    reputation_alarms(f"{prefix}-mail", observability.topic.arn, tags)
     outputs = {
         "url": f"https://{settings.domain}",
         "alb_dns_name": edge.load_balancer.dns_name,

@@ -211,3 +211,16 @@ def test_docker_gives_the_service_and_the_worker_longer_than_graceful_timeout_to
         assert inputs["stopTimeout"] > graceful, name
         # The provider deletes a container with SIGKILL unless destroy_grace_seconds asks it to stop first.
         assert inputs["destroyGraceSeconds"] > graceful, name
+
+
+def test_ses_reputation_alarms_notify_the_alarm_topic(settled_stack, stack_name):
+    run = settled_stack
+    (topic,) = [t for t in run.of_type("aws:sns/topic:Topic") if t.name == f"users-platform-{stack_name}-observability-alarms"]
+    topic_arn = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{topic.name}"
+    alarms = {r.inputs["metricName"]: r.inputs for r in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if r.inputs.get("namespace") == "AWS/SES"}
+    # SES reviews an account at a 5 % bounce or 0.1 % complaint rate.
+    assert {name: alarm["threshold"] for name, alarm in alarms.items()} == {"Reputation.BounceRate": 0.05, "Reputation.ComplaintRate": 0.001}
+    for alarm in alarms.values():
+        assert alarm["alarmActions"] == [topic_arn] == alarm["okActions"]
+        assert alarm["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        assert alarm["treatMissingData"] == "notBreaching"

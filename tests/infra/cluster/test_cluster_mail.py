@@ -119,3 +119,11 @@ def test_the_mail_worker_accepts_nothing_and_reaches_only_postgres_and_https(pro
         if r.inputs["securityGroupId"] == worker
     }
     assert out == {(database, 5432, 5432), ("0.0.0.0/0", 443, 443)}
+
+
+def test_ses_reputation_alarms_notify_the_alarm_topic(prod):
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:users-platform-prod-observability-alarms"
+    alarms = {r.inputs["metricName"]: r.inputs for r in prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if r.inputs.get("namespace") == "AWS/SES"}
+    assert {name: alarm["threshold"] for name, alarm in alarms.items()} == {"Reputation.BounceRate": 0.05, "Reputation.ComplaintRate": 0.001}
+    for alarm in alarms.values():
+        assert alarm["alarmActions"] == [topic] and alarm["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
