@@ -318,6 +318,79 @@ describe("api client", () => {
     ]);
   });
 
+  it("calls the account lifecycle endpoints with the documented methods and bodies", async () => {
+    const calls: string[] = [];
+    const answer =
+      (status: number, body: object | null) =>
+      async ({ request }: { request: Request }) => {
+        const sent = request.body ? await request.text() : "";
+        calls.push(`${request.method} ${new URL(request.url).pathname} ${sent}`.trim());
+        return body ? HttpResponse.json(body, { status }) : new HttpResponse(null, { status });
+      };
+    const session = {
+      id: "0b6f6f0e-3f7c-4d8e-9a61-7f7e0c1d2e3f",
+      created_at: "2026-03-01T10:00:00Z",
+      last_used_at: "2026-03-02T10:00:00Z",
+      ip: "192.0.2.7",
+      device: "Firefox 120 on Ubuntu",
+      current: true,
+    };
+    const sessions = { status: "success", data: { sessions: [session] } };
+    signedInAs(alice);
+    server.use(
+      http.post(api("/auth/password-reset"), answer(202, { status: "success", message: "On its way." })),
+      http.post(api("/auth/password-reset/confirm"), answer(200, { status: "success", message: "Changed." })),
+      http.get(api("/users/me/sessions"), answer(200, sessions)),
+      http.delete(api("/users/me/sessions/:id"), answer(204, null)),
+      http.delete(api("/users/me/sessions"), answer(200, { status: "success", message: "Ended 2 sessions." })),
+      http.get(api("/users/:id/sessions"), answer(200, sessions)),
+      http.delete(api("/users/:id/sessions"), answer(200, { status: "success", message: "Ended 1 session." })),
+      http.post(api("/users/:id/password-reset"), answer(202, { status: "success", message: "Mailed." })),
+      http.delete(api("/users/me"), answer(204, null)),
+    );
+    const { client, events } = newApi();
+    await client.refresh();
+
+    expect(await client.requestPasswordReset({ email: "a@example.com" })).toBe("On its way.");
+    expect(await client.confirmPasswordReset({ token: "t".repeat(43), new_password: "pw" })).toBe("Changed.");
+    expect(await client.mySessions()).toEqual([session]);
+    await client.endMySession(session.id);
+    expect(await client.endMyOtherSessions()).toBe("Ended 2 sessions.");
+    expect(await client.userSessions(7)).toEqual([session]);
+    expect(await client.endUserSessions(7)).toBe("Ended 1 session.");
+    expect(await client.sendPasswordReset(7)).toBe("Mailed.");
+    await client.deleteMe({ password: "secret" });
+
+    expect(calls).toEqual([
+      'POST /api/v1/auth/password-reset {"email":"a@example.com"}',
+      `POST /api/v1/auth/password-reset/confirm {"token":"${"t".repeat(43)}","new_password":"pw"}`,
+      "GET /api/v1/users/me/sessions",
+      `DELETE /api/v1/users/me/sessions/${session.id}`,
+      "DELETE /api/v1/users/me/sessions",
+      "GET /api/v1/users/7/sessions",
+      "DELETE /api/v1/users/7/sessions",
+      "POST /api/v1/users/7/password-reset",
+      'DELETE /api/v1/users/me {"password":"secret"}',
+    ]);
+    expect(client.hasSession()).toBe(false);
+    expect(events.at(-1)).toEqual({ type: "ended", reason: "deleted" });
+  });
+
+  it("keeps the session when deleting the account is refused", async () => {
+    signedInAs(alice);
+    server.use(
+      http.delete(api("/users/me"), () => fail(400, "Invalid payload.", { password: ["Password is incorrect."] })),
+    );
+    const { client, events } = newApi();
+    await client.refresh();
+
+    const error = await caught(client.deleteMe({ password: "wrong" }));
+
+    expect(error.fieldErrors).toEqual({ password: ["Password is incorrect."] });
+    expect(client.hasSession()).toBe(true);
+    expect(events.map((event) => event.type)).toEqual(["started"]);
+  });
+
   describe("when a refresh is told 'not now'", () => {
     afterEach(() => vi.useRealTimers());
 

@@ -15,6 +15,16 @@ export type CreateUserRequest = JsonOf<NonNullable<paths["/api/v1/users"]["post"
 export type UpdateUserRequest = JsonOf<NonNullable<paths["/api/v1/users/{id}"]["patch"]["requestBody"]>>;
 export type UpdateMeRequest = JsonOf<NonNullable<paths["/api/v1/users/me"]["patch"]["requestBody"]>>;
 export type ChangePasswordRequest = JsonOf<NonNullable<paths["/api/v1/users/me/password"]["post"]["requestBody"]>>;
+export type DeleteAccountRequest = JsonOf<NonNullable<paths["/api/v1/users/me"]["delete"]["requestBody"]>>;
+export type PasswordResetRequest = JsonOf<NonNullable<paths["/api/v1/auth/password-reset"]["post"]["requestBody"]>>;
+export type PasswordResetConfirmRequest = JsonOf<
+  NonNullable<paths["/api/v1/auth/password-reset/confirm"]["post"]["requestBody"]>
+>;
+
+/** A place the account is signed in: one refresh-token family. */
+export type LiveSession = JsonOf<
+  paths["/api/v1/users/me/sessions"]["get"]["responses"][200]
+>["data"]["sessions"][number];
 
 export interface AuthSession {
   user: User;

@@ -3,15 +3,15 @@ import Alert from "react-bootstrap/Alert";
 import Button from "react-bootstrap/Button";
 import Card from "react-bootstrap/Card";
 import { useApi } from "../api/ApiContext";
-import { ApiError, describeError } from "../api/errors";
 import { isFullUser, type User } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { AddUserForm } from "../components/admin/AddUserForm";
-import { ConfirmDeleteModal } from "../components/admin/ConfirmDeleteModal";
+import { ConfirmDeleteModal } from "../components/ui/ConfirmDeleteModal";
 import { LoadingIndicator } from "../components/ui/LoadingIndicator";
 import { UserAdminTable, type UserChange } from "../components/admin/UserAdminTable";
 import { useUserPages } from "../hooks/useUserPages";
 import { useMessages } from "../messages/MessageContext";
+import { useFailureReport } from "../messages/useFailureReport";
 
 const PAGE_SIZE = 100;
 
@@ -25,17 +25,13 @@ export function AdminPage() {
   const api = useApi();
   const { user: me } = useAuth();
   const { show } = useMessages();
+  const reportFailure = useFailureReport();
   const pages = useUserPages(PAGE_SIZE);
   const [busyUserId, setBusyUserId] = useState<number | null>(null);
   const [pendingDelete, setPendingDelete] = useState<User | null>(null);
   const [deleting, setDeleting] = useState(false);
 
   const users = pages.users.filter(isFullUser);
-
-  function reportFailure(what: string, error: unknown) {
-    if (error instanceof ApiError && error.kind === "expired") return;
-    show("danger", `${what} ${describeError(error)}`);
-  }
 
   async function handleChange(user: User, change: UserChange) {
     setBusyUserId(user.id);
@@ -104,7 +100,7 @@ export function AdminPage() {
         </Card.Body>
       </Card>
       <ConfirmDeleteModal
-        username={pendingDelete?.username ?? null}
+        subject={pendingDelete?.username ?? null}
         busy={deleting}
         onConfirm={handleConfirmDelete}
         onCancel={() => setPendingDelete(null)}

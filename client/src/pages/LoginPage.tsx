@@ -43,7 +43,10 @@ export function LoginPage() {
           Log in
         </SubmitButton>
       </Form>
-      <p className="mt-3">
+      <p className="mt-3 mb-1">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
         New here? <Link to="/register">Register</Link>
       </p>
     </div>

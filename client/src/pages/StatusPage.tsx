@@ -3,6 +3,8 @@ import Col from "react-bootstrap/Col";
 import Row from "react-bootstrap/Row";
 import { useAuth } from "../auth/AuthContext";
 import { ChangePasswordForm } from "../components/account/ChangePasswordForm";
+import { DeleteAccount } from "../components/account/DeleteAccount";
+import { MySessions } from "../components/account/MySessions";
 import { ProfileForm } from "../components/account/ProfileForm";
 import { formatDate } from "../formatting/date";
 
@@ -44,6 +46,16 @@ export function StatusPage() {
           <ChangePasswordForm user={user} />
         </Col>
       </Row>
+      <Card className="mt-4">
+        <Card.Body>
+          <MySessions />
+        </Card.Body>
+      </Card>
+      <Card border="danger" className="mt-4">
+        <Card.Body>
+          <DeleteAccount user={user} />
+        </Card.Body>
+      </Card>
     </>
   );
 }

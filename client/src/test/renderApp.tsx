@@ -4,10 +4,15 @@ import { MemoryRouter, useLocation } from "react-router";
 import { App } from "../App";
 import { createApi } from "../api/client";
 
-/** Shows the router's current path so tests can see where the app navigated. */
+/** Shows the router's current path and fragment so tests can see where the app navigated. */
 function PathProbe() {
   const location = useLocation();
-  return <output aria-label="Current path">{location.pathname}</output>;
+  return (
+    <>
+      <output aria-label="Current path">{location.pathname}</output>
+      <output aria-label="Current fragment">{location.hash}</output>
+    </>
+  );
 }
 
 export function renderApp(route = "/", options: { advanceTimers?: (ms: number) => void } = {}) {
@@ -23,3 +28,5 @@ export function renderApp(route = "/", options: { advanceTimers?: (ms: number) =
 }
 
 export const currentPath = () => screen.getByRole("status", { name: "Current path" }).textContent;
+
+export const currentFragment = () => screen.getByRole("status", { name: "Current fragment" }).textContent;
