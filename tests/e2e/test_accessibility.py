@@ -73,7 +73,7 @@ def test_log_in_by_keyboard_alone(page, site_url):
     page.keyboard.type(person.password)
     page.keyboard.press("Enter")  # submits the form
     expect(page).to_have_url(re.compile(r"/status$"))
-    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    expect(page.get_by_role("heading", name="My account", exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize("path", ["/", "/about", "/register", "/login"])
