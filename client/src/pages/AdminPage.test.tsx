@@ -39,13 +39,23 @@ describe("AdminPage", () => {
   it("shows every user with every field", async () => {
     await openAdmin();
     const headers = screen.getAllByRole("columnheader").map((cell) => cell.textContent);
-    expect(headers).toEqual(["ID", "Username", "Email", "Active", "Admin", "Created", "Updated", "Actions"]);
+    expect(headers).toEqual([
+      "ID",
+      "Username",
+      "Email",
+      "Verified",
+      "Active",
+      "Admin",
+      "Created",
+      "Updated",
+      "Actions",
+    ]);
     const cells = within(row("bob"))
       .getAllByRole("cell")
       .map((cell) => cell.textContent);
-    expect(cells.slice(0, 4)).toEqual(["3", "bob@example.com", "No", "No"]);
-    expect(cells[4]).toMatch(/^1 Mar 2026/);
-    expect(cells[5]).toMatch(/^2 Mar 2026/);
+    expect(cells.slice(0, 5)).toEqual(["3", "bob@example.com", "Yes", "No", "No"]);
+    expect(cells[5]).toMatch(/^1 Mar 2026/);
+    expect(cells[6]).toMatch(/^2 Mar 2026/);
   });
 
   it("offers the admin no action on their own account", async () => {

@@ -38,6 +38,7 @@ export function UserAdminTable({
           <th scope="col">ID</th>
           <th scope="col">Username</th>
           <th scope="col">Email</th>
+          <th scope="col">Verified</th>
           <th scope="col">Active</th>
           <th scope="col">Admin</th>
           <th scope="col">Created</th>
@@ -60,7 +61,13 @@ export function UserAdminTable({
                   </Badge>
                 )}
               </th>
-              <td>{user.email}</td>
+              <td className="text-break">
+                {user.email}
+                {user.pending_email !== null && (
+                  <div className="text-body-secondary">changing to {user.pending_email}</div>
+                )}
+              </td>
+              <td>{user.email_verified_at === null ? "No" : "Yes"}</td>
               <td>{user.active ? "Yes" : "No"}</td>
               <td>{user.admin ? "Yes" : "No"}</td>
               <td className="text-nowrap">
