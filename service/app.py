@@ -13,7 +13,7 @@ from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
 from service.api.request_context import ApiRequest
-from service.api.resources import auth_routes, docs, meta, my_account, password_reset, users
+from service.api.resources import auth_routes, docs, email_verification, meta, my_account, password_reset, users
 from service.api.resources import sessions as session_routes
 from service.api.resources.docs import SWAGGER_ASSETS
 from service.contract.openapi import build_openapi
@@ -23,6 +23,7 @@ from service.domain.account_deletion import AccountDeletion
 from service.domain.accounts import Accounts
 from service.domain.administration import Administration
 from service.domain.authentication import Authentication
+from service.domain.email_verification import EmailVerification
 from service.domain.identifiers import UsernameRules
 from service.domain.live_sessions import LiveSessions
 from service.domain.new_device_notice import NewDeviceNotice
@@ -50,16 +51,21 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
                           settings.token_issuer, settings.token_audience)
     accounts = Accounts(database, hasher, UsernameRules.from_file(settings.reserved_usernames_file))
     sessions = Sessions(database, settings.refresh_token_ttl)
-    administration = Administration(database, accounts, sessions)
     throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
                                   settings.login_window)
     outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
+    # Confirmation links are throttled like reset links, under their own counters.
+    verification = EmailVerification(database, accounts, outbox, composer, RequestThrottle(
+        "verify-email", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
+        settings.login_window))
+    administration = Administration(database, accounts, sessions, verification)
     new_device = NewDeviceNotice(outbox, composer).after_login if settings.new_device_login_notice else None
-    authentication = Authentication(accounts, sessions, tokens, hasher, throttle, after_login=new_device)
+    authentication = Authentication(accounts, sessions, tokens, hasher, throttle, verification,
+                                    settings.require_verified_email, after_login=new_device)
     cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
     resets = PasswordResets(database, accounts, sessions, outbox, composer, RequestThrottle(
         "password-reset", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window))
+        settings.login_window), verification)
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
     if settings.cors_allow_origins:
@@ -85,9 +91,11 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_route(f"{api}/auth/status", auth_routes.Status())
     app.add_route(f"{api}/auth/password-reset", password_reset.PasswordResetRequests(resets))
     app.add_route(f"{api}/auth/password-reset/confirm", password_reset.PasswordResetConfirmation(resets))
+    app.add_route(f"{api}/auth/verify-email", email_verification.EmailConfirmation(verification))
+    app.add_route(f"{api}/auth/verify-email/resend", email_verification.EmailConfirmationResend(verification))
     app.add_route(f"{api}/users", users.UserCollection(accounts, administration))
     deletion = AccountDeletion(database, hasher, throttle, outbox, composer)
-    app.add_route(f"{api}/users/me", my_account.MyAccount(accounts, deletion, cookie))
+    app.add_route(f"{api}/users/me", my_account.MyAccount(verification, deletion, cookie))
     app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
     live_sessions = LiveSessions()
     my_sessions = session_routes.MySessions(live_sessions)

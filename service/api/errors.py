@@ -27,13 +27,17 @@ PATTERN_MESSAGES = {
 class ApiError(falcon.HTTPError):
     """An error with our envelope: a message and, optionally, messages per field."""
 
-    def __init__(self, status, message: str, errors: dict | None = None, headers: dict | None = None):
+    def __init__(self, status, message: str, errors: dict | None = None, headers: dict | None = None,
+                 reason: str | None = None):
         super().__init__(status, description=message, headers=headers)
         self.errors = errors
+        self.reason = reason  # a stable code for clients that act on this refusal
 
     def to_dict(self, obj_type=dict):
         body = obj_type()
         body["status"] = "fail" if self.status_code < 500 else "error"
+        if self.reason:
+            body["reason"] = self.reason
         body["message"] = self.description or self.title
         if self.errors:
             body["errors"] = self.errors
@@ -69,6 +73,12 @@ def throttled(retry_after: int) -> ApiError:
         falcon.HTTP_429, f"Too many failed attempts. Try again in {retry_after} seconds.",
         headers={"Retry-After": str(retry_after)},
     )
+
+
+def requests_throttled(what: str, retry_after: int) -> ApiError:
+    """Too many requests of one kind (e.g. reset mails), whether or not they succeeded."""
+    return ApiError(falcon.HTTP_429, f"Too many {what}. Try again in {retry_after} seconds.",
+                    headers={"Retry-After": str(retry_after)})
 
 
 def unavailable() -> ApiError:

@@ -1,4 +1,4 @@
-"""Request shapes of the account-lifecycle routes (password reset, sessions, deletion)."""
+"""Shapes of the account-lifecycle routes (password reset, email verification, sessions, deletion)."""
 from __future__ import annotations
 
 import uuid
@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from service.contract.schemas import EMAIL_MAX_LENGTH, NewPassword, Request
+from service.contract.schemas import EMAIL_MAX_LENGTH, FullUser, NewPassword, Request
 from service.domain.password_policy import MAX_LENGTH
 
 LinkToken = Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$",
@@ -21,6 +21,34 @@ class PasswordResetRequest(Request):
 class PasswordResetConfirmRequest(Request):
     token: LinkToken
     new_password: NewPassword
+
+
+class VerifyEmailRequest(Request):
+    token: LinkToken
+
+
+class VerifyEmailResendRequest(Request):
+    email: Annotated[str, Field(min_length=1, max_length=EMAIL_MAX_LENGTH,
+                                description="The address waiting to be confirmed (the account's, or a pending one).")]
+
+
+class VerifiedEmail(BaseModel):
+    email: str = Field(description="The address now confirmed (after a change, the account's new email).")
+
+
+class VerifiedEmailEnvelope(BaseModel):
+    status: str = Field("success", json_schema_extra={"const": "success"})
+    message: str
+    data: VerifiedEmail
+
+
+class RegisteredUnverifiedEnvelope(BaseModel):
+    """Sign-up while REQUIRE_VERIFIED_EMAIL is on: no token and no cookie until the address is confirmed."""
+
+    status: str = Field("success", json_schema_extra={"const": "success"})
+    message: str
+    verification_required: bool = Field(json_schema_extra={"const": True})
+    data: FullUser
 
 
 class SessionView(BaseModel):

@@ -20,7 +20,8 @@ REF = "#/components/schemas/{model}"
 ERRORS = {
     400: "Invalid payload, JSON or query; `errors` names the fields at fault.",
     401: "Missing, malformed, expired or revoked token (`WWW-Authenticate: Bearer`).",
-    403: "Authenticated, but not allowed.",
+    403: "Authenticated, but not allowed; on /auth/login, the password is right but the email is not "
+         "confirmed yet (`reason`: `email_unverified`).",
     404: "No such user.",
     409: "The username or email is already taken (case-insensitive); on /auth/refresh, another tab "
          "refreshed moments ago: retry, the browser already holds the new cookie.",
@@ -42,7 +43,7 @@ class Operation:
     path: str
     summary: str
     tag: str
-    ok: tuple  # (status, description, response model or None)
+    ok: tuple  # (status, description, response model, a tuple of models (any of them), or None)
     body: type[BaseModel] | None = None
     bearer: str = "none"  # "none", "optional" or "required"
     errors: tuple = ()
@@ -64,12 +65,14 @@ OPERATIONS = (
     Operation("get", "/ping", "Liveness and platform version", "meta", (200, "Pong.", schemas.Ping)),
     Operation("get", "/health", "Readiness: 200 when the database answers", "meta",
               (200, "Healthy.", schemas.Success)),
-    Operation("post", "/auth/register", "Create an account and log in", "auth",
-              (201, "Registered; sets the refresh cookie.", schemas.AuthEnvelope),
+    Operation("post", "/auth/register", "Create an account and log in; a confirmation link is mailed", "auth",
+              (201, "Registered and logged in (sets the refresh cookie); or, when the platform requires a "
+                    "confirmed email, registered only (`verification_required`, no token, no cookie).",
+               (schemas.AuthEnvelope, account_lifecycle.RegisteredUnverifiedEnvelope)),
               body=schemas.RegisterRequest, errors=(*BODY_ERRORS, 409, 429)),
     Operation("post", "/auth/login", "Log in with email and password", "auth",
               (200, "Logged in; sets the refresh cookie.", schemas.AuthEnvelope),
-              body=schemas.LoginRequest, errors=(*BODY_ERRORS, 401, 429)),
+              body=schemas.LoginRequest, errors=(*BODY_ERRORS, 401, 403, 429)),
     Operation("post", "/auth/refresh", "Swap the refresh cookie for a new access token", "auth",
               (200, "New access token; the refresh cookie is rotated.", schemas.AuthEnvelope),
               errors=(401, 409, 413, 415, 429), cookie=True),
@@ -83,13 +86,22 @@ OPERATIONS = (
     Operation("post", "/auth/password-reset/confirm", "Set a new password with a reset link; every session ends",
               "auth", (200, "Changed; a notice is mailed.", schemas.Success),
               body=account_lifecycle.PasswordResetConfirmRequest, errors=(*BODY_ERRORS, 429)),
+    Operation("post", "/auth/verify-email", "Confirm an email address with the mailed link's token", "auth",
+              (200, "Confirmed; after a change of address, the new address is now the account's email.",
+               account_lifecycle.VerifiedEmailEnvelope),
+              body=account_lifecycle.VerifyEmailRequest, errors=(*BODY_ERRORS, 429)),
+    Operation("post", "/auth/verify-email/resend", "Mail a new confirmation link (same answer for any email)", "auth",
+              (202, "Accepted; a link is mailed if an active account waits to confirm that address.",
+               schemas.Success),
+              body=account_lifecycle.VerifyEmailResendRequest, errors=(*BODY_ERRORS, 429)),
     Operation("get", "/users", "All users, newest first (admins see every field)", "users",
               (200, "A page of users.", schemas.UserPageEnvelope), bearer="optional", errors=(400, 401),
               params=PAGE),
     Operation("post", "/users", "Create a user (admin)", "users",
               (201, "Created.", schemas.UserEnvelope), body=schemas.UserCreateRequest, bearer="required",
               errors=(*BODY_ERRORS, 401, 403, 409)),
-    Operation("patch", "/users/me", "Change my username or email", "users",
+    Operation("patch", "/users/me", "Change my username or email; a new email waits in `pending_email` until "
+              "confirmed from the link mailed to it, and the old address gets a notice", "users",
               (200, "Updated.", schemas.UserEnvelope), body=schemas.ProfileUpdateRequest, bearer="required",
               errors=(*BODY_ERRORS, 401, 409)),
     Operation("delete", "/users/me", "Delete my account (current password); every session ends, a confirmation "
@@ -117,7 +129,8 @@ OPERATIONS = (
     Operation("get", "/users/{id}", "One user (admins see every field)", "users",
               (200, "The user.", schemas.UserEnvelope), bearer="optional", errors=(401, 404), params=(USER_ID,)),
     Operation("patch", "/users/{id}",
-              "Change a user (admin); admins cannot demote or disable themselves, and one active admin always remains",
+              "Change a user (admin); admins cannot demote or disable themselves, and one active admin always "
+              "remains. A new email applies at once, unverified, and a confirmation link is mailed to it",
               "users",
               (200, "Updated.", schemas.UserEnvelope), body=schemas.UserUpdateRequest, bearer="required",
               errors=(*BODY_ERRORS, 401, 403, 404, 409), params=(USER_ID,)),
@@ -135,6 +148,8 @@ MODELS = (
     schemas.AuthEnvelope, schemas.UserEnvelope, schemas.UserPageEnvelope, schemas.Failure,
     account_lifecycle.PasswordResetRequest, account_lifecycle.PasswordResetConfirmRequest,
     account_lifecycle.SessionListEnvelope, account_lifecycle.AccountDeleteRequest,
+    account_lifecycle.VerifyEmailRequest, account_lifecycle.VerifyEmailResendRequest,
+    account_lifecycle.VerifiedEmailEnvelope, account_lifecycle.RegisteredUnverifiedEnvelope,
 )
 
 
@@ -176,7 +191,10 @@ def _component_schemas() -> dict:
 def _operation(op: Operation) -> dict:
     status, description, model = op.ok
     ok: dict = {"description": description}
-    if model is not None:
+    if isinstance(model, tuple):
+        ok["content"] = {"application/json": {"schema": {"anyOf": [
+            {"$ref": REF.format(model=each.__name__)} for each in model]}}}
+    elif model is not None:
         ok["content"] = {"application/json": {"schema": {"$ref": REF.format(model=model.__name__)}}}
     if op.cookie or op.path in ("/auth/register", "/auth/login"):
         ok["headers"] = {"Set-Cookie": {"schema": {"type": "string"},

@@ -114,6 +114,9 @@ class FullUser(PublicUser):
     active: bool
     admin: bool
     updated_at: datetime
+    email_verified_at: datetime | None = Field(description="When the owner confirmed `email`; null until then.")
+    pending_email: str | None = Field(description="A new address the owner asked for, waiting for its "
+                                                  "confirmation; `email` stays until then. Null if none.")
 
 
 class UserPage(BaseModel):
@@ -153,5 +156,7 @@ class Ping(BaseModel):
 
 class Failure(BaseModel):
     status: str = Field(description='"fail" for client errors, "error" for server errors')
+    reason: str | None = Field(None, description='A stable code where a client acts on the refusal: '
+                                                 '"email_unverified" on login (403).')
     message: str
     errors: dict[str, list[str]] | None = Field(None, description="Messages per field at fault.")

@@ -28,6 +28,10 @@ class User(BaseModel):
     password_hash = peewee.CharField(max_length=100)
     active = peewee.BooleanField(default=True)
     admin = peewee.BooleanField(default=False)
+    email_verified_at = DateTimeTZField(null=True)  # NULL until the owner follows a confirmation link
+    # A self-service change of address waits here until the new address is confirmed.
+    pending_email = peewee.CharField(max_length=EMAIL_MAX_LENGTH, null=True)
+    pending_email_key = peewee.CharField(max_length=EMAIL_MAX_LENGTH, null=True)
     created_at = DateTimeTZField(default=utcnow)
     updated_at = DateTimeTZField(default=utcnow)
 
@@ -97,4 +101,19 @@ class PasswordResetToken(BaseModel):
         table_name = "password_reset_tokens"
 
 
-MODELS = [User, Session, LoginThrottle, MailOutbox, PasswordResetToken]
+class EmailVerificationToken(BaseModel):
+    """A confirmation link for one address (the account's, or the one waiting to replace it)."""
+
+    id = peewee.BigAutoField()
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE", backref="verification_tokens")
+    email = peewee.CharField(max_length=EMAIL_MAX_LENGTH)
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    created_at = DateTimeTZField(default=utcnow)
+    expires_at = DateTimeTZField()
+    used_at = DateTimeTZField(null=True)
+
+    class Meta:
+        table_name = "email_verification_tokens"
+
+
+MODELS = [User, Session, LoginThrottle, MailOutbox, PasswordResetToken, EmailVerificationToken]

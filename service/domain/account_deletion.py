@@ -1,4 +1,5 @@
-"""Deleting your own account: password first, never the last active admin, a confirmation mail.
+"""Deleting your own account: password first, never the last active admin (the rule of
+service.domain.administration), a confirmation mail.
 
 The account is deleted, not anonymised: nothing else refers to a user (no posts, no audit
 trail), so a tombstone would keep personal data for no one. Its sessions and reset links go
@@ -12,6 +13,7 @@ import logging
 import peewee
 
 from service.data.models import MailOutbox, User
+from service.domain.administration import keep_an_admin
 from service.domain.throttle import LoginThrottleStore
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
@@ -30,10 +32,6 @@ class DeletionThrottled(Exception):
         self.retry_after = retry_after
 
 
-class LastActiveAdmin(Exception):
-    """The platform would be left with no one able to manage it."""
-
-
 class AccountDeletion:
     def __init__(self, database: peewee.Database, hasher: PasswordHasher, throttle: LoginThrottleStore,
                  outbox: Outbox, composer: MailComposer):
@@ -44,6 +42,7 @@ class AccountDeletion:
         self._composer = composer
 
     def delete_own(self, user: User, password: str, ip: str) -> None:
+        """Raises DeletionThrottled, WrongPassword, or LastActiveAdmin (administration's rule)."""
         # Wrong passwords count as failed logins: a stolen access token cannot guess its way further.
         retry_after = self._throttle.retry_after(user.email, ip)
         if retry_after:
@@ -52,13 +51,9 @@ class AccountDeletion:
             self._throttle.record_failure(user.email, ip)
             raise WrongPassword()
         with self._db.atomic():
-            if user.admin:
-                # Lock every active admin row, so two last admins cannot both leave at once.
-                admins = [row.id for row in User.select(User.id).where(User.admin == True, User.active == True)  # noqa: E712
-                          .for_update()]
-                if admins == [user.id]:
-                    raise LastActiveAdmin()
-            MailOutbox.delete().where(MailOutbox.recipient == user.email, MailOutbox.status == "pending").execute()
+            keep_an_admin(user)
+            addresses = [address for address in (user.email, user.pending_email) if address]
+            MailOutbox.delete().where(MailOutbox.recipient.in_(addresses), MailOutbox.status == "pending").execute()
             self._outbox.enqueue("account_deleted", self._composer.compose(
                 "account_deleted", user.email, username=user.username))
             User.delete().where(User.id == user.id).execute()

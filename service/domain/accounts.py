@@ -53,8 +53,9 @@ class Accounts:
         return None if key is None else User.get_or_none(User.email_key == key)
 
     def create(self, username: str, email: str, password: str, *, admin: bool = False, active: bool = True,
-               allow_reserved: bool = False) -> User:
-        """Raises IdentifierRefused, PasswordRefused or Conflict."""
+               allow_reserved: bool = False, email_verified: bool = False) -> User:
+        """Raises IdentifierRefused, PasswordRefused or Conflict. `email_verified` is for an
+        operator who vouches for the address (create-admin); everyone else confirms it by mail."""
         name = self._usernames.username_of(username, allow_reserved=allow_reserved)
         address = email_of(email)
         self._check_password(password, name.display, address.display)
@@ -62,7 +63,8 @@ class Accounts:
         now = utcnow()
         row = dict(username=name.display, username_key=name.key, username_skeleton=name.skeleton,
                    email=address.display, email_key=address.key, password_hash=self._hasher.hash(password),
-                   admin=admin, active=active, created_at=now, updated_at=now)
+                   admin=admin, active=active, created_at=now, updated_at=now,
+                   email_verified_at=now if email_verified else None)
         # ON CONFLICT DO NOTHING: a duplicate is an empty answer, not an error whose statement
         # (with the email and hash in it) PostgreSQL would log.
         inserted = list(User.insert(**row).on_conflict_ignore().returning(User).execute())
@@ -81,6 +83,9 @@ class Accounts:
             user.username, user.username_key, user.username_skeleton = name.display, name.key, name.skeleton
         if "email" in changes:
             address = email_of(changes.pop("email"))
+            if address.key != user.email_key:
+                # Nobody has shown they own the new address yet; a pending change is overtaken.
+                user.email_verified_at = user.pending_email = user.pending_email_key = None
             user.email, user.email_key = address.display, address.key
         if "password" in changes:
             password = changes.pop("password")
@@ -95,6 +100,34 @@ class Accounts:
         with self._translate_conflicts(), self._db.atomic():
             user.save()
         return user
+
+    def set_pending_email(self, user: User, email: str) -> bool:
+        """Park a new address until its owner confirms it. Returns False, dropping any pending
+        change, when it is the current address. Raises IdentifierRefused or Conflict."""
+        address = email_of(email)
+        changes = address.key != user.email_key
+        if changes:
+            taken = self._taken(user.username_key, address.key, exclude=user.id)
+            if taken:
+                raise Conflict(taken)
+        user.pending_email, user.pending_email_key = (address.display, address.key) if changes else (None, None)
+        user.updated_at = utcnow()
+        user.save(only=[User.pending_email, User.pending_email_key, User.updated_at])
+        return changes
+
+    def confirm_email(self, user: User, email: str) -> None:
+        """`email` is proven the owner's: their address, or the pending one, which then replaces it.
+        Raises Conflict when another account took that address meanwhile."""
+        key = email_key(email)
+        if key != user.email_key:
+            taken = self._taken(user.username_key, key, exclude=user.id)
+            if taken:
+                raise Conflict(taken)
+            user.email, user.email_key = email, key
+        user.pending_email = user.pending_email_key = None
+        user.email_verified_at = user.updated_at = utcnow()
+        with self._translate_conflicts(), self._db.atomic():
+            user.save()
 
     def set_password(self, user: User, password: str) -> None:
         """A user's own new password, under the policy. Raises PasswordRefused."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from service.data.models import User
 from service.domain.accounts import Accounts
 from service.domain.client_info import ClientInfo
+from service.domain.email_verification import EmailVerification
 from service.domain.sessions import Opened, RefreshReuse, Sessions
 from service.domain.throttle import LoginThrottleStore
 from service.security.passwords import PasswordHasher
@@ -18,6 +19,10 @@ events = logging.getLogger("service.auth")
 
 class LoginFailed(Exception):
     """Unknown email, wrong password and disabled account look the same from outside."""
+
+
+class EmailUnverified(Exception):
+    """The right password, but the platform requires a confirmed address and this one is not."""
 
 
 class LoginThrottled(Exception):
@@ -37,6 +42,12 @@ class Grant:
 
 
 @dataclass(frozen=True)
+class SignUp:
+    user: User
+    grant: Grant | None  # None when the address must be confirmed before the first login
+
+
+@dataclass(frozen=True)
 class Identity:
     user: User
     session_id: uuid.UUID
@@ -44,18 +55,23 @@ class Identity:
 
 class Authentication:
     def __init__(self, accounts: Accounts, sessions: Sessions, tokens: AccessTokens,
-                 hasher: PasswordHasher, throttle: LoginThrottleStore, after_login=None):
+                 hasher: PasswordHasher, throttle: LoginThrottleStore, verification: EmailVerification,
+                 require_verified_email: bool = False, after_login=None):
         self._accounts = accounts
+        self._verification = verification
+        self._require_verified_email = require_verified_email
         self._sessions = sessions
         self._tokens = tokens
         self._hasher = hasher
         self._throttle = throttle
         self._after_login = after_login  # e.g. the new-device notice: (user, session) -> None
 
-    def register(self, username: str, email: str, password: str, client: ClientInfo) -> Grant:
-        user = self._accounts.create(username, email, password)
+    def register(self, username: str, email: str, password: str, client: ClientInfo) -> SignUp:
+        user = self._verification.create_account(username, email, password)
         events.info("registered", extra={"event": "register", "user_id": user.id, **client.log_fields()})
-        return self._grant(user, self._sessions.open(user, client))
+        if self._require_verified_email:
+            return SignUp(user, None)
+        return SignUp(user, self._grant(user, self._sessions.open(user, client)))
 
     def login(self, email: str, password: str, client: ClientInfo) -> Grant:
         ip = client.ip
@@ -75,6 +91,11 @@ class Authentication:
             events.warning("login failed", extra={"event": "login_failed", **client.log_fields()})
             raise LoginFailed()
         self._throttle.reset_account(email)
+        if self._require_verified_email and user.email_verified_at is None:
+            # Only now, after the password checked out: it tells nothing to someone without it.
+            events.info("login refused: email unverified", extra={
+                "event": "login_email_unverified", "user_id": user.id, **client.log_fields()})
+            raise EmailUnverified()
         if self._hasher.needs_rehash(user.password_hash):
             self._accounts.set_password_hash(user, password)
         events.info("login succeeded", extra={"event": "login_succeeded", "user_id": user.id, **client.log_fields()})

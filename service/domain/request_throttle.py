@@ -12,14 +12,26 @@ from service.data.models import LoginThrottle, utcnow
 from service.domain.identifiers import throttle_digest
 
 
+class RequestThrottled(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
 class RequestThrottle:
     def __init__(self, action: str, max_per_email: int, max_per_ip: int, window_seconds: int):
         self._action = action
         self._limits = {"email": max_per_email, "ip": max_per_ip}
         self._window = timedelta(seconds=window_seconds)
 
-    def hit(self, email: str, ip: str) -> int | None:
-        """Count one request; returns the seconds to wait when a limit is passed, else None."""
+    def check(self, email: str, ip: str) -> None:
+        """Count one request; raises RequestThrottled when a limit is passed."""
+        retry_after = self._count(email, ip)
+        if retry_after:
+            raise RequestThrottled(retry_after)
+
+    def _count(self, email: str, ip: str) -> int | None:
+        """Returns the seconds to wait when a limit is passed, else None."""
         now = utcnow()
         expired = LoginThrottle.window_started_at <= now - self._window
         waits = []

@@ -17,6 +17,8 @@ SUBJECTS = {
     "password_changed": "Your password was changed",
     "new_device_login": "New sign-in to your account",
     "account_deleted": "Your account has been deleted",
+    "verify_email": "Confirm your email address",
+    "email_change_requested": "Your account's email is being changed",
 }
 
 

@@ -75,6 +75,8 @@ class Settings:
     password_reset_max_per_email: int = 3
     password_reset_max_per_ip: int = 20
     new_device_login_notice: bool = True
+    # Login needs a confirmed email; sign-up then opens no session. On by default in production.
+    require_verified_email: bool = False
 
     @property
     def production(self) -> bool:
@@ -172,6 +174,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         password_reset_max_per_email=reader.integer("PASSWORD_RESET_MAX_PER_EMAIL", default=3, low=1, high=1000),
         password_reset_max_per_ip=reader.integer("PASSWORD_RESET_MAX_PER_IP", default=20, low=1, high=100000),
         new_device_login_notice=reader.boolean("NEW_DEVICE_LOGIN_NOTICE", default=True),
+        require_verified_email=reader.boolean("REQUIRE_VERIFIED_EMAIL", default=production),
     )
 
 

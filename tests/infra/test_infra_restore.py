@@ -46,6 +46,7 @@ def running_service(database_url: str):
         "WEB_CONCURRENCY": "1",
         "COOKIE_SECURE": "false",
         "BCRYPT_ROUNDS": "12",
+        "REQUIRE_VERIFIED_EMAIL": "false",  # this test registers and logs in with no mail to read
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "service", "serve"], cwd=REPO_ROOT, env=environment,

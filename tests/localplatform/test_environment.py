@@ -18,3 +18,11 @@ def test_make_run_lets_exported_settings_win_except_the_database(tmp_path, monke
     env = service_environment("postgresql://db/x", KeyStore(tmp_path), "development", {"PORT": "8080"},
                               environ_wins=True)
     assert env["PORT"] == "7000" and env["DATABASE_URL"] == "postgresql://db/x"
+
+
+def test_local_stacks_do_not_require_confirmed_emails_unless_asked(tmp_path):
+    """They read no mail by default; a caller with a mail sink turns the production default back on."""
+    keys = KeyStore(tmp_path)
+    assert service_environment("postgresql://db/x", keys, "production")["REQUIRE_VERIFIED_EMAIL"] == "false"
+    asked = service_environment("postgresql://db/x", keys, "production", {"REQUIRE_VERIFIED_EMAIL": "true"})
+    assert asked["REQUIRE_VERIFIED_EMAIL"] == "true"

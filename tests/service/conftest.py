@@ -1,6 +1,8 @@
 """The real app, built by create_app over the session's PostgreSQL, with clean tables per test."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from localplatform.mail_sink import Mailbox, MailSink
@@ -8,6 +10,7 @@ from localplatform.ports import free_port
 from service.app import create_app
 from service.data import db as database_module
 from service.data.models import MODELS
+from service.runtime.logging_config import logging_dict
 from service.runtime.settings import load_settings
 from tests.service.contract_client import ContractClient
 
@@ -101,3 +104,16 @@ def admin(register, database):
     actor = register("chief")
     database.execute_sql("UPDATE users SET admin = true WHERE id = %s", (actor.id,))
     return actor
+
+
+@pytest.fixture
+def debug_logging_as_configured(caplog):
+    """LOG_LEVEL=DEBUG, with the library levels service.runtime.logging_config pins."""
+    pinned = {name: config["level"] for name, config in logging_dict("DEBUG")["loggers"].items()}
+    quiet = {name: logging.getLogger(name).level for name in pinned}
+    for name, level in pinned.items():
+        logging.getLogger(name).setLevel(level)
+    caplog.set_level(logging.DEBUG)
+    yield caplog
+    for name, level in quiet.items():
+        logging.getLogger(name).setLevel(level)

@@ -114,18 +114,20 @@ def test_seed_is_refused_in_production(postgres):
     assert result.returncode == 2 and "refused in production" in result.stderr
 
 
-def test_prune_forgets_old_sent_mail_and_expired_reset_links(env, client, register, database):
-    register("alice")
+def test_prune_forgets_old_sent_mail_and_expired_links(env, client, register, database):
+    register("alice")  # a confirmation link and its mail
     for _ in range(2):
         client.simulate_post("/api/v1/auth/password-reset", json={"email": "alice@example.com"})
     database.execute_sql("UPDATE mail_outbox SET status = 'sent', sent_at = now() - interval '40 days' "
                          "WHERE id = (SELECT min(id) FROM mail_outbox)")
     database.execute_sql("UPDATE password_reset_tokens SET expires_at = now() - interval '40 days' "
                          "WHERE id = (SELECT min(id) FROM password_reset_tokens)")
+    database.execute_sql("UPDATE email_verification_tokens SET expires_at = now() - interval '40 days'")
     result = cli("prune", env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[1] == "pruned 1 sent mails and 1 expired reset links"
-    assert database.execute_sql("SELECT count(*) FROM mail_outbox").fetchone() == (1,)
+    assert result.stdout.splitlines()[1] == (
+        "pruned 1 sent mails, 1 expired reset links and 1 expired confirmation links")
+    assert database.execute_sql("SELECT count(*) FROM mail_outbox").fetchone() == (2,)
     assert database.execute_sql("SELECT count(*) FROM password_reset_tokens").fetchone() == (1,)
 
 

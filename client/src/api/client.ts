@@ -18,10 +18,13 @@ import type {
   PasswordResetConfirmRequest,
   PasswordResetRequest,
   RegisterRequest,
+  Registration,
+  ResendVerificationRequest,
   UpdateMeRequest,
   UpdateUserRequest,
   User,
   UserPage,
+  VerifyEmailRequest,
 } from "./types";
 import { requireFullUser } from "./types";
 
@@ -174,8 +177,10 @@ export function createApi({ baseUrl, locks = browserLocks() }: ApiOptions) {
       return { version: body.version };
     },
 
-    async register(body: RegisterRequest): Promise<AuthSession> {
-      return startSession(unwrap(await http.POST("/api/v1/auth/register", { body })));
+    async register(body: RegisterRequest): Promise<Registration> {
+      const answer = unwrap(await http.POST("/api/v1/auth/register", { body }));
+      if ("auth_token" in answer) return { signedIn: true, session: startSession(answer) };
+      return { signedIn: false, user: answer.data, message: answer.message };
     },
 
     async login(body: LoginRequest): Promise<AuthSession> {
@@ -246,6 +251,15 @@ export function createApi({ baseUrl, locks = browserLocks() }: ApiOptions) {
     async deleteMe(body: DeleteAccountRequest): Promise<void> {
       unwrap(await http.DELETE("/api/v1/users/me", { body }));
       endSession("deleted");
+    },
+
+    async verifyEmail(body: VerifyEmailRequest): Promise<{ email: string; message: string }> {
+      const answer = unwrap(await http.POST("/api/v1/auth/verify-email", { body }));
+      return { email: answer.data.email, message: answer.message };
+    },
+
+    async resendVerification(body: ResendVerificationRequest): Promise<string> {
+      return unwrap(await http.POST("/api/v1/auth/verify-email/resend", { body })).message;
     },
 
     async requestPasswordReset(body: PasswordResetRequest): Promise<string> {

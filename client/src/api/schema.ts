@@ -95,7 +95,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account and log in */
+        /** Create an account and log in; a confirmation link is mailed */
         post: operations["post_auth_register"];
         delete?: never;
         options?: never;
@@ -114,6 +114,40 @@ export interface paths {
         get: operations["get_auth_status"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm an email address with the mailed link's token */
+        post: operations["post_auth_verify-email"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a new confirmation link (same answer for any email) */
+        post: operations["post_auth_verify-email_resend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -186,7 +220,7 @@ export interface paths {
         delete: operations["delete_users_me"];
         options?: never;
         head?: never;
-        /** Change my username or email */
+        /** Change my username or email; a new email waits in `pending_email` until confirmed from the link mailed to it, and the old address gets a notice */
         patch: operations["patch_users_me"];
         trace?: never;
     };
@@ -257,7 +291,7 @@ export interface paths {
         delete: operations["delete_users_id"];
         options?: never;
         head?: never;
-        /** Change a user (admin); admins cannot demote or disable themselves, and one active admin always remains */
+        /** Change a user (admin); admins cannot demote or disable themselves, and one active admin always remains. A new email applies at once, unverified, and a confirmation link is mailed to it */
         patch: operations["patch_users_id"];
         trace?: never;
     };
@@ -343,6 +377,12 @@ export interface components {
             /** Message */
             message: string;
             /**
+             * Reason
+             * @description A stable code where a client acts on the refusal: "email_unverified" on login (403).
+             * @default null
+             */
+            reason?: string | null;
+            /**
              * Status
              * @description "fail" for client errors, "error" for server errors
              */
@@ -361,8 +401,18 @@ export interface components {
             created_at: string;
             /** Email */
             email: string;
+            /**
+             * Email Verified At
+             * @description When the owner confirmed `email`; null until then.
+             */
+            email_verified_at: string | null;
             /** Id */
             id: number;
+            /**
+             * Pending Email
+             * @description A new address the owner asked for, waiting for its confirmation; `email` stays until then. Null if none.
+             */
+            pending_email: string | null;
             /**
              * Updated At
              * Format: date-time
@@ -461,6 +511,26 @@ export interface components {
              * @description 3 to 32 characters: letters, digits, _ . -; compared case-insensitively; reserved and look-alike names are refused
              */
             username: string;
+        };
+        /**
+         * RegisteredUnverifiedEnvelope
+         * @description Sign-up while REQUIRE_VERIFIED_EMAIL is on: no token and no cookie until the address is confirmed.
+         */
+        RegisteredUnverifiedEnvelope: {
+            data: components["schemas"]["FullUser"];
+            /** Message */
+            message: string;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status?: "success";
+            /**
+             * Verification Required
+             * @constant
+             */
+            verification_required: true;
         };
         /** SessionList */
         SessionList: {
@@ -608,6 +678,42 @@ export interface components {
              */
             username?: string;
         };
+        /** VerifiedEmail */
+        VerifiedEmail: {
+            /**
+             * Email
+             * @description The address now confirmed (after a change, the account's new email).
+             */
+            email: string;
+        };
+        /** VerifiedEmailEnvelope */
+        VerifiedEmailEnvelope: {
+            data: components["schemas"]["VerifiedEmail"];
+            /** Message */
+            message: string;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status?: "success";
+        };
+        /** VerifyEmailRequest */
+        VerifyEmailRequest: {
+            /**
+             * Token
+             * @description The token from the mailed link's fragment (`#token=...`).
+             */
+            token: string;
+        };
+        /** VerifyEmailResendRequest */
+        VerifyEmailResendRequest: {
+            /**
+             * Email
+             * @description The address waiting to be confirmed (the account's, or a pending one).
+             */
+            email: string;
+        };
     };
     responses: {
         /** @description Invalid payload, JSON or query; `errors` names the fields at fault. */
@@ -628,7 +734,7 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
-        /** @description Authenticated, but not allowed. */
+        /** @description Authenticated, but not allowed; on /auth/login, the password is right but the email is not confirmed yet (`reason`: `email_unverified`). */
         403: {
             headers: {
                 [name: string]: unknown;
@@ -743,6 +849,7 @@ export interface operations {
             };
             400: components["responses"]["400"];
             401: components["responses"]["401"];
+            403: components["responses"]["403"];
             413: components["responses"]["413"];
             414: components["responses"]["414"];
             415: components["responses"]["415"];
@@ -883,7 +990,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Registered; sets the refresh cookie. */
+            /** @description Registered and logged in (sets the refresh cookie); or, when the platform requires a confirmed email, registered only (`verification_required`, no token, no cookie). */
             201: {
                 headers: {
                     /** @description `refresh_token`, HttpOnly, SameSite=Strict, Path=/api/v1/auth */
@@ -891,7 +998,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuthEnvelope"];
+                    "application/json": components["schemas"]["AuthEnvelope"] | components["schemas"]["RegisteredUnverifiedEnvelope"];
                 };
             };
             400: components["responses"]["400"];
@@ -924,6 +1031,68 @@ export interface operations {
             };
             401: components["responses"]["401"];
             414: components["responses"]["414"];
+            429: components["responses"]["429"];
+            431: components["responses"]["431"];
+            503: components["responses"]["503"];
+        };
+    };
+    "post_auth_verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailRequest"];
+            };
+        };
+        responses: {
+            /** @description Confirmed; after a change of address, the new address is now the account's email. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifiedEmailEnvelope"];
+                };
+            };
+            400: components["responses"]["400"];
+            413: components["responses"]["413"];
+            414: components["responses"]["414"];
+            415: components["responses"]["415"];
+            429: components["responses"]["429"];
+            431: components["responses"]["431"];
+            503: components["responses"]["503"];
+        };
+    };
+    "post_auth_verify-email_resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailResendRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; a link is mailed if an active account waits to confirm that address. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            400: components["responses"]["400"];
+            413: components["responses"]["413"];
+            414: components["responses"]["414"];
+            415: components["responses"]["415"];
             429: components["responses"]["429"];
             431: components["responses"]["431"];
             503: components["responses"]["503"];

@@ -9,6 +9,7 @@ import { AddUserForm } from "../components/admin/AddUserForm";
 import { ConfirmDeleteModal } from "../components/ui/ConfirmDeleteModal";
 import { LoadingIndicator } from "../components/ui/LoadingIndicator";
 import { UserAdminTable, type UserChange } from "../components/admin/UserAdminTable";
+import { UserSessionsModal } from "../components/admin/UserSessionsModal";
 import { useUserPages } from "../hooks/useUserPages";
 import { useMessages } from "../messages/MessageContext";
 import { useFailureReport } from "../messages/useFailureReport";
@@ -30,6 +31,7 @@ export function AdminPage() {
   const [busyUserId, setBusyUserId] = useState<number | null>(null);
   const [pendingDelete, setPendingDelete] = useState<User | null>(null);
   const [deleting, setDeleting] = useState(false);
+  const [sessionsOf, setSessionsOf] = useState<User | null>(null);
 
   const users = pages.users.filter(isFullUser);
 
@@ -41,6 +43,17 @@ export function AdminPage() {
       show("success", changeMessage(result.user, change));
     } catch (error) {
       reportFailure(`Could not update ${user.username}.`, error);
+    } finally {
+      setBusyUserId(null);
+    }
+  }
+
+  async function handleSendReset(user: User) {
+    setBusyUserId(user.id);
+    try {
+      show("success", await api.sendPasswordReset(user.id));
+    } catch (error) {
+      reportFailure(`Could not send ${user.username} a reset link.`, error);
     } finally {
       setBusyUserId(null);
     }
@@ -73,6 +86,8 @@ export function AdminPage() {
           busyUserId={busyUserId}
           onChange={handleChange}
           onDelete={setPendingDelete}
+          onShowSessions={setSessionsOf}
+          onSendReset={handleSendReset}
         />
       )}
       {pages.loading && <LoadingIndicator label="Loading users…" />}
@@ -105,6 +120,7 @@ export function AdminPage() {
         onConfirm={handleConfirmDelete}
         onCancel={() => setPendingDelete(null)}
       />
+      <UserSessionsModal user={sessionsOf} onClose={() => setSessionsOf(null)} />
     </>
   );
 }

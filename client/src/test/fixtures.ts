@@ -12,6 +12,8 @@ export function makeUser(overrides: Partial<User> = {}): User {
     admin: false,
     created_at: "2026-03-01T10:00:00Z",
     updated_at: "2026-03-02T11:30:00Z",
+    email_verified_at: "2026-03-01T10:05:00Z",
+    pending_email: null,
     ...overrides,
   };
 }

@@ -4,16 +4,18 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import refresh_raced, throttled, unauthorized
+from service.api.errors import ApiError, refresh_raced, throttled, unauthorized
 from service.api.refusals import refusals
 from service.api.resources.payload import user_view, validated
 from service.contract.schemas import LoginRequest, RegisterRequest
-from service.domain.authentication import LoginFailed, LoginThrottled
+from service.domain.authentication import EmailUnverified, LoginFailed, LoginThrottled
 from service.domain.sessions import RefreshRaced
 from service.security.tokens import InvalidToken
 
 REFRESH_COOKIE = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/v1/auth"
+CONFIRM_THEN_LOG_IN = "Check your email to confirm your address, then log in."
+CONFIRM_FIRST = "Confirm your email address first. We can send you a new link."
 
 
 class RefreshCookie:
@@ -47,9 +49,13 @@ class Register:
     def on_post(self, req, resp):
         body = validated(req, RegisterRequest)
         with refusals():
-            grant = self._authentication.register(body.username, body.email, body.password, req.context.client)
-        grant_response(resp, self._cookie, grant, "Successfully registered.")
+            signup = self._authentication.register(body.username, body.email, body.password, req.context.client)
         resp.status = falcon.HTTP_201
+        if signup.grant is None:  # REQUIRE_VERIFIED_EMAIL: no session until the address is confirmed
+            resp.media = {"status": "success", "message": CONFIRM_THEN_LOG_IN, "verification_required": True,
+                          "data": user_view(signup.user, full=True)}
+            return
+        grant_response(resp, self._cookie, signup.grant, "Successfully registered.")
 
 
 class Login:
@@ -67,6 +73,8 @@ class Login:
             raise throttled(wait.retry_after) from None
         except LoginFailed:
             raise unauthorized("Invalid email or password.") from None
+        except EmailUnverified:
+            raise ApiError(falcon.HTTP_403, CONFIRM_FIRST, reason="email_unverified") from None
         grant_response(resp, self._cookie, grant, "Successfully logged in.")
 
 

@@ -4,31 +4,31 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, forbidden, throttled
+from service.api.errors import bad_request, throttled
+from service.api.refusals import refusals
 from service.api.resources.auth_routes import RefreshCookie
 from service.api.resources.payload import validated
 from service.api.resources.users import MyProfile
 from service.contract.account_lifecycle import AccountDeleteRequest
-from service.domain.account_deletion import AccountDeletion, DeletionThrottled, LastActiveAdmin, WrongPassword
+from service.domain.account_deletion import AccountDeletion, DeletionThrottled, WrongPassword
 
 
 class MyAccount(MyProfile):
     access = {**MyProfile.access, "DELETE": Access.USER}
 
-    def __init__(self, accounts, deletion: AccountDeletion, cookie: RefreshCookie):
-        super().__init__(accounts)
+    def __init__(self, verification, deletion: AccountDeletion, cookie: RefreshCookie):
+        super().__init__(verification)
         self._deletion = deletion
         self._cookie = cookie
 
     def on_delete(self, req, resp):
         body = validated(req, AccountDeleteRequest)
         try:
-            self._deletion.delete_own(req.context.user, body.password, req.context.client.ip)
+            with refusals():  # the last active admin's refusal
+                self._deletion.delete_own(req.context.user, body.password, req.context.client.ip)
         except WrongPassword:
             raise bad_request("Invalid payload.", {"password": ["Password is incorrect."]}) from None
         except DeletionThrottled as wait:
             raise throttled(wait.retry_after) from None
-        except LastActiveAdmin:
-            raise forbidden("You are the last active admin: make someone else an admin first.") from None
         self._cookie.clear(resp)
         resp.status = falcon.HTTP_204

@@ -4,20 +4,16 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import ApiError, bad_request, forbidden
+from service.api.errors import bad_request, forbidden, requests_throttled
 from service.api.resources.payload import user_from_path, validated
 from service.contract.account_lifecycle import PasswordResetConfirmRequest, PasswordResetRequest
 from service.domain.accounts import Accounts
-from service.domain.password_reset import InvalidResetToken, PasswordResets, ResetThrottled, WeakPassword
+from service.domain.password_reset import InvalidResetToken, PasswordResets, WeakPassword
+from service.domain.request_throttle import RequestThrottled
 
 # One answer whether or not the account exists, so the route cannot be used to find accounts.
 REQUESTED = "If an active account uses that email, a link to reset its password is on its way."
 INVALID_LINK = "This reset link is invalid or has expired. Ask for a new one."
-
-
-def reset_throttled(retry_after: int) -> ApiError:
-    return ApiError(falcon.HTTP_429, f"Too many reset requests. Try again in {retry_after} seconds.",
-                    headers={"Retry-After": str(retry_after)})
 
 
 class PasswordResetRequests:
@@ -30,8 +26,8 @@ class PasswordResetRequests:
         body = validated(req, PasswordResetRequest)
         try:
             self._resets.request(body.email, req.context.client.ip)
-        except ResetThrottled as wait:
-            raise reset_throttled(wait.retry_after) from None
+        except RequestThrottled as wait:
+            raise requests_throttled("reset requests", wait.retry_after) from None
         resp.status = falcon.HTTP_202
         resp.media = {"status": "success", "message": REQUESTED}
 

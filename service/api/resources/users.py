@@ -13,6 +13,7 @@ from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest
 from service.domain.accounts import Accounts, InvalidCursor
 from service.domain.administration import Administration
 from service.domain.authentication import Authentication, LoginFailed, LoginThrottled
+from service.domain.email_verification import EmailVerification
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -92,14 +93,17 @@ class UserItem:
 class MyProfile:
     access = {"PATCH": Access.USER}
 
-    def __init__(self, accounts: Accounts):
-        self._accounts = accounts
+    def __init__(self, verification: EmailVerification):
+        self._verification = verification
 
     def on_patch(self, req, resp):
         changes = changes_of(validated(req, ProfileUpdateRequest))
         with refusals():
-            user = self._accounts.update(req.context.user, changes)
-        resp.media = {"status": "success", "message": "Profile updated.", "data": user_view(user, full=True)}
+            user = self._verification.update_own_profile(req.context.user, changes)
+        message = "Profile updated."
+        if user.pending_email:
+            message += f" Confirm {user.pending_email} with the link we sent there; until then your email stays."
+        resp.media = {"status": "success", "message": message, "data": user_view(user, full=True)}
 
 
 class MyPassword:

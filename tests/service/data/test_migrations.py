@@ -23,7 +23,7 @@ def empty_database(postgres):
 
 
 def test_migrations_build_an_empty_database_and_rerunning_changes_nothing(empty_database):
-    everything = ["0001_initial", "0002_normalised_identifiers", "0003_account_lifecycle"]
+    everything = ["0001_initial", "0002_normalised_identifiers", "0003_account_lifecycle", "0004_email_verification"]
     assert database_module.pending_migrations(empty_database) == everything
     assert database_module.migrate(empty_database) == everything
     assert database_module.migrate(empty_database) == []
@@ -31,7 +31,7 @@ def test_migrations_build_an_empty_database_and_rerunning_changes_nothing(empty_
     tables = {row[0] for row in empty_database.execute_sql(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
     assert {"users", "sessions", "login_throttle", "mail_outbox", "password_reset_tokens",
-            "schema_migration"} <= tables
+            "email_verification_tokens", "schema_migration"} <= tables
     indexes = {row[0] for row in empty_database.execute_sql(
         "SELECT indexname FROM pg_indexes WHERE tablename = 'users'").fetchall()}
     assert {"users_username_key_key", "users_email_key_key", "users_username_skeleton_idx",
@@ -52,8 +52,12 @@ def test_0002_backfills_the_normalised_keys_of_rows_made_under_0001(empty_databa
     insert_0001_user(empty_database, "decomposed", unicodedata.normalize("NFD", "jos\u00e9@example.com"))
     empty_database.execute_sql("INSERT INTO login_throttle VALUES ('account:keep@example.com', 3, now()), "
                                "('ip:10.0.0.1', 3, now())")
-    # 0003 follows, in order.
-    assert database_module.migrate(empty_database) == ["0002_normalised_identifiers", "0003_account_lifecycle"]
+    # 0003 and 0004 follow, in order.
+    assert database_module.migrate(empty_database) == ["0002_normalised_identifiers", "0003_account_lifecycle",
+                                                       "0004_email_verification"]
+    # Nothing proved these accounts own their address: 0004 leaves them unverified.
+    assert empty_database.execute_sql(
+        "SELECT count(*) FROM users WHERE email_verified_at IS NULL AND pending_email IS NULL").fetchone() == (3,)
     rows = empty_database.execute_sql(
         "SELECT username, username_key, email, email_key FROM users ORDER BY id").fetchall()
     assert rows == [("Keep", "keep", "Keep@Example.com", "keep@example.com"),
@@ -73,7 +77,8 @@ def test_0002_stops_on_accounts_that_normalise_alike_and_changes_nothing(empty_d
         database_module.migrate(empty_database)
     # The refused 0002 stops the run: 0003 is not applied before it.
     assert database_module.pending_migrations(empty_database) == ["0002_normalised_identifiers",
-                                                                  "0003_account_lifecycle"]
+                                                                  "0003_account_lifecycle",
+                                                                  "0004_email_verification"]
     columns = {row[0] for row in empty_database.execute_sql(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'users'").fetchall()}
     assert "email_key" not in columns

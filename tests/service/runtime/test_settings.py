@@ -53,6 +53,13 @@ def test_production_defaults_are_safe():
     assert settings.access_token_ttl == 900 and settings.cors_allow_origins == ()
 
 
+def test_verified_emails_are_required_in_production_only_by_default_and_either_can_be_overridden():
+    assert load_settings(PRODUCTION).require_verified_email is True
+    assert load_settings({}).require_verified_email is False
+    assert load_settings({**PRODUCTION, "REQUIRE_VERIFIED_EMAIL": "false"}).require_verified_email is False
+    assert load_settings({"REQUIRE_VERIFIED_EMAIL": "true"}).require_verified_email is True
+
+
 def test_short_secret_key_is_refused_everywhere():
     with pytest.raises(SettingsError, match="at least 32 bytes"):
         load_settings({"SECRET_KEY": "short"})

@@ -133,8 +133,7 @@ def test_a_login_from_a_new_device_mails_a_notice(client, user, database, mail_s
     login_from(client, FIREFOX, ip="203.0.113.5")
     login_from(client, FIREFOX, ip="198.51.100.1")  # the same device again: no second notice
     deliver(database, mail_sink.url)
-    [notice] = mailbox.messages(to="alice@example.com")
-    assert notice["Subject"] == "New sign-in to your account"
+    [notice] = [m for m in mailbox.messages(to="alice@example.com") if m["Subject"] == "New sign-in to your account"]
     text = text_of(notice)
     assert "Firefox 120 on Ubuntu, from 203.0.113.5" in text
     assert "https://users.example.org/account" in text
@@ -144,7 +143,7 @@ def test_the_first_login_and_known_devices_send_no_notice(client, database, mail
     client.simulate_post("/api/v1/auth/register", headers={"User-Agent": FIREFOX},
                          json={"username": "dave", "email": "dave@example.com", "password": PASSWORD})
     login_from(client, FIREFOX, email="dave@example.com")
-    assert deliver(database, mail_sink.url) == 0
+    assert not MailOutbox.select().where(MailOutbox.kind == "new_device_login").exists()
 
 
 def test_the_new_device_notice_can_be_turned_off(postgres, database, mail_sink, mailbox):
@@ -152,4 +151,4 @@ def test_the_new_device_notice_can_be_turned_off(postgres, database, mail_sink, 
     client.simulate_post("/api/v1/auth/register",
                          json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
     login_from(client, FIREFOX)
-    assert MailOutbox.select().count() == 0
+    assert not MailOutbox.select().where(MailOutbox.kind == "new_device_login").exists()

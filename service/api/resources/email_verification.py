@@ -1,0 +1,47 @@
+"""Confirming an email address from the mailed link, and asking for a new link."""
+from __future__ import annotations
+
+import falcon
+
+from service.api.access import Access
+from service.api.errors import bad_request, requests_throttled
+from service.api.resources.payload import validated
+from service.contract.account_lifecycle import VerifyEmailRequest, VerifyEmailResendRequest
+from service.domain.email_verification import EmailVerification, InvalidVerificationToken
+from service.domain.request_throttle import RequestThrottled
+
+INVALID_LINK = "This link is invalid or has expired."
+# One answer whether or not an account waits on the address, so the route finds no accounts.
+RESENT = "If that address needs confirming, a new link is on its way."
+
+
+class EmailConfirmation:
+    access = {"POST": Access.PUBLIC}
+
+    def __init__(self, verification: EmailVerification):
+        self._verification = verification
+
+    def on_post(self, req, resp):
+        body = validated(req, VerifyEmailRequest)
+        try:
+            user = self._verification.confirm(body.token, req.context.client.ip)
+        except InvalidVerificationToken:
+            raise bad_request(INVALID_LINK, {"token": [INVALID_LINK]}) from None
+        resp.media = {"status": "success", "message": "Your email address is confirmed.",
+                      "data": {"email": user.email}}
+
+
+class EmailConfirmationResend:
+    access = {"POST": Access.PUBLIC}
+
+    def __init__(self, verification: EmailVerification):
+        self._verification = verification
+
+    def on_post(self, req, resp):
+        body = validated(req, VerifyEmailResendRequest)
+        try:
+            self._verification.resend(body.email, req.context.client.ip)
+        except RequestThrottled as wait:
+            raise requests_throttled("confirmation requests", wait.retry_after) from None
+        resp.status = falcon.HTTP_202
+        resp.media = {"status": "success", "message": RESENT}
