@@ -167,6 +167,18 @@ def test_resends_are_throttled_per_email_and_per_ip(postgres, database, mail_sin
     assert resend(strict, "n3@example.com", ip="10.0.0.10").status_code == 202
 
 
+def test_changes_of_address_count_with_resends_per_ip(postgres, database, mail_sink):
+    """Every change mails a link to the new address: one account cannot bomb other inboxes."""
+    strict = ContractClient(create_app(settings_for(postgres, MAIL_URL=mail_sink.url,
+                                                    PASSWORD_RESET_MAX_PER_IP="2"), database))
+    token = strict.simulate_post("/api/v1/auth/register", json={
+        "username": "alice", "email": "alice@example.com", "password": PASSWORD}).json["auth_token"]
+    answers = [strict.simulate_patch("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"},
+                                     json={"email": f"victim{i}@example.com"}) for i in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert MailOutbox.select().where(MailOutbox.kind == "verify_email").count() == 3  # sign-up + 2 changes
+
+
 @pytest.mark.parametrize("path, body, field", [
     (VERIFY, {}, "token"),
     (VERIFY, {"token": "short"}, "token"),
