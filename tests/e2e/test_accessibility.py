@@ -60,6 +60,20 @@ def test_signed_in_pages_pass_wcag_aa(audited_page, site_url, site_admin):
     assert violations(audited_page) == [], "admin page"
 
 
+def test_an_unconfirmed_members_banner_and_the_confirm_page_pass_wcag_aa(audited_page, site_url):
+    person = new_person()
+    register_by_api(site_url, person)
+    audited_page.goto("/")
+    log_in_and_land_on_status(audited_page, person)
+    expect(audited_page.get_by_role("region", name="Email confirmation")).to_be_visible()
+    audited_page.wait_for_load_state("networkidle")
+    assert violations(audited_page) == [], "status page with the confirmation banner"
+    audited_page.goto(f"/verify-email#token={'A' * 43}")  # refused: the page offers a new link
+    expect(audited_page.get_by_role("button", name="Send a new link")).to_be_visible()
+    audited_page.wait_for_load_state("networkidle")
+    assert violations(audited_page) == [], "a refused confirmation link"
+
+
 def test_log_in_by_keyboard_alone(page, site_url):
     person = new_person()
     register_by_api(site_url, person)

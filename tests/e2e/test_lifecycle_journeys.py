@@ -1,5 +1,6 @@
 """The account lifecycle in a real browser, with the real mail the stack's worker delivered to its
-SMTP sink: forgot password, ending a session from another browser, deleting your own account."""
+SMTP sink: confirming the address, forgot password, ending a session from another browser,
+deleting your own account."""
 from __future__ import annotations
 
 import re
@@ -9,12 +10,22 @@ from playwright.sync_api import Page, expect
 
 from localplatform.mail_sink import link_in
 from tests.e2e.accounts import new_password, new_person, register_by_api
-from tests.e2e.site import bearer_tokens_seen, fill_login_form, log_in_and_land_on_status, navigation, screenshot
+from tests.e2e.site import (
+    account_detail,
+    bearer_tokens_seen,
+    fill_login_form,
+    fill_register_form,
+    log_in_and_land_on_status,
+    navigation,
+    screenshot,
+)
 
 TIMEOUT = 10
+CONFIRM_MAIL = "Confirm your email address"
 RESET_MAIL = "Reset your password"
 PASSWORD_CHANGED_MAIL = "Your password was changed"
 ACCOUNT_DELETED_MAIL = "Your account has been deleted"
+INVALID_CONFIRM_LINK = "This link is invalid or has expired."
 INVALID_RESET_LINK = "This reset link is invalid or has expired. Ask for a new one."
 SESSION_EXPIRED = "Your session has expired. Please log in again."
 ACCOUNT_DELETED = "Your account was deleted, and you are signed out everywhere."
@@ -44,6 +55,37 @@ def ask_for_a_reset_link(page: Page, email: str) -> None:
 def set_new_password(page: Page, password: str) -> None:
     page.get_by_label("New password").fill(password)
     page.get_by_role("button", name="Set new password").click()
+
+
+def test_the_address_is_confirmed_from_the_mail_after_a_resend_from_the_banner(page: Page, site_stack, site_url):
+    person = new_person()
+    mailbox = site_stack.mail.mailbox
+    page.goto("/")
+    fill_register_form(page, person)
+    page.get_by_role("main").get_by_role("button", name="Register").click()
+    expect(page).to_have_url(re.compile(r"/status$"))
+    banner = page.get_by_role("region", name="Email confirmation")
+    expect(banner).to_contain_text(f"Please confirm your email address, {person.email}")
+    expect(account_detail(page, "Email confirmed")).to_have_text("Not yet")
+    first = link_in(mailbox.wait_for(person.email, CONFIRM_MAIL), f"{site_url}/verify-email#token=")
+
+    banner.get_by_role("button", name=f"Send a new link to {person.email}").click()
+    expect(banner.get_by_role("status")).to_have_text("If that address needs confirming, a new link is on its way.")
+    screenshot(page, "confirm-banner")
+    newest = link_in(mailbox.wait_for(person.email, CONFIRM_MAIL, count=2), f"{site_url}/verify-email#token=")
+    assert newest != first
+
+    page.goto(first)  # the resend retired it
+    expect(page.get_by_text(INVALID_CONFIRM_LINK)).to_be_visible()
+    page.goto("about:blank")  # a link from a mail loads the page anew; same-page, only the fragment would change
+    document = page.goto(newest)
+    assert document.headers["referrer-policy"] == "no-referrer"
+    confirmed = page.get_by_role("main").get_by_role("status").filter(has_text="Your email address is confirmed.")
+    expect(confirmed).to_be_visible()
+    expect(page).to_have_url(f"{site_url}/verify-email")  # the token left the address bar
+    page.get_by_role("link", name="Go to my account").click()
+    expect(account_detail(page, "Email confirmed")).not_to_have_text("Not yet")
+    expect(page.get_by_role("region", name="Email confirmation")).to_have_count(0)
 
 
 def test_forgot_password_by_mail_ends_the_old_sessions_and_the_link_works_once(sessions, site_stack, site_url):
