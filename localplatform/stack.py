@@ -69,6 +69,9 @@ class StackConfig:
             postgres_port=int(environ.get("STACK_PG_PORT", "54339")),
             mail_port=int(environ.get("STACK_MAIL_PORT", "8035")),
             workers=int(environ.get("STACK_WORKERS", "4")),
+            # As in production: its mail is real, so new addresses can be confirmed. Throwaway
+            # stacks for tests keep the local default (off) unless they ask.
+            service_env={"REQUIRE_VERIFIED_EMAIL": "true"},
         )
 
 

@@ -132,7 +132,11 @@ def test_stack_stop_command_stops_a_running_stack(state_dir, site_dist):
         assert f"http://127.0.0.1:{public}" in banner
         pids = [int(path.read_text()) for path in state_dir.glob("*.pid")]
         assert len(pids) == 5  # the supervisor, nginx, the service, the mail worker, PostgreSQL
-        assert requests.get(f"http://127.0.0.1:{public}/api/v1/health", timeout=TIMEOUT).status_code == 200
+        # `make stack` asks for confirmed addresses, as production does: sign-up opens no session.
+        registered = requests.post(f"http://127.0.0.1:{public}/api/v1/auth/register", timeout=TIMEOUT,
+                                   json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
+        assert registered.status_code == 201 and registered.json()["verification_required"] is True
+        assert "auth_token" not in registered.json()
 
         stop = subprocess.run(
             [sys.executable, "-m", "localplatform.stack_command", "stop"],
