@@ -8,7 +8,7 @@ const TOKEN = "q9X_-abcdefghijklmnopqrstuvwxyz0123456789ABC";
 const INVALID_LINK = "This reset link is invalid or has expired. Ask for a new one.";
 
 async function openReset(route = `/reset-password#token=${TOKEN}`) {
-  const view = renderApp(route);
+  const view = renderApp(route, { strict: true });
   await screen.findByRole("heading", { name: "Choose a new password" });
   return view;
 }

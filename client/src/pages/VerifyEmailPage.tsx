@@ -49,6 +49,8 @@ export function VerifyEmailPage() {
     confirm();
   }, [token, confirm]);
 
+  const waitingAddress = user?.pending_email ?? user?.email ?? "";
+
   // A signed-in user's account changed (confirmed, maybe a new email): show it as it is now.
   const confirmed = confirmation.state === "confirmed";
   const signedIn = user !== null;
@@ -84,7 +86,8 @@ export function VerifyEmailPage() {
       {confirmation.state === "bad link" && (
         <>
           <Alert variant="danger">{confirmation.message}</Alert>
-          <AskForNewLink email={user?.pending_email ?? user?.email ?? ""} />
+          {/* Keyed by the address, so it fills in once the session has loaded. */}
+          <AskForNewLink key={waitingAddress} email={waitingAddress} />
         </>
       )}
     </div>
