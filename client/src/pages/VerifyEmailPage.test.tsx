@@ -101,7 +101,7 @@ describe("VerifyEmailPage", () => {
   it("explains a link without a token and sends nothing", async () => {
     const bodies = confirmsWith(confirmed);
     await openVerify("/verify-email");
-    expect(screen.getByText(/This page needs the link from your email\./)).toBeInTheDocument();
+    expect(screen.getByText(/This link is incomplete\./)).toBeInTheDocument();
     expect(screen.getByRole("form", { name: "Ask for a new link" })).toBeInTheDocument();
     expect(bodies).toEqual([]);
   });
