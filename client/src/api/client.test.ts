@@ -338,6 +338,11 @@ describe("api client", () => {
     const sessions = { status: "success", data: { sessions: [session] } };
     signedInAs(alice);
     server.use(
+      http.post(
+        api("/auth/verify-email"),
+        answer(200, { status: "success", message: "Confirmed.", data: { email: "a@example.com" } }),
+      ),
+      http.post(api("/auth/verify-email/resend"), answer(202, { status: "success", message: "Resent." })),
       http.post(api("/auth/password-reset"), answer(202, { status: "success", message: "On its way." })),
       http.post(api("/auth/password-reset/confirm"), answer(200, { status: "success", message: "Changed." })),
       http.get(api("/users/me/sessions"), answer(200, sessions)),
@@ -351,6 +356,11 @@ describe("api client", () => {
     const { client, events } = newApi();
     await client.refresh();
 
+    expect(await client.verifyEmail({ token: "v".repeat(43) })).toEqual({
+      email: "a@example.com",
+      message: "Confirmed.",
+    });
+    expect(await client.resendVerification({ email: "a@example.com" })).toBe("Resent.");
     expect(await client.requestPasswordReset({ email: "a@example.com" })).toBe("On its way.");
     expect(await client.confirmPasswordReset({ token: "t".repeat(43), new_password: "pw" })).toBe("Changed.");
     expect(await client.mySessions()).toEqual([session]);
@@ -362,6 +372,8 @@ describe("api client", () => {
     await client.deleteMe({ password: "secret" });
 
     expect(calls).toEqual([
+      `POST /api/v1/auth/verify-email {"token":"${"v".repeat(43)}"}`,
+      'POST /api/v1/auth/verify-email/resend {"email":"a@example.com"}',
       'POST /api/v1/auth/password-reset {"email":"a@example.com"}',
       `POST /api/v1/auth/password-reset/confirm {"token":"${"t".repeat(43)}","new_password":"pw"}`,
       "GET /api/v1/users/me/sessions",
@@ -374,6 +386,25 @@ describe("api client", () => {
     ]);
     expect(client.hasSession()).toBe(false);
     expect(events.at(-1)).toEqual({ type: "ended", reason: "deleted" });
+  });
+
+  it("registers without a session when the platform wants the address confirmed first", async () => {
+    const unconfirmed = { ...alice, email_verified_at: null };
+    server.use(
+      http.post(api("/auth/register"), () =>
+        HttpResponse.json(
+          { status: "success", message: "Check your email.", verification_required: true, data: unconfirmed },
+          { status: 201 },
+        ),
+      ),
+    );
+    const { client, events } = newApi();
+
+    const registration = await client.register({ username: "alice", email: "a@example.com", password: "pw" });
+
+    expect(registration).toEqual({ signedIn: false, user: unconfirmed, message: "Check your email." });
+    expect(client.hasSession()).toBe(false);
+    expect(events).toEqual([]);
   });
 
   it("keeps the session when deleting the account is refused", async () => {

@@ -1,9 +1,14 @@
 import { useEffect, useState } from "react";
 import { useLocation, useNavigate } from "react-router";
+import { LINK_TOKEN } from "../api/constraints";
 
-/** The token in a mailed link's fragment (`#token=...`), or "" when there is none. */
+const TOKEN_SHAPE = new RegExp(LINK_TOKEN.pattern);
+
+/** The token in a mailed link's fragment (`#token=...`), or "" when there is none or it was cut short. */
 function tokenFromFragment(hash: string): string {
-  return new URLSearchParams(hash.replace(/^#/, "")).get("token") ?? "";
+  const token = new URLSearchParams(hash.replace(/^#/, "")).get("token") ?? "";
+  const fits = token.length >= LINK_TOKEN.minLength && token.length <= LINK_TOKEN.maxLength;
+  return fits && TOKEN_SHAPE.test(token) ? token : "";
 }
 
 /**

@@ -58,6 +58,18 @@ describe("AdminPage", () => {
     expect(cells[6]).toMatch(/^2 Mar 2026/);
   });
 
+  it("shows who has not confirmed their email, and an address change waiting for confirmation", async () => {
+    const dora = makeUser({ id: 5, username: "dora", email: "dora@example.com", email_verified_at: null });
+    const erin = makeUser({ id: 6, username: "erin", email: "erin@example.com", pending_email: "erin@new.example" });
+    await openAdmin([dora, erin, root]);
+    const cells = (username: string) =>
+      within(row(username))
+        .getAllByRole("cell")
+        .map((cell) => cell.textContent);
+    expect(cells("dora").slice(1, 3)).toEqual(["dora@example.com", "No"]);
+    expect(cells("erin").slice(1, 3)).toEqual(["erin@example.comchanging to erin@new.example", "Yes"]);
+  });
+
   it("offers the admin no action on their own account", async () => {
     await openAdmin();
     const own = row("root");

@@ -36,7 +36,14 @@ export function ForgotPasswordPage() {
           <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
           {errors.formError && <Alert variant="danger">{errors.formError}</Alert>}
           <Form noValidate onSubmit={handleSubmit}>
-            <TextField id="forgot-email" label="Email" type="email" autoComplete="email" {...textField("email")} />
+            <TextField
+              id="forgot-email"
+              label="Email"
+              type="email"
+              autoComplete="email"
+              {...textField("email")}
+              rules={EMAIL_RULES}
+            />
             <SubmitButton busy={busy} busyLabel="Sending…" disabled={!passesAll(EMAIL_RULES, values.email)}>
               Send reset link
             </SubmitButton>

@@ -8,7 +8,7 @@ const TOKEN = "q9X_-abcdefghijklmnopqrstuvwxyz0123456789ABC";
 const INVALID_LINK = "This reset link is invalid or has expired. Ask for a new one.";
 
 async function openReset(route = `/reset-password#token=${TOKEN}`) {
-  const view = renderApp(route);
+  const view = renderApp(route, { strict: true });
   await screen.findByRole("heading", { name: "Choose a new password" });
   return view;
 }
@@ -86,9 +86,13 @@ describe("ResetPasswordPage", () => {
     expect(screen.getByLabelText("New password")).toHaveValue(STRONG_PASSWORD);
   });
 
-  it("explains a link without a token", async () => {
-    await openReset("/reset-password");
-    expect(screen.getByText(/This page needs the link from your email\./)).toBeInTheDocument();
+  it.each([
+    ["without a token", "/reset-password"],
+    ["with a token cut short", "/reset-password#token=q9X_-abc"],
+    ["with a token that is not one", "/reset-password#token=q9X_-abcdefghijklmnopqrstuvwxyz%2F0123456789"],
+  ])("explains a link %s", async (_, route) => {
+    await openReset(route);
+    expect(screen.getByText(/This link is incomplete\./)).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "Ask for a new link" })).toHaveAttribute("href", "/forgot-password");
     expect(screen.queryByLabelText("New password")).not.toBeInTheDocument();
   });

@@ -43,7 +43,7 @@ export function ResetPasswordPage() {
       <h1 className="h3 mb-3">Choose a new password</h1>
       {!token ? (
         <AskForNewLink>
-          This page needs the link from your email. Open the link again, or ask for a new one.
+          This link is incomplete. Open the link from your email again, or ask for a new one.
         </AskForNewLink>
       ) : badLink ? (
         <AskForNewLink>{badLink}</AskForNewLink>

@@ -20,7 +20,7 @@ type Confirmation =
   // Not an answer about the link (offline, server error, throttled): worth trying again.
   | { state: "failed"; message: string };
 
-const NO_TOKEN = "This page needs the link from your email. Open the link again, or ask for a new one.";
+const NO_TOKEN = "This link is incomplete. Open the link from your email again, or ask for a new one.";
 
 /** Where a mailed confirmation link lands: the token is in the fragment and is sent at once. */
 export function VerifyEmailPage() {
@@ -48,6 +48,8 @@ export function VerifyEmailPage() {
     sent.current = true;
     confirm();
   }, [token, confirm]);
+
+  const waitingAddress = user?.pending_email ?? user?.email ?? "";
 
   // A signed-in user's account changed (confirmed, maybe a new email): show it as it is now.
   const confirmed = confirmation.state === "confirmed";
@@ -84,7 +86,8 @@ export function VerifyEmailPage() {
       {confirmation.state === "bad link" && (
         <>
           <Alert variant="danger">{confirmation.message}</Alert>
-          <AskForNewLink email={user?.pending_email ?? user?.email ?? ""} />
+          {/* Keyed by the address, so it fills in once the session has loaded. */}
+          <AskForNewLink key={waitingAddress} email={waitingAddress} />
         </>
       )}
     </div>
@@ -106,7 +109,14 @@ function AskForNewLink({ email }: { email: string }) {
       </h2>
       <div role="status">{sent && <Alert variant="success">{sent}</Alert>}</div>
       {errors.formError && <Alert variant="danger">{errors.formError}</Alert>}
-      <TextField id="new-link-email" label="Email" type="email" autoComplete="email" {...textField("email")} />
+      <TextField
+        id="new-link-email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        {...textField("email")}
+        rules={EMAIL_RULES}
+      />
       <SubmitButton busy={busy} busyLabel="Sending…" disabled={!passesAll(EMAIL_RULES, values.email)}>
         Send a new link
       </SubmitButton>

@@ -1,3 +1,4 @@
+import { StrictMode } from "react";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter, useLocation } from "react-router";
@@ -15,15 +16,17 @@ function PathProbe() {
   );
 }
 
-export function renderApp(route = "/", options: { advanceTimers?: (ms: number) => void } = {}) {
+export function renderApp(route = "/", options: { advanceTimers?: (ms: number) => void; strict?: boolean } = {}) {
   const api = createApi({ baseUrl: window.location.origin });
   const user = userEvent.setup(options.advanceTimers ? { advanceTimers: options.advanceTimers } : {});
-  const view = render(
+  const app = (
     <MemoryRouter initialEntries={[route]}>
       <App api={api} />
       <PathProbe />
-    </MemoryRouter>,
+    </MemoryRouter>
   );
+  // Strict mode mounts, unmounts and mounts again, as `npm run dev` does: effects must cope.
+  const view = render(options.strict ? <StrictMode>{app}</StrictMode> : app);
   return { api, user, ...view };
 }
 

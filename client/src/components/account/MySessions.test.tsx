@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import type { LiveSession } from "../../api/types";
 import { alice, makeSession } from "../../test/fixtures";
-import { renderApp } from "../../test/renderApp";
+import { currentPath, renderApp } from "../../test/renderApp";
 import { api, fail, server, sessionsBody, signedInAs } from "../../test/server";
 
 const here = makeSession({ current: true, device: "Chrome 131 on Linux", ip: "192.0.2.10" });
@@ -125,5 +125,18 @@ describe("MySessions", () => {
     ).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByRole("table", { name: "Your sessions" })).toBeInTheDocument();
+  });
+
+  it("leaves an expired session to the site's own message", async () => {
+    const { user } = await openSessions();
+    server.use(
+      http.delete(api("/users/me/sessions/:id"), () => fail(401, "Token expired.")),
+      http.post(api("/auth/refresh"), () => fail(401, "Missing or invalid refresh token.")),
+    );
+    await user.click(screen.getByRole("button", { name: /^End the session on Mobile Safari/ }));
+
+    expect(await screen.findByText("Your session has expired. Please log in again.")).toBeInTheDocument();
+    await waitFor(() => expect(currentPath()).toBe("/login"));
+    expect(screen.queryByText(/^Could not end the session/)).not.toBeInTheDocument();
   });
 });
