@@ -8,7 +8,7 @@ import re
 import requests
 from playwright.sync_api import Page, expect
 
-from localplatform.mail_sink import link_in
+from localplatform.mail_sink import link_in, text_of
 from tests.e2e.accounts import new_password, new_person, register_by_api
 from tests.e2e.site import (
     account_detail,
@@ -25,6 +25,7 @@ CONFIRM_MAIL = "Confirm your email address"
 RESET_MAIL = "Reset your password"
 PASSWORD_CHANGED_MAIL = "Your password was changed"
 ACCOUNT_DELETED_MAIL = "Your account has been deleted"
+NEW_DEVICE_MAIL = "New sign-in to your account"
 INVALID_CONFIRM_LINK = "This link is invalid or has expired."
 INVALID_RESET_LINK = "This reset link is invalid or has expired. Ask for a new one."
 SESSION_EXPIRED = "Your session has expired. Please log in again."
@@ -134,7 +135,7 @@ def test_forgot_password_by_mail_ends_the_old_sessions_and_the_link_works_once(s
     assert not [path for path in logs if token in path.read_text()]
 
 
-def test_a_session_ended_from_another_browser_is_refused_on_its_next_request(sessions, site_url):
+def test_a_session_ended_from_another_browser_is_refused_on_its_next_request(sessions, site_stack, site_url):
     person = new_person()
     register_by_api(site_url, person)
     laptop, _ = sessions.open(user_agent=LAPTOP)
@@ -142,9 +143,15 @@ def test_a_session_ended_from_another_browser_is_refused_on_its_next_request(ses
     laptop.goto("/")
     log_in_and_land_on_status(laptop, person)
 
+    # The sign-in from a device the account had not used mails a notice, whose link leads to
+    # the session list (after logging in there).
+    notice = text_of(site_stack.mail.mailbox.wait_for(person.email, NEW_DEVICE_MAIL))
+    assert f"{LAPTOP_DEVICE}, from 127.0.0.1" in notice
+    sessions_link = re.search(r"end that session at\s+(\S+)", notice).group(1)
     phone, _ = sessions.open()
-    phone.goto("/")
-    log_in_and_land_on_status(phone, person)
+    phone.goto(sessions_link)
+    assert fill_login_form(phone, person.email, person.password) == 200
+    expect(phone).to_have_url(sessions_link)
     your_sessions = phone.get_by_role("table", name="Your sessions")
     expect(your_sessions.get_by_role("row", name=re.compile(r"This device"))).to_have_count(1)
     your_sessions.get_by_role("button", name=f"End the session on {LAPTOP_DEVICE} from 127.0.0.1").click()
