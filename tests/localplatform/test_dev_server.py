@@ -1,15 +1,17 @@
 """`make run`'s supervisor, as a real process tree: serve, stop cleanly, restart, survive kill -9."""
 import os
+import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psutil
 import pytest
 
 from localplatform.http_client import request, wait_until_up
-from localplatform.mail_sink import Mailbox, link_in
+from localplatform.mail_sink import Mailbox, text_of
 from localplatform.ports import free_port, free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +32,14 @@ def start(var_dir, port, pg_port, mail=None):
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     wait_until_up(f"http://127.0.0.1:{port}/api/v1/health")
     return process
+
+
+def wait_for_mail(directory, count, timeout=60) -> list:
+    """The first `count` messages the sink stored, oldest first."""
+    deadline = time.monotonic() + timeout
+    while len(list(directory.glob("*.eml"))) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return sorted(directory.glob("*.eml"))
 
 
 def family(process) -> list:
@@ -62,15 +72,17 @@ def test_serves_the_curl_tour_stops_on_ctrl_c_and_keeps_data(tmp_path, ports):
     revoked = request(f"{base}/auth/status", headers={"Authorization": f"Bearer {token}"})
     assert revoked.status == 401 and revoked.json["message"] == "Token revoked."
 
-    # Forgot password: the mail worker delivers to the sink in var/mail/, shown on the mailbox page.
+    # Registering mails a confirmation link, forgot password a reset link: the mail worker
+    # delivers both to the sink in var/mail/, shown on the mailbox page.
+    assert len(wait_for_mail(tmp_path / "mail", 1)) == 1
     assert request(f"{base}/auth/password-reset", "POST", {"email": "alice@example.com"}).status == 202
-    mailbox = Mailbox(tmp_path / "mail")
-    reset_mail = mailbox.wait_for("alice@example.com", "Reset your password")
-    assert link_in(reset_mail, f"http://127.0.0.1:{port}/reset-password#token=")
+    [_, mail_file] = wait_for_mail(tmp_path / "mail", 2)
+    confirm_mail, reset_mail = Mailbox(tmp_path / "mail").messages()
+    assert re.search(rf"http://127.0.0.1:{port}/verify-email#token=\S+", text_of(confirm_mail))
+    assert re.search(rf"http://127.0.0.1:{port}/reset-password#token=\S+", text_of(reset_mail))
     page = request(f"http://127.0.0.1:{mail['MAILBOX_PORT']}/")
     assert page.status == 200 and b"Reset your password" in page.body
-    assert b"Confirm your email address" in page.body  # the sign-up mail
-    assert request(f"http://127.0.0.1:{mail['MAILBOX_PORT']}/{mailbox.files()[-1].name}").status == 200
+    assert request(f"http://127.0.0.1:{mail['MAILBOX_PORT']}/{mail_file.name}").status == 200
 
     server.send_signal(signal.SIGINT)
     assert server.wait(timeout=30) == 0
