@@ -407,6 +407,41 @@ describe("api client", () => {
     expect(events).toEqual([]);
   });
 
+  describe("after a password reset in a signed-in tab", () => {
+    const changed = () => HttpResponse.json({ status: "success", message: "Password changed." });
+
+    it("signs out when the reset ended this tab's session", async () => {
+      signedInAs(alice);
+      const { client, events } = newApi();
+      await client.refresh();
+      server.use(
+        http.post(api("/auth/password-reset/confirm"), changed),
+        http.post(api("/auth/refresh"), () => fail(401, "Missing or invalid refresh token.")),
+      );
+
+      expect(await client.confirmPasswordReset({ token: "t".repeat(43), new_password: "pw" })).toBe(
+        "Password changed.",
+      );
+      expect(client.hasSession()).toBe(false);
+      expect(events.at(-1)).toEqual({ type: "ended", reason: "logout" });
+    });
+
+    it("stays signed in when the reset was for another account, or the check cannot be made", async () => {
+      signedInAs(alice);
+      const { client, events } = newApi();
+      await client.refresh();
+      server.use(http.post(api("/auth/password-reset/confirm"), changed));
+
+      await client.confirmPasswordReset({ token: "t".repeat(43), new_password: "pw" });
+      expect(client.hasSession()).toBe(true);
+
+      server.use(http.post(api("/auth/refresh"), () => HttpResponse.error()));
+      await client.confirmPasswordReset({ token: "t".repeat(43), new_password: "pw" });
+      expect(client.hasSession()).toBe(true);
+      expect(events.map((event) => event.type)).toEqual(["started", "started"]);
+    });
+  });
+
   it("keeps the session when deleting the account is refused", async () => {
     signedInAs(alice);
     server.use(

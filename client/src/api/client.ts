@@ -267,7 +267,11 @@ export function createApi({ baseUrl, locks = browserLocks() }: ApiOptions) {
     },
 
     async confirmPasswordReset(body: PasswordResetConfirmRequest): Promise<string> {
-      return unwrap(await http.POST("/api/v1/auth/password-reset/confirm", { body })).message;
+      const { message } = unwrap(await http.POST("/api/v1/auth/password-reset/confirm", { body }));
+      // The reset ended every session of its account. If this tab's was one of them, its refresh
+      // is refused: sign out here now rather than on the next request. "Not now" answers keep it.
+      if (accessToken !== null && !(await refreshForRetry().catch(() => true))) endSession("logout");
+      return message;
     },
 
     async mySessions(): Promise<LiveSession[]> {

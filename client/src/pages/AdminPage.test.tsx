@@ -292,7 +292,7 @@ describe("AdminPage", () => {
 
     await user.click(within(dialog).getByRole("button", { name: "Sign alice out everywhere" }));
 
-    expect(await within(dialog).findByRole("status")).toHaveTextContent("Ended 2 sessions.");
+    expect(await within(dialog).findByText("Ended 2 sessions.")).toBeInTheDocument();
     expect(await within(dialog).findByText("alice is not signed in anywhere.")).toBeInTheDocument();
     expect(within(dialog).getByRole("button", { name: "Sign alice out everywhere" })).toBeDisabled();
     expect(ended).toEqual(["1"]);
@@ -321,8 +321,10 @@ describe("AdminPage", () => {
     await within(dialog).findByRole("table", { name: "Sessions of bob" });
 
     await user.click(within(dialog).getByRole("button", { name: "Sign bob out everywhere" }));
-    expect(await within(dialog).findByRole("alert")).toHaveTextContent(
-      "Could not end the sessions. Cannot reach the server. Check your connection and try again.",
-    );
+    expect(
+      await within(dialog).findByText(
+        "Could not end the sessions. Cannot reach the server. Check your connection and try again.",
+      ),
+    ).toHaveAttribute("role", "alert");
   });
 });

@@ -7,7 +7,7 @@ import { api, fail, server, signedInAs } from "../../test/server";
 async function openDialog(who = alice) {
   signedInAs(who);
   const view = renderApp("/status");
-  const section = await screen.findByRole("region", { name: "Delete my account" });
+  const section = await screen.findByRole("region", { name: "Delete account" });
   await view.user.click(within(section).getByRole("button", { name: "Delete my account" }));
   const dialog = await screen.findByRole("dialog", { name: "Delete your account?" });
   return { ...view, dialog };

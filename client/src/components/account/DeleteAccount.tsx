@@ -21,12 +21,13 @@ export function DeleteAccount({ user }: { user: User }) {
 
   return (
     <section aria-labelledby="delete-account-heading">
+      {/* Not "Delete my account": a heading query for "My account" must find the page's own. */}
       <h2 id="delete-account-heading" className="h5">
-        Delete my account
+        Delete account
       </h2>
       <p>
-        Your account and everything about it is deleted, not kept in any form, and every session ends. We send a
-        confirmation to {user.email}.
+        Deleting your account removes it and everything about it for good (nothing is kept) and signs you out
+        everywhere. We send a confirmation to {user.email}.
       </p>
       <Button variant="outline-danger" onClick={() => setAsking(true)}>
         Delete my account

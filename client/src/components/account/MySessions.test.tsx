@@ -78,7 +78,7 @@ describe("MySessions", () => {
   });
 
   it("shows that ending is running, and reports a session that had already ended", async () => {
-    let answer: () => void = () => undefined;
+    let answer: (() => void) | null = null;
     const { user } = await openSessions();
     server.use(
       http.delete(api("/users/me/sessions/:id"), async () => {
@@ -90,7 +90,8 @@ describe("MySessions", () => {
     await user.click(screen.getByRole("button", { name: /^End the session on Mobile Safari/ }));
     expect(within(row("Mobile Safari")).getByRole("button")).toHaveTextContent("Ending…");
     expect(screen.getByRole("button", { name: "End every other session" })).toBeDisabled();
-    answer();
+    await waitFor(() => expect(answer).not.toBeNull());
+    answer!();
 
     expect(
       await screen.findByText("Could not end the session on Mobile Safari 18 on iOS (iPhone). Session not found."),

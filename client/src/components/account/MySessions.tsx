@@ -58,7 +58,7 @@ export function MySessions() {
           caption="Your sessions"
           actions={(session) =>
             session.current ? (
-              <span className="text-body-secondary">Use Log out</span>
+              <span className="text-body-secondary">Log out ends it</span>
             ) : (
               <Button
                 size="sm"

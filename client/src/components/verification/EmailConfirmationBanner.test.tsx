@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { alice, makeUser } from "../../test/fixtures";
 import { renderApp } from "../../test/renderApp";
@@ -28,7 +28,8 @@ describe("EmailConfirmationBanner", () => {
 
     await user.click(within(region).getByRole("button", { name: "Send a new link to carol@example.com" }));
 
-    expect(await within(region).findByRole("status")).toHaveTextContent(RESENT);
+    expect(await within(region).findByText(RESENT)).toBeInTheDocument();
+    expect(within(region).getByRole("status")).toHaveTextContent(RESENT);
     expect(bodies).toEqual([{ email: "carol@example.com" }]);
   });
 
@@ -47,7 +48,7 @@ describe("EmailConfirmationBanner", () => {
   });
 
   it("says how long to wait when resending is throttled, and shows that it is sending", async () => {
-    let answer: () => void = () => undefined;
+    let answer: (() => void) | null = null;
     server.use(
       http.post(api("/auth/verify-email/resend"), async () => {
         await new Promise<void>((resolve) => (answer = resolve));
@@ -61,9 +62,11 @@ describe("EmailConfirmationBanner", () => {
     const region = await banner();
     await user.click(within(region).getByRole("button", { name: /^Send a new link/ }));
     expect(within(region).getByRole("button", { name: "Sending…" })).toBeDisabled();
-    answer();
+    await waitFor(() => expect(answer).not.toBeNull());
+    answer!();
 
-    expect(await within(region).findByRole("alert")).toHaveTextContent("Too many attempts. Try again in 42 seconds.");
+    expect(await within(region).findByText("Too many attempts. Try again in 42 seconds.")).toBeInTheDocument();
+    expect(within(region).getByRole("alert")).toHaveTextContent("Too many attempts. Try again in 42 seconds.");
   });
 
   it("is not shown to a confirmed user or a visitor", async () => {
