@@ -30,6 +30,8 @@ const FIELDS = {
     "UserUpdateRequest.password",
     "PasswordChangeRequest.new_password",
   ],
+  // The token a mailed link carries; a link cut short is caught before it is sent.
+  LINK_TOKEN: ["PasswordResetConfirmRequest.token", "VerifyEmailRequest.token"],
 };
 const KEYWORDS = { minLength: "minLength", maxLength: "maxLength", pattern: "pattern", minScore: "x-zxcvbn-min-score" };
 
@@ -52,7 +54,8 @@ async function constraints(spec) {
     if (other !== -1) throw new Error(`${fields[0]} ${first} and ${fields[other + 1]} ${rest[other]} disagree`);
     lines.push(`export const ${name} = ${first} as const;`);
   }
-  return `${header("")}// What the API enforces on the fields people type; src/validation/rules.ts phrases it.\n\n${lines.join("\n")}\n`;
+  return `${header("")}// What the API enforces on the fields people type (src/validation/rules.ts phrases it) and on the
+// token in a mailed link (src/hooks/useLinkToken.ts).\n\n${lines.join("\n")}\n`;
 }
 
 const OUTPUTS = [

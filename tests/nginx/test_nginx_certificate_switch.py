@@ -22,10 +22,10 @@ import requests
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from localplatform.certificates import write_certificate
 from localplatform.ports import free_ports
 from nginx.process import default_worker_user
 from nginx.render import FrontSettings, render
-from tests.nginx.certificates import write_certificate
 from tests.nginx.conftest import world_readable_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -318,6 +318,145 @@ describe("api client", () => {
     ]);
   });
 
+  it("calls the account lifecycle endpoints with the documented methods and bodies", async () => {
+    const calls: string[] = [];
+    const answer =
+      (status: number, body: object | null) =>
+      async ({ request }: { request: Request }) => {
+        const sent = request.body ? await request.text() : "";
+        calls.push(`${request.method} ${new URL(request.url).pathname} ${sent}`.trim());
+        return body ? HttpResponse.json(body, { status }) : new HttpResponse(null, { status });
+      };
+    const session = {
+      id: "0b6f6f0e-3f7c-4d8e-9a61-7f7e0c1d2e3f",
+      created_at: "2026-03-01T10:00:00Z",
+      last_used_at: "2026-03-02T10:00:00Z",
+      ip: "192.0.2.7",
+      device: "Firefox 120 on Ubuntu",
+      current: true,
+    };
+    const sessions = { status: "success", data: { sessions: [session] } };
+    signedInAs(alice);
+    server.use(
+      http.post(
+        api("/auth/verify-email"),
+        answer(200, { status: "success", message: "Confirmed.", data: { email: "a@example.com" } }),
+      ),
+      http.post(api("/auth/verify-email/resend"), answer(202, { status: "success", message: "Resent." })),
+      http.post(api("/auth/password-reset"), answer(202, { status: "success", message: "On its way." })),
+      http.post(api("/auth/password-reset/confirm"), answer(200, { status: "success", message: "Changed." })),
+      http.get(api("/users/me/sessions"), answer(200, sessions)),
+      http.delete(api("/users/me/sessions/:id"), answer(204, null)),
+      http.delete(api("/users/me/sessions"), answer(200, { status: "success", message: "Ended 2 sessions." })),
+      http.get(api("/users/:id/sessions"), answer(200, sessions)),
+      http.delete(api("/users/:id/sessions"), answer(200, { status: "success", message: "Ended 1 session." })),
+      http.post(api("/users/:id/password-reset"), answer(202, { status: "success", message: "Mailed." })),
+      http.delete(api("/users/me"), answer(204, null)),
+    );
+    const { client, events } = newApi();
+    await client.refresh();
+
+    expect(await client.verifyEmail({ token: "v".repeat(43) })).toEqual({
+      email: "a@example.com",
+      message: "Confirmed.",
+    });
+    expect(await client.resendVerification({ email: "a@example.com" })).toBe("Resent.");
+    expect(await client.requestPasswordReset({ email: "a@example.com" })).toBe("On its way.");
+    expect(await client.confirmPasswordReset({ token: "t".repeat(43), new_password: "pw" })).toBe("Changed.");
+    expect(await client.mySessions()).toEqual([session]);
+    await client.endMySession(session.id);
+    expect(await client.endMyOtherSessions()).toBe("Ended 2 sessions.");
+    expect(await client.userSessions(7)).toEqual([session]);
+    expect(await client.endUserSessions(7)).toBe("Ended 1 session.");
+    expect(await client.sendPasswordReset(7)).toBe("Mailed.");
+    await client.deleteMe({ password: "secret" });
+
+    expect(calls).toEqual([
+      `POST /api/v1/auth/verify-email {"token":"${"v".repeat(43)}"}`,
+      'POST /api/v1/auth/verify-email/resend {"email":"a@example.com"}',
+      'POST /api/v1/auth/password-reset {"email":"a@example.com"}',
+      `POST /api/v1/auth/password-reset/confirm {"token":"${"t".repeat(43)}","new_password":"pw"}`,
+      "GET /api/v1/users/me/sessions",
+      `DELETE /api/v1/users/me/sessions/${session.id}`,
+      "DELETE /api/v1/users/me/sessions",
+      "GET /api/v1/users/7/sessions",
+      "DELETE /api/v1/users/7/sessions",
+      "POST /api/v1/users/7/password-reset",
+      'DELETE /api/v1/users/me {"password":"secret"}',
+    ]);
+    expect(client.hasSession()).toBe(false);
+    expect(events.at(-1)).toEqual({ type: "ended", reason: "deleted" });
+  });
+
+  it("registers without a session when the platform wants the address confirmed first", async () => {
+    const unconfirmed = { ...alice, email_verified_at: null };
+    server.use(
+      http.post(api("/auth/register"), () =>
+        HttpResponse.json(
+          { status: "success", message: "Check your email.", verification_required: true, data: unconfirmed },
+          { status: 201 },
+        ),
+      ),
+    );
+    const { client, events } = newApi();
+
+    const registration = await client.register({ username: "alice", email: "a@example.com", password: "pw" });
+
+    expect(registration).toEqual({ signedIn: false, user: unconfirmed, message: "Check your email." });
+    expect(client.hasSession()).toBe(false);
+    expect(events).toEqual([]);
+  });
+
+  describe("after a password reset in a signed-in tab", () => {
+    const changed = () => HttpResponse.json({ status: "success", message: "Password changed." });
+
+    it("signs out when the reset ended this tab's session", async () => {
+      signedInAs(alice);
+      const { client, events } = newApi();
+      await client.refresh();
+      server.use(
+        http.post(api("/auth/password-reset/confirm"), changed),
+        http.post(api("/auth/refresh"), () => fail(401, "Missing or invalid refresh token.")),
+      );
+
+      expect(await client.confirmPasswordReset({ token: "t".repeat(43), new_password: "pw" })).toBe(
+        "Password changed.",
+      );
+      expect(client.hasSession()).toBe(false);
+      expect(events.at(-1)).toEqual({ type: "ended", reason: "logout" });
+    });
+
+    it("stays signed in when the reset was for another account, or the check cannot be made", async () => {
+      signedInAs(alice);
+      const { client, events } = newApi();
+      await client.refresh();
+      server.use(http.post(api("/auth/password-reset/confirm"), changed));
+
+      await client.confirmPasswordReset({ token: "t".repeat(43), new_password: "pw" });
+      expect(client.hasSession()).toBe(true);
+
+      server.use(http.post(api("/auth/refresh"), () => HttpResponse.error()));
+      await client.confirmPasswordReset({ token: "t".repeat(43), new_password: "pw" });
+      expect(client.hasSession()).toBe(true);
+      expect(events.map((event) => event.type)).toEqual(["started", "started"]);
+    });
+  });
+
+  it("keeps the session when deleting the account is refused", async () => {
+    signedInAs(alice);
+    server.use(
+      http.delete(api("/users/me"), () => fail(400, "Invalid payload.", { password: ["Password is incorrect."] })),
+    );
+    const { client, events } = newApi();
+    await client.refresh();
+
+    const error = await caught(client.deleteMe({ password: "wrong" }));
+
+    expect(error.fieldErrors).toEqual({ password: ["Password is incorrect."] });
+    expect(client.hasSession()).toBe(true);
+    expect(events.map((event) => event.type)).toEqual(["started"]);
+  });
+
   describe("when a refresh is told 'not now'", () => {
     afterEach(() => vi.useRealTimers());
 

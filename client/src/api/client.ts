@@ -11,21 +11,31 @@ import type {
   AuthSession,
   ChangePasswordRequest,
   CreateUserRequest,
+  DeleteAccountRequest,
   ListedUser,
+  LiveSession,
   LoginRequest,
+  PasswordResetConfirmRequest,
+  PasswordResetRequest,
   RegisterRequest,
+  Registration,
+  ResendVerificationRequest,
   UpdateMeRequest,
   UpdateUserRequest,
   User,
   UserPage,
+  VerifyEmailRequest,
 } from "./types";
 import { requireFullUser } from "./types";
 
 export type SessionEvent =
   | { type: "started"; session: AuthSession }
-  | { type: "ended"; reason: "logout" | "expired" }
+  | { type: "ended"; reason: SessionEndReason }
   // A refresh was rate-limited; it is tried again by itself after this wait. The session lives on.
   | { type: "throttled"; retryInSeconds: number };
+
+/** "deleted": the account itself is gone, deleted by its owner. */
+export type SessionEndReason = "logout" | "expired" | "deleted";
 
 export type SessionListener = (event: SessionEvent) => void;
 
@@ -75,7 +85,7 @@ export function createApi({ baseUrl, locks = browserLocks() }: ApiOptions) {
     return session;
   }
 
-  function endSession(reason: "logout" | "expired") {
+  function endSession(reason: SessionEndReason) {
     accessToken = null;
     emit({ type: "ended", reason });
   }
@@ -167,8 +177,10 @@ export function createApi({ baseUrl, locks = browserLocks() }: ApiOptions) {
       return { version: body.version };
     },
 
-    async register(body: RegisterRequest): Promise<AuthSession> {
-      return startSession(unwrap(await http.POST("/api/v1/auth/register", { body })));
+    async register(body: RegisterRequest): Promise<Registration> {
+      const answer = unwrap(await http.POST("/api/v1/auth/register", { body }));
+      if ("auth_token" in answer) return { signedIn: true, session: startSession(answer) };
+      return { signedIn: false, user: answer.data, message: answer.message };
     },
 
     async login(body: LoginRequest): Promise<AuthSession> {
@@ -233,6 +245,62 @@ export function createApi({ baseUrl, locks = browserLocks() }: ApiOptions) {
 
     async changePassword(body: ChangePasswordRequest): Promise<string> {
       return unwrap(await http.POST("/api/v1/users/me/password", { body })).message;
+    },
+
+    /** Deletes the signed-in account; the server has ended every session, so this one ends too. */
+    async deleteMe(body: DeleteAccountRequest): Promise<void> {
+      unwrap(await http.DELETE("/api/v1/users/me", { body }));
+      endSession("deleted");
+    },
+
+    async verifyEmail(body: VerifyEmailRequest): Promise<{ email: string; message: string }> {
+      const answer = unwrap(await http.POST("/api/v1/auth/verify-email", { body }));
+      return { email: answer.data.email, message: answer.message };
+    },
+
+    async resendVerification(body: ResendVerificationRequest): Promise<string> {
+      return unwrap(await http.POST("/api/v1/auth/verify-email/resend", { body })).message;
+    },
+
+    async requestPasswordReset(body: PasswordResetRequest): Promise<string> {
+      return unwrap(await http.POST("/api/v1/auth/password-reset", { body })).message;
+    },
+
+    async confirmPasswordReset(body: PasswordResetConfirmRequest): Promise<string> {
+      const { message } = unwrap(await http.POST("/api/v1/auth/password-reset/confirm", { body }));
+      // The reset ended every session of its account. If this tab's was one of them, its refresh
+      // is refused: sign out here now rather than on the next request. "Not now" answers keep it.
+      if (accessToken !== null && !(await refreshForRetry().catch(() => true))) endSession("logout");
+      return message;
+    },
+
+    async mySessions(): Promise<LiveSession[]> {
+      return unwrap(await http.GET("/api/v1/users/me/sessions")).data.sessions;
+    },
+
+    async endMySession(id: string): Promise<void> {
+      unwrap(await http.DELETE("/api/v1/users/me/sessions/{session_id}", { params: { path: { session_id: id } } }));
+    },
+
+    /** Ends every session of mine but this one; resolves to the API's count of them. */
+    async endMyOtherSessions(): Promise<string> {
+      return unwrap(await http.DELETE("/api/v1/users/me/sessions")).message;
+    },
+
+    async userSessions(userId: number): Promise<LiveSession[]> {
+      return unwrap(await http.GET("/api/v1/users/{id}/sessions", { params: { path: { id: String(userId) } } })).data
+        .sessions;
+    },
+
+    async endUserSessions(userId: number): Promise<string> {
+      return unwrap(await http.DELETE("/api/v1/users/{id}/sessions", { params: { path: { id: String(userId) } } }))
+        .message;
+    },
+
+    /** Mails the user a reset link; the token never comes back to the admin. */
+    async sendPasswordReset(userId: number): Promise<string> {
+      return unwrap(await http.POST("/api/v1/users/{id}/password-reset", { params: { path: { id: String(userId) } } }))
+        .message;
     },
   };
 }

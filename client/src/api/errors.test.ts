@@ -1,4 +1,11 @@
-import { ApiError, describeError, errorFromResponse, parseRetryAfter, throttledMessage } from "./errors";
+import {
+  ApiError,
+  describeError,
+  errorFromResponse,
+  isUnconfirmedEmail,
+  parseRetryAfter,
+  throttledMessage,
+} from "./errors";
 
 describe("parseRetryAfter", () => {
   it("reads delta-seconds", () => expect(parseRetryAfter("30")).toBe(30));
@@ -29,6 +36,20 @@ describe("errorFromResponse", () => {
     });
     expect(error).toMatchObject({ kind: "rejected", status: 400, message: "Invalid payload." });
     expect(error.fieldErrors).toEqual({ email: ["Enter a valid email."] });
+  });
+
+  it("keeps the API's reason code, and knows an unconfirmed email by it", () => {
+    const unconfirmed = errorFromResponse(new Response(null, { status: 403 }), {
+      status: "fail",
+      reason: "email_unverified",
+      message: "Confirm your email address first. We can send you a new link.",
+    });
+    expect(unconfirmed.reason).toBe("email_unverified");
+    expect(isUnconfirmedEmail(unconfirmed)).toBe(true);
+    const other = errorFromResponse(new Response(null, { status: 403 }), { status: "fail", message: "No." });
+    expect(other.reason).toBeNull();
+    expect(isUnconfirmedEmail(other)).toBe(false);
+    expect(isUnconfirmedEmail(new Error("email_unverified"))).toBe(false);
   });
 
   it("falls back to the status when the body is not an envelope", () => {

@@ -12,11 +12,18 @@ export class ApiError extends Error {
   readonly status: number;
   readonly fieldErrors: FieldErrors;
   readonly retryAfterSeconds: number | null;
+  /** The API's stable code for a refusal a page acts on, such as "email_unverified"; else null. */
+  readonly reason: string | null;
 
   constructor(
     kind: ApiErrorKind,
     message: string,
-    options: { status?: number; fieldErrors?: FieldErrors; retryAfterSeconds?: number | null } = {},
+    options: {
+      status?: number;
+      fieldErrors?: FieldErrors;
+      retryAfterSeconds?: number | null;
+      reason?: string | null;
+    } = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -24,6 +31,7 @@ export class ApiError extends Error {
     this.status = options.status ?? 0;
     this.fieldErrors = options.fieldErrors ?? {};
     this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+    this.reason = options.reason ?? null;
   }
 }
 
@@ -50,6 +58,7 @@ interface FailBody {
   status?: string;
   message?: string;
   errors?: FieldErrors;
+  reason?: string | null;
 }
 
 function asFailBody(body: unknown): FailBody {
@@ -68,7 +77,13 @@ export function errorFromResponse(response: Response, body: unknown): ApiError {
   return new ApiError("rejected", fail.message ?? `Request failed (${status}).`, {
     status,
     fieldErrors: fail.errors ?? {},
+    reason: fail.reason ?? null,
   });
+}
+
+/** True when the API refused a login only because the account's email is not confirmed yet. */
+export function isUnconfirmedEmail(error: unknown): boolean {
+  return error instanceof ApiError && error.reason === "email_unverified";
 }
 
 /** Words a person understands for any failure, API or not. */

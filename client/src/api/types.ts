@@ -15,12 +15,29 @@ export type CreateUserRequest = JsonOf<NonNullable<paths["/api/v1/users"]["post"
 export type UpdateUserRequest = JsonOf<NonNullable<paths["/api/v1/users/{id}"]["patch"]["requestBody"]>>;
 export type UpdateMeRequest = JsonOf<NonNullable<paths["/api/v1/users/me"]["patch"]["requestBody"]>>;
 export type ChangePasswordRequest = JsonOf<NonNullable<paths["/api/v1/users/me/password"]["post"]["requestBody"]>>;
+export type DeleteAccountRequest = JsonOf<NonNullable<paths["/api/v1/users/me"]["delete"]["requestBody"]>>;
+export type VerifyEmailRequest = JsonOf<NonNullable<paths["/api/v1/auth/verify-email"]["post"]["requestBody"]>>;
+export type ResendVerificationRequest = JsonOf<
+  NonNullable<paths["/api/v1/auth/verify-email/resend"]["post"]["requestBody"]>
+>;
+export type PasswordResetRequest = JsonOf<NonNullable<paths["/api/v1/auth/password-reset"]["post"]["requestBody"]>>;
+export type PasswordResetConfirmRequest = JsonOf<
+  NonNullable<paths["/api/v1/auth/password-reset/confirm"]["post"]["requestBody"]>
+>;
+
+/** A place the account is signed in: one refresh-token family. */
+export type LiveSession = JsonOf<
+  paths["/api/v1/users/me/sessions"]["get"]["responses"][200]
+>["data"]["sessions"][number];
 
 export interface AuthSession {
   user: User;
   expiresIn: number;
   message: string;
 }
+
+/** Registering signs the user in, unless the platform wants the address confirmed first. */
+export type Registration = { signedIn: true; session: AuthSession } | { signedIn: false; user: User; message: string };
 
 export interface UserPage<U> {
   users: U[];

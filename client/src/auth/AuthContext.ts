@@ -1,12 +1,12 @@
 import { createContext, useContext } from "react";
-import type { AuthSession, LoginRequest, RegisterRequest, User } from "../api/types";
+import type { AuthSession, LoginRequest, RegisterRequest, Registration, User } from "../api/types";
 
 export interface AuthControls {
   /** False until the first refresh on load has answered. */
   ready: boolean;
   user: User | null;
   login: (credentials: LoginRequest) => Promise<AuthSession>;
-  register: (details: RegisterRequest) => Promise<AuthSession>;
+  register: (details: RegisterRequest) => Promise<Registration>;
   logout: () => Promise<string>;
   /** Keeps the signed-in user in step after they edit their own account. */
   setUser: (user: User) => void;

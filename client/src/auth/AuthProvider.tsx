@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { useApi } from "../api/ApiContext";
 import { ApiError } from "../api/errors";
@@ -8,6 +8,7 @@ import { AuthContext } from "./AuthContext";
 import { REFRESH_RETRY_MS, refreshDelayMs } from "./refreshSchedule";
 
 export const SESSION_EXPIRED_MESSAGE = "Your session has expired. Please log in again.";
+export const ACCOUNT_DELETED_MESSAGE = "Your account was deleted, and you are signed out everywhere.";
 
 export function refreshThrottledMessage(seconds: number): string {
   return `The server is busy. Still signed in; trying again in ${seconds} second${seconds === 1 ? "" : "s"}.`;
@@ -46,6 +47,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         if (event.type === "started") {
           setUser(event.session.user);
           setTimer({ id: ++timerIds.current, delayMs: refreshDelayMs(event.session.expiresIn) });
+          return;
+        }
+        if (event.reason === "deleted") {
+          // React Router navigates in a transition; signing out in the same one means the account
+          // page is never shown signed out, which would send the visitor to Log in instead.
+          startTransition(() => {
+            setUser(null);
+            setTimer(null);
+            navigate("/", { replace: true });
+          });
+          show("success", ACCOUNT_DELETED_MESSAGE);
           return;
         }
         setUser(null);

@@ -1,9 +1,9 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import type { User } from "../api/types";
-import { STRONG_PASSWORD, alice, makeUser, root } from "../test/fixtures";
+import { STRONG_PASSWORD, alice, makeSession, makeUser, root } from "../test/fixtures";
 import { renderApp } from "../test/renderApp";
-import { api, fail, server, signedInAs } from "../test/server";
+import { api, fail, server, sessionsBody, signedInAs } from "../test/server";
 
 const bob = makeUser({ id: 3, username: "bob", email: "bob@example.com", active: false });
 
@@ -39,13 +39,35 @@ describe("AdminPage", () => {
   it("shows every user with every field", async () => {
     await openAdmin();
     const headers = screen.getAllByRole("columnheader").map((cell) => cell.textContent);
-    expect(headers).toEqual(["ID", "Username", "Email", "Active", "Admin", "Created", "Updated", "Actions"]);
+    expect(headers).toEqual([
+      "ID",
+      "Username",
+      "Email",
+      "Verified",
+      "Active",
+      "Admin",
+      "Created",
+      "Updated",
+      "Actions",
+    ]);
     const cells = within(row("bob"))
       .getAllByRole("cell")
       .map((cell) => cell.textContent);
-    expect(cells.slice(0, 4)).toEqual(["3", "bob@example.com", "No", "No"]);
-    expect(cells[4]).toMatch(/^1 Mar 2026/);
-    expect(cells[5]).toMatch(/^2 Mar 2026/);
+    expect(cells.slice(0, 5)).toEqual(["3", "bob@example.com", "Yes", "No", "No"]);
+    expect(cells[5]).toMatch(/^1 Mar 2026/);
+    expect(cells[6]).toMatch(/^2 Mar 2026/);
+  });
+
+  it("shows who has not confirmed their email, and an address change waiting for confirmation", async () => {
+    const dora = makeUser({ id: 5, username: "dora", email: "dora@example.com", email_verified_at: null });
+    const erin = makeUser({ id: 6, username: "erin", email: "erin@example.com", pending_email: "erin@new.example" });
+    await openAdmin([dora, erin, root]);
+    const cells = (username: string) =>
+      within(row(username))
+        .getAllByRole("cell")
+        .map((cell) => cell.textContent);
+    expect(cells("dora").slice(1, 3)).toEqual(["dora@example.com", "No"]);
+    expect(cells("erin").slice(1, 3)).toEqual(["erin@example.comchanging to erin@new.example", "Yes"]);
   });
 
   it("offers the admin no action on their own account", async () => {
@@ -215,5 +237,94 @@ describe("AdminPage", () => {
     const { user } = renderApp("/admin");
     await user.click(await screen.findByRole("button", { name: "Load more" }));
     expect(await screen.findByRole("row", { name: /^1 alice/ })).toBeInTheDocument();
+  });
+
+  it("mails a user a reset link and never shows a token", async () => {
+    const posted: string[] = [];
+    const { user } = await openAdmin();
+    server.use(
+      http.post(api("/users/:id/password-reset"), ({ params }) => {
+        posted.push(String(params.id));
+        return HttpResponse.json(
+          { status: "success", message: "A reset link is on its way to alice." },
+          { status: 202 },
+        );
+      }),
+    );
+    await user.click(screen.getByRole("button", { name: "Send alice a password reset link" }));
+    expect(await screen.findByText("A reset link is on its way to alice.")).toBeInTheDocument();
+    expect(posted).toEqual(["1"]);
+  });
+
+  it("says why a reset link cannot be sent", async () => {
+    const { user } = await openAdmin();
+    server.use(
+      http.post(api("/users/3/password-reset"), () =>
+        fail(403, "This account is deactivated; activate it before sending a reset link."),
+      ),
+    );
+    await user.click(screen.getByRole("button", { name: "Send bob a password reset link" }));
+    expect(
+      await screen.findByText(
+        "Could not send bob a reset link. This account is deactivated; activate it before sending a reset link.",
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it("shows a user's sessions and signs them out everywhere", async () => {
+    const sessions = [makeSession({ device: "Chrome 131 on macOS" }), makeSession({ device: "Firefox 120 on Ubuntu" })];
+    let live = sessions;
+    const ended: string[] = [];
+    const { user } = await openAdmin();
+    server.use(
+      http.get(api("/users/1/sessions"), () => HttpResponse.json(sessionsBody(live))),
+      http.delete(api("/users/:id/sessions"), ({ params }) => {
+        ended.push(String(params.id));
+        live = [];
+        return HttpResponse.json({ status: "success", message: "Ended 2 sessions." });
+      }),
+    );
+    await user.click(screen.getByRole("button", { name: "Sessions of alice" }));
+    const dialog = await screen.findByRole("dialog", { name: "Sessions of alice" });
+    const table = await within(dialog).findByRole("table", { name: "Sessions of alice" });
+    expect(within(table).getAllByRole("row")).toHaveLength(3);
+    expect(within(table).getByRole("row", { name: /^Chrome 131 on macOS/ })).toBeInTheDocument();
+
+    await user.click(within(dialog).getByRole("button", { name: "Sign alice out everywhere" }));
+
+    expect(await within(dialog).findByText("Ended 2 sessions.")).toBeInTheDocument();
+    expect(await within(dialog).findByText("alice is not signed in anywhere.")).toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Sign alice out everywhere" })).toBeDisabled();
+    expect(ended).toEqual(["1"]);
+
+    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+  });
+
+  it("says when a user's sessions cannot be loaded or ended", async () => {
+    const { user } = await openAdmin();
+    server.use(
+      http.get(api("/users/3/sessions"), () => HttpResponse.json({ status: "error", message: "x" }, { status: 500 }), {
+        once: true,
+      }),
+      http.get(api("/users/3/sessions"), () => HttpResponse.json(sessionsBody([makeSession()]))),
+      http.delete(api("/users/3/sessions"), () => HttpResponse.error()),
+    );
+    await user.click(screen.getByRole("button", { name: "Sessions of bob" }));
+    const dialog = await screen.findByRole("dialog", { name: "Sessions of bob" });
+    expect(
+      await within(dialog).findByText(
+        "Could not load the sessions. The server ran into a problem. Please try again in a moment.",
+      ),
+    ).toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Try again" }));
+    await within(dialog).findByRole("table", { name: "Sessions of bob" });
+
+    await user.click(within(dialog).getByRole("button", { name: "Sign bob out everywhere" }));
+    expect(
+      await within(dialog).findByText(
+        "Could not end the sessions. Cannot reach the server. Check your connection and try again.",
+      ),
+    ).toHaveAttribute("role", "alert");
   });
 });

@@ -3,15 +3,16 @@ import Alert from "react-bootstrap/Alert";
 import Button from "react-bootstrap/Button";
 import Card from "react-bootstrap/Card";
 import { useApi } from "../api/ApiContext";
-import { ApiError, describeError } from "../api/errors";
 import { isFullUser, type User } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { AddUserForm } from "../components/admin/AddUserForm";
-import { ConfirmDeleteModal } from "../components/admin/ConfirmDeleteModal";
+import { ConfirmDeleteModal } from "../components/ui/ConfirmDeleteModal";
 import { LoadingIndicator } from "../components/ui/LoadingIndicator";
 import { UserAdminTable, type UserChange } from "../components/admin/UserAdminTable";
+import { UserSessionsModal } from "../components/admin/UserSessionsModal";
 import { useUserPages } from "../hooks/useUserPages";
 import { useMessages } from "../messages/MessageContext";
+import { useFailureReport } from "../messages/useFailureReport";
 
 const PAGE_SIZE = 100;
 
@@ -25,17 +26,14 @@ export function AdminPage() {
   const api = useApi();
   const { user: me } = useAuth();
   const { show } = useMessages();
+  const reportFailure = useFailureReport();
   const pages = useUserPages(PAGE_SIZE);
   const [busyUserId, setBusyUserId] = useState<number | null>(null);
   const [pendingDelete, setPendingDelete] = useState<User | null>(null);
   const [deleting, setDeleting] = useState(false);
+  const [sessionsOf, setSessionsOf] = useState<User | null>(null);
 
   const users = pages.users.filter(isFullUser);
-
-  function reportFailure(what: string, error: unknown) {
-    if (error instanceof ApiError && error.kind === "expired") return;
-    show("danger", `${what} ${describeError(error)}`);
-  }
 
   async function handleChange(user: User, change: UserChange) {
     setBusyUserId(user.id);
@@ -45,6 +43,17 @@ export function AdminPage() {
       show("success", changeMessage(result.user, change));
     } catch (error) {
       reportFailure(`Could not update ${user.username}.`, error);
+    } finally {
+      setBusyUserId(null);
+    }
+  }
+
+  async function handleSendReset(user: User) {
+    setBusyUserId(user.id);
+    try {
+      show("success", await api.sendPasswordReset(user.id));
+    } catch (error) {
+      reportFailure(`Could not send ${user.username} a reset link.`, error);
     } finally {
       setBusyUserId(null);
     }
@@ -77,6 +86,8 @@ export function AdminPage() {
           busyUserId={busyUserId}
           onChange={handleChange}
           onDelete={setPendingDelete}
+          onShowSessions={setSessionsOf}
+          onSendReset={handleSendReset}
         />
       )}
       {pages.loading && <LoadingIndicator label="Loading users…" />}
@@ -104,11 +115,12 @@ export function AdminPage() {
         </Card.Body>
       </Card>
       <ConfirmDeleteModal
-        username={pendingDelete?.username ?? null}
+        subject={pendingDelete?.username ?? null}
         busy={deleting}
         onConfirm={handleConfirmDelete}
         onCancel={() => setPendingDelete(null)}
       />
+      <UserSessionsModal user={sessionsOf} onClose={() => setSessionsOf(null)} />
     </>
   );
 }

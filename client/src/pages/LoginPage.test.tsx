@@ -97,4 +97,47 @@ describe("LoginPage", () => {
     await user.click(screen.getByRole("button", { name: "Log in" }));
     expect(await screen.findByRole("heading", { name: "My account" })).toBeInTheDocument();
   });
+
+  it("explains an unconfirmed email and offers a new link", async () => {
+    const resent: unknown[] = [];
+    server.use(
+      http.post(api("/auth/login"), () =>
+        HttpResponse.json(
+          {
+            status: "fail",
+            reason: "email_unverified",
+            message: "Confirm your email address first. We can send you a new link.",
+          },
+          { status: 403 },
+        ),
+      ),
+      http.post(api("/auth/verify-email/resend"), async ({ request }) => {
+        resent.push(await request.json());
+        return HttpResponse.json(
+          { status: "success", message: "If that address needs confirming, a new link is on its way." },
+          { status: 202 },
+        );
+      }),
+    );
+    const { user } = renderApp("/login");
+    await fillIn(user, " alice@example.com", "right password");
+    await user.click(screen.getByRole("button", { name: "Log in" }));
+
+    expect(
+      await screen.findByText("Confirm your email address first. We can send you a new link."),
+    ).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Send a new link to alice@example.com" }));
+    expect(await screen.findByText("If that address needs confirming, a new link is on its way.")).toBeInTheDocument();
+    expect(resent).toEqual([{ email: "alice@example.com" }]);
+    expect(currentPath()).toBe("/login");
+  });
+
+  it("offers no new link for other refusals", async () => {
+    server.use(http.post(api("/auth/login"), () => fail(403, "This account is deactivated.")));
+    const { user } = renderApp("/login");
+    await fillIn(user, "alice@example.com", "pw");
+    await user.click(screen.getByRole("button", { name: "Log in" }));
+    expect(await screen.findByText("This account is deactivated.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /^Send a new link/ })).not.toBeInTheDocument();
+  });
 });

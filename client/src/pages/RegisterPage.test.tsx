@@ -132,4 +132,41 @@ describe("RegisterPage", () => {
     expect(within(alert).getByText("The server ran into a problem. Please try again in a moment.")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Register" })).toBeEnabled();
   });
+
+  it("asks the user to check their email when the platform wants the address confirmed first", async () => {
+    const created = makeUser({ username: "newbie", email: "newbie@example.com", email_verified_at: null });
+    const resent: unknown[] = [];
+    server.use(
+      http.post(api("/auth/register"), () =>
+        HttpResponse.json(
+          {
+            status: "success",
+            message: "Check your email to confirm your address, then log in.",
+            verification_required: true,
+            data: created,
+          },
+          { status: 201 },
+        ),
+      ),
+      http.post(api("/auth/verify-email/resend"), async ({ request }) => {
+        resent.push(await request.json());
+        return HttpResponse.json(
+          { status: "success", message: "If that address needs confirming, a new link is on its way." },
+          { status: 202 },
+        );
+      }),
+    );
+    const { user } = await openRegister();
+    await fillValid(user);
+    await user.click(screen.getByRole("button", { name: "Register" }));
+
+    expect(await screen.findByRole("heading", { name: "Check your email" })).toBeInTheDocument();
+    expect(screen.getByText("Check your email to confirm your address, then log in.")).toBeInTheDocument();
+    expect(currentPath()).toBe("/register");
+    expect(within(screen.getByRole("navigation")).getByRole("link", { name: "Log in" })).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Send a new link to newbie@example.com" }));
+    expect(await screen.findByText("If that address needs confirming, a new link is on its way.")).toBeInTheDocument();
+    expect(resent).toEqual([{ email: "newbie@example.com" }]);
+  });
 });

@@ -1,6 +1,6 @@
 import { screen, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
-import { STRONG_PASSWORD, alice } from "../test/fixtures";
+import { STRONG_PASSWORD, alice, makeUser } from "../test/fixtures";
 import { currentPath, renderApp } from "../test/renderApp";
 import { api, fail, server, signedInAs } from "../test/server";
 
@@ -25,6 +25,7 @@ describe("StatusPage", () => {
     expect(detail("ID")).toBe("1");
     expect(detail("Username")).toBe("alice");
     expect(detail("Email")).toBe("alice@example.com");
+    expect(detail("Email confirmed")).toBe("1 Mar 2026");
     expect(detail("Active")).toBe("Yes");
     expect(detail("Admin")).toBe("No");
     expect(detail("Member since")).toBe("1 Mar 2026");
@@ -113,6 +114,42 @@ describe("StatusPage", () => {
     expect(await within(form).findByText("Current password is incorrect.")).toBeInTheDocument();
     expect(within(form).getByLabelText("Current password")).toHaveAccessibleDescription(
       "Current password is incorrect.",
+    );
+  });
+
+  it("shows an unconfirmed email and a new address waiting for confirmation", async () => {
+    signedInAs(makeUser({ email: "old@example.com", email_verified_at: null, pending_email: "new@example.com" }));
+    renderApp("/status");
+    await screen.findByRole("heading", { name: "My account" });
+    expect(detail("Email confirmed")).toBe("Not yet");
+    expect(detail("New email")).toBe("new@example.com (waiting for confirmation)");
+    const form = screen.getByRole("form", { name: "Change username or email" });
+    expect(within(form).getByLabelText("Email")).toHaveAccessibleDescription(
+      /new@example\.com is waiting for confirmation: open the link we sent there\. Until then your email stays old@example\.com\./,
+    );
+  });
+
+  it("changes the email: the old one stays until the new one is confirmed", async () => {
+    const message =
+      "Profile updated. Confirm new@example.com with the link we sent there; until then your email stays.";
+    server.use(
+      http.patch(api("/users/me"), () =>
+        HttpResponse.json({ status: "success", message, data: { ...alice, pending_email: "new@example.com" } }),
+      ),
+    );
+    const { user } = await openStatus();
+    const form = screen.getByRole("form", { name: "Change username or email" });
+    const email = within(form).getByLabelText("Email");
+    await user.clear(email);
+    await user.type(email, "new@example.com");
+    await user.click(within(form).getByRole("button", { name: "Save changes" }));
+
+    expect(await screen.findByText(message)).toBeInTheDocument();
+    expect(email).toHaveValue("alice@example.com");
+    expect(detail("Email")).toBe("alice@example.com");
+    expect(detail("New email")).toBe("new@example.com (waiting for confirmation)");
+    expect(await screen.findByRole("region", { name: "Email confirmation" })).toHaveTextContent(
+      "Your new address new@example.com is waiting for confirmation",
     );
   });
 });

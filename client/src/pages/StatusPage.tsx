@@ -3,6 +3,8 @@ import Col from "react-bootstrap/Col";
 import Row from "react-bootstrap/Row";
 import { useAuth } from "../auth/AuthContext";
 import { ChangePasswordForm } from "../components/account/ChangePasswordForm";
+import { DeleteAccount } from "../components/account/DeleteAccount";
+import { MySessions } from "../components/account/MySessions";
 import { ProfileForm } from "../components/account/ProfileForm";
 import { formatDate } from "../formatting/date";
 
@@ -25,6 +27,20 @@ export function StatusPage() {
             <dd className="col-sm-9 text-break">{user.username}</dd>
             <dt className="col-sm-3">Email</dt>
             <dd className="col-sm-9 text-break">{user.email}</dd>
+            <dt className="col-sm-3">Email confirmed</dt>
+            <dd className="col-sm-9">
+              {user.email_verified_at === null ? (
+                "Not yet"
+              ) : (
+                <time dateTime={user.email_verified_at}>{formatDate(user.email_verified_at)}</time>
+              )}
+            </dd>
+            {user.pending_email !== null && (
+              <>
+                <dt className="col-sm-3">New email</dt>
+                <dd className="col-sm-9 text-break">{user.pending_email} (waiting for confirmation)</dd>
+              </>
+            )}
             <dt className="col-sm-3">Active</dt>
             <dd className="col-sm-9">{yesNo(user.active)}</dd>
             <dt className="col-sm-3">Admin</dt>
@@ -44,6 +60,16 @@ export function StatusPage() {
           <ChangePasswordForm user={user} />
         </Col>
       </Row>
+      <Card className="mt-4">
+        <Card.Body>
+          <MySessions />
+        </Card.Body>
+      </Card>
+      <Card border="danger" className="mt-4">
+        <Card.Body>
+          <DeleteAccount user={user} />
+        </Card.Body>
+      </Card>
     </>
   );
 }

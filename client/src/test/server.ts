@@ -1,6 +1,7 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import type { User } from "../api/types";
+import type { LiveSession, User } from "../api/types";
+import { makeSession } from "./fixtures";
 
 /** Builds API URLs exactly as the client does: same origin as the page. */
 export const api = (path: string) => `${window.location.origin}/api/v1${path}`;
@@ -13,8 +14,13 @@ export function authBody(user: User, message: string, token = `token-for-${user.
   return { status: "success", message, auth_token: token, expires_in: expiresIn, data: user };
 }
 
-/** Default world: nobody is signed in and there are no users. */
+export function sessionsBody(sessions: LiveSession[]) {
+  return { status: "success", data: { sessions } };
+}
+
+/** Default world: nobody is signed in and there are no users; whoever signs in does so only here. */
 export const defaultHandlers = [
+  http.get(api("/users/me/sessions"), () => HttpResponse.json(sessionsBody([makeSession({ current: true })]))),
   http.post(api("/auth/refresh"), () => fail(401, "Missing or invalid refresh token.")),
   http.get(api("/users"), () => HttpResponse.json({ status: "success", data: { users: [], next_cursor: null } })),
   http.get(api("/ping"), () => HttpResponse.json({ status: "success", message: "pong!", version: "0.1.0" })),

@@ -26,6 +26,12 @@ function changesOf(user: User, entered: Profile): UpdateMeRequest {
   return changes;
 }
 
+/** An email change takes effect only once the new address is confirmed. */
+function pendingNote({ email, pending_email }: User): string | undefined {
+  if (pending_email === null) return undefined;
+  return `${pending_email} is waiting for confirmation: open the link we sent there. Until then your email stays ${email}.`;
+}
+
 /** Changes the signed-in user's username and email; sends only what changed. */
 export function ProfileForm({ user, onSaved }: ProfileFormProps) {
   const api = useApi();
@@ -63,6 +69,7 @@ export function ProfileForm({ user, onSaved }: ProfileFormProps) {
         autoComplete="email"
         {...textField("email")}
         rules={EMAIL_RULES}
+        hint={pendingNote(user)}
       />
       <SubmitButton busy={busy} busyLabel="Saving…" disabled={!valid || !changed}>
         Save changes

@@ -13,13 +13,23 @@ interface UserAdminTableProps {
   busyUserId: number | null;
   onChange: (user: User, change: UserChange) => void;
   onDelete: (user: User) => void;
+  onShowSessions: (user: User) => void;
+  onSendReset: (user: User) => void;
 }
 
 /**
  * Every user with every field. The signed-in admin's own row offers no action the API refuses
  * (demoting, deactivating or deleting oneself).
  */
-export function UserAdminTable({ users, currentUserId, busyUserId, onChange, onDelete }: UserAdminTableProps) {
+export function UserAdminTable({
+  users,
+  currentUserId,
+  busyUserId,
+  onChange,
+  onDelete,
+  onShowSessions,
+  onSendReset,
+}: UserAdminTableProps) {
   return (
     <Table responsive striped hover size="sm" className="align-middle small">
       <caption className="visually-hidden">All users</caption>
@@ -28,6 +38,7 @@ export function UserAdminTable({ users, currentUserId, busyUserId, onChange, onD
           <th scope="col">ID</th>
           <th scope="col">Username</th>
           <th scope="col">Email</th>
+          <th scope="col">Verified</th>
           <th scope="col">Active</th>
           <th scope="col">Admin</th>
           <th scope="col">Created</th>
@@ -50,7 +61,13 @@ export function UserAdminTable({ users, currentUserId, busyUserId, onChange, onD
                   </Badge>
                 )}
               </th>
-              <td>{user.email}</td>
+              <td className="text-break">
+                {user.email}
+                {user.pending_email !== null && (
+                  <div className="text-body-secondary">changing to {user.pending_email}</div>
+                )}
+              </td>
+              <td>{user.email_verified_at === null ? "No" : "Yes"}</td>
               <td>{user.active ? "Yes" : "No"}</td>
               <td>{user.admin ? "Yes" : "No"}</td>
               <td className="text-nowrap">
@@ -63,7 +80,7 @@ export function UserAdminTable({ users, currentUserId, busyUserId, onChange, onD
                 {self ? (
                   <span className="text-body-secondary small">Your own account</span>
                 ) : (
-                  <div className="d-flex gap-1">
+                  <div className="d-flex flex-wrap gap-1">
                     <Button
                       size="sm"
                       variant="outline-secondary"
@@ -81,6 +98,23 @@ export function UserAdminTable({ users, currentUserId, busyUserId, onChange, onD
                       aria-label={`${user.admin ? "Demote" : "Promote"} ${user.username}`}
                     >
                       {user.admin ? "Demote" : "Promote"}
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="outline-secondary"
+                      onClick={() => onShowSessions(user)}
+                      aria-label={`Sessions of ${user.username}`}
+                    >
+                      Sessions
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="outline-secondary"
+                      disabled={busy}
+                      onClick={() => onSendReset(user)}
+                      aria-label={`Send ${user.username} a password reset link`}
+                    >
+                      Reset link
                     </Button>
                     <Button
                       size="sm"

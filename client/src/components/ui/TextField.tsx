@@ -11,6 +11,8 @@ interface TextFieldProps {
   type?: "text" | "email" | "password";
   autoComplete?: string;
   rules?: Rule[];
+  /** A note about the field's current state, read out with it. */
+  hint?: string;
   /** Messages from the server about this field. */
   errors?: string[];
   /** Marks the field invalid for a reason the rules do not cover (such as password strength). */
@@ -28,6 +30,7 @@ export function TextField({
   type = "text",
   autoComplete,
   rules,
+  hint,
   errors = [],
   invalid = false,
   required = true,
@@ -35,8 +38,11 @@ export function TextField({
 }: TextFieldProps) {
   const rulesId = `${id}-rules`;
   const errorsId = `${id}-errors`;
+  const hintId = `${id}-hint`;
   const breaksRule = rules !== undefined && value.length > 0 && !rules.every((rule) => rule.test(value));
-  const describedBy = [rules ? rulesId : null, errors.length ? errorsId : null].filter(Boolean).join(" ");
+  const describedBy = [hint ? hintId : null, rules ? rulesId : null, errors.length ? errorsId : null]
+    .filter(Boolean)
+    .join(" ");
 
   return (
     <Form.Group className="mb-3" controlId={id}>
@@ -50,6 +56,11 @@ export function TextField({
         aria-describedby={describedBy || undefined}
         onChange={(event: ChangeEvent<HTMLInputElement>) => onChange(event.target.value)}
       />
+      {hint && (
+        <Form.Text id={hintId} className="d-block">
+          {hint}
+        </Form.Text>
+      )}
       {errors.length > 0 && (
         <Form.Control.Feedback type="invalid" id={errorsId}>
           {errors.join(" ")}

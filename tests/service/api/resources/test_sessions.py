@@ -134,7 +134,7 @@ def test_a_login_from_a_new_device_mails_a_notice(client, user, database, mail_s
     [notice] = [m for m in mailbox.messages(to="alice@example.com") if m["Subject"] == "New sign-in to your account"]
     text = text_of(notice)
     assert "Firefox 120 on Ubuntu, from 203.0.113.5" in text
-    assert "https://users.example.org/account" in text
+    assert "https://users.example.org/status" in text  # the site's account page, with the session list
 
 
 def test_the_first_login_and_known_devices_send_no_notice(client, database, mail_sink):

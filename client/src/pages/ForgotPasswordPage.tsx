@@ -1,0 +1,58 @@
+import { useState } from "react";
+import Alert from "react-bootstrap/Alert";
+import Button from "react-bootstrap/Button";
+import Form from "react-bootstrap/Form";
+import { Link } from "react-router";
+import { useApi } from "../api/ApiContext";
+import { SubmitButton } from "../components/ui/SubmitButton";
+import { TextField } from "../components/ui/TextField";
+import { useForm } from "../forms/useForm";
+import { EMAIL_RULES, passesAll } from "../validation/rules";
+
+/** Asks for a reset link. The answer is the same whether or not the address has an account. */
+export function ForgotPasswordPage() {
+  const api = useApi();
+  const [sent, setSent] = useState<string | null>(null);
+  const { values, textField, errors, busy, handleSubmit } = useForm({
+    initial: { email: "" },
+    submit: async ({ email }) => setSent(await api.requestPasswordReset({ email: email.trim() })),
+  });
+
+  return (
+    <div className="mx-auto form-page">
+      <h1 className="h3 mb-3">Forgot your password?</h1>
+      {sent ? (
+        <Alert variant="success" role="status">
+          <p>{sent}</p>
+          <p className="mb-0">
+            The link works once and expires soon. Nothing arrived?{" "}
+            <Button variant="link" className="p-0 align-baseline" onClick={() => setSent(null)}>
+              Send another link
+            </Button>
+          </p>
+        </Alert>
+      ) : (
+        <>
+          <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
+          {errors.formError && <Alert variant="danger">{errors.formError}</Alert>}
+          <Form noValidate onSubmit={handleSubmit}>
+            <TextField
+              id="forgot-email"
+              label="Email"
+              type="email"
+              autoComplete="email"
+              {...textField("email")}
+              rules={EMAIL_RULES}
+            />
+            <SubmitButton busy={busy} busyLabel="Sending…" disabled={!passesAll(EMAIL_RULES, values.email)}>
+              Send reset link
+            </SubmitButton>
+          </Form>
+        </>
+      )}
+      <p className="mt-3">
+        Remembered it? <Link to="/login">Log in</Link>
+      </p>
+    </div>
+  );
+}

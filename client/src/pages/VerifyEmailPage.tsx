@@ -1,0 +1,125 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import Alert from "react-bootstrap/Alert";
+import Button from "react-bootstrap/Button";
+import Form from "react-bootstrap/Form";
+import { Link } from "react-router";
+import { useApi } from "../api/ApiContext";
+import { ApiError, describeError } from "../api/errors";
+import { useAuth } from "../auth/AuthContext";
+import { LoadingIndicator } from "../components/ui/LoadingIndicator";
+import { SubmitButton } from "../components/ui/SubmitButton";
+import { TextField } from "../components/ui/TextField";
+import { useForm } from "../forms/useForm";
+import { useLinkToken } from "../hooks/useLinkToken";
+import { EMAIL_RULES, passesAll } from "../validation/rules";
+
+type Confirmation =
+  | { state: "confirming" }
+  | { state: "confirmed"; message: string }
+  | { state: "bad link"; message: string }
+  // Not an answer about the link (offline, server error, throttled): worth trying again.
+  | { state: "failed"; message: string };
+
+const NO_TOKEN = "This link is incomplete. Open the link from your email again, or ask for a new one.";
+
+/** Where a mailed confirmation link lands: the token is in the fragment and is sent at once. */
+export function VerifyEmailPage() {
+  const api = useApi();
+  const { user, setUser } = useAuth();
+  const token = useLinkToken();
+  const [confirmation, setConfirmation] = useState<Confirmation>(
+    token ? { state: "confirming" } : { state: "bad link", message: NO_TOKEN },
+  );
+
+  const confirm = useCallback(() => {
+    api.verifyEmail({ token }).then(
+      ({ message }) => setConfirmation({ state: "confirmed", message }),
+      (error: unknown) => {
+        const badLink = error instanceof ApiError && error.status === 400;
+        setConfirmation({ state: badLink ? "bad link" : "failed", message: describeError(error) });
+      },
+    );
+  }, [api, token]);
+
+  // A token is good once: a ref keeps React's development double-mount from spending it twice.
+  const sent = useRef(false);
+  useEffect(() => {
+    if (!token || sent.current) return;
+    sent.current = true;
+    confirm();
+  }, [token, confirm]);
+
+  const waitingAddress = user?.pending_email ?? user?.email ?? "";
+
+  // A signed-in user's account changed (confirmed, maybe a new email): show it as it is now.
+  const confirmed = confirmation.state === "confirmed";
+  const signedIn = user !== null;
+  useEffect(() => {
+    if (confirmed && signedIn) api.status().then(setUser, () => undefined);
+  }, [api, confirmed, signedIn, setUser]);
+
+  return (
+    <div className="mx-auto form-page">
+      <h1 className="h3 mb-3">Confirm your email address</h1>
+      {confirmation.state === "confirming" && <LoadingIndicator label="Confirming your email address…" />}
+      {confirmation.state === "confirmed" && (
+        <Alert variant="success" role="status">
+          <p>{confirmation.message}</p>
+          {signedIn ? <Link to="/status">Go to my account</Link> : <Link to="/login">Log in</Link>}
+        </Alert>
+      )}
+      {confirmation.state === "failed" && (
+        <Alert variant="danger" className="d-flex align-items-center justify-content-between gap-2 flex-wrap">
+          <span>Could not confirm your email address. {confirmation.message}</span>
+          <Button
+            variant="outline-danger"
+            size="sm"
+            onClick={() => {
+              setConfirmation({ state: "confirming" });
+              confirm();
+            }}
+          >
+            Try again
+          </Button>
+        </Alert>
+      )}
+      {confirmation.state === "bad link" && (
+        <>
+          <Alert variant="danger">{confirmation.message}</Alert>
+          {/* Keyed by the address, so it fills in once the session has loaded. */}
+          <AskForNewLink key={waitingAddress} email={waitingAddress} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function AskForNewLink({ email }: { email: string }) {
+  const api = useApi();
+  const [sent, setSent] = useState<string | null>(null);
+  const { values, textField, errors, busy, handleSubmit } = useForm({
+    initial: { email },
+    submit: async (entered) => setSent(await api.resendVerification({ email: entered.email.trim() })),
+  });
+
+  return (
+    <Form noValidate onSubmit={handleSubmit} aria-labelledby="new-link-heading">
+      <h2 id="new-link-heading" className="h5">
+        Ask for a new link
+      </h2>
+      <div role="status">{sent && <Alert variant="success">{sent}</Alert>}</div>
+      {errors.formError && <Alert variant="danger">{errors.formError}</Alert>}
+      <TextField
+        id="new-link-email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        {...textField("email")}
+        rules={EMAIL_RULES}
+      />
+      <SubmitButton busy={busy} busyLabel="Sending…" disabled={!passesAll(EMAIL_RULES, values.email)}>
+        Send a new link
+      </SubmitButton>
+    </Form>
+  );
+}
