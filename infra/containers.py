@@ -82,6 +82,7 @@ class ContainersArgs:
     password_pepper: pulumi.Output[str]
     web_concurrency: int
     cookie_secure: bool
+    require_verified_email: bool
     public_url: pulumi.Input[str]  # the site's address: links in mail are built on it
     mail_url: str
     mail_from: str
@@ -217,6 +218,7 @@ class Containers(pulumi.ComponentResource):
                 f"WEB_CONCURRENCY={args.web_concurrency}",
                 f"TRUSTED_PROXIES={BACKEND_SUBNET}",
                 f"COOKIE_SECURE={'true' if args.cookie_secure else 'false'}",
+                f"REQUIRE_VERIFIED_EMAIL={'true' if args.require_verified_email else 'false'}",
             ],
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["service"])],
             healthcheck=docker.ContainerHealthcheckArgs(

@@ -135,6 +135,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             service_image=settings.service_image,
             web_image=settings.web_image,
             web_concurrency=settings.web_concurrency,
+            require_verified_email=settings.require_verified_email,
             domain=settings.domain,
             mail_url=ses_mail_url(settings.region),
             mail_from=mail.mail_from,
