@@ -183,6 +183,8 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
         f"{prefix}-observability",
         ObservabilityArgs(
             region=settings.region,
+            account_id=account_id,
+            alarm_name_prefix=prefix,
             alarm_email=settings.alarm_email,
             load_balancer_suffix=edge.load_balancer.arn_suffix,
             target_group_suffix=edge.target_group.arn_suffix,
