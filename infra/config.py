@@ -56,6 +56,8 @@ class StackSettings:
     log_retention_days: int
     backup_retention_days: int
     web_concurrency: int
+    # The service's REQUIRE_VERIFIED_EMAIL: the operator's switch for a stack whose mail is not delivered yet.
+    require_verified_email: bool
     # Route 53 zone of domain/mailDomain: SES's DKIM records on both topologies, the cluster's certificate and alias.
     hosted_zone_id: str
     # The SES identity mail is sent from: mailDomain, else domain.
@@ -92,6 +94,7 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         log_retention_days=_int(config, "logRetentionDays"),
         backup_retention_days=_int(config, "backupRetentionDays"),
         web_concurrency=_int(config, "webConcurrency"),
+        require_verified_email=_bool(config, "requireVerifiedEmail"),
         hosted_zone_id=config.get("hostedZoneId") or "",
         mail_domain=config.get("mailDomain") or config.get("domain") or "",
         mail_events_email=config.get("mailEventsEmail") or "",

@@ -42,6 +42,7 @@ from infra.host_layout import (
 )
 from infra.mail_credentials import worker_environment
 from infra.observability import ContainerLogging
+from infra.postgres_log_safety import server_flags
 
 BACKEND_SUBNET = "172.30.0.0/24"
 SERVICE_PORT = 8080
@@ -55,16 +56,6 @@ RESTART_POLICY = "unless-stopped"
 STOP_SECONDS = 30
 DB_NAME = "platform"
 DB_USER = "platform"
-# Keep credentials out of PostgreSQL's log: the failing statement and a unique violation's
-# DETAIL quote emails and password hashes. Same settings as service/data/log_safety.py
-# (a test holds them equal); the image's entrypoint passes `postgres -c ...` through.
-POSTGRES_LOG_FLAGS = [
-    "-c", "log_min_error_statement=panic",
-    "-c", "log_error_verbosity=terse",
-    "-c", "log_statement=none",
-    "-c", "log_parameter_max_length=0",
-    "-c", "log_parameter_max_length_on_error=0",
-]
 # The Pulumi CLI runs the program and its providers with infra/ (Pulumi.yaml `main`) as the working
 # directory; the readiness command runs from the repo root, where `-m infra.docker_ready` resolves.
 READY_COMMAND = "python3 -m infra.docker_ready"
@@ -91,6 +82,7 @@ class ContainersArgs:
     password_pepper: pulumi.Output[str]
     web_concurrency: int
     cookie_secure: bool
+    require_verified_email: bool
     public_url: pulumi.Input[str]  # the site's address: links in mail are built on it
     mail_url: str
     mail_from: str
@@ -177,7 +169,8 @@ class Containers(pulumi.ComponentResource):
             f"{name}-postgres",
             name=POSTGRES_CONTAINER,
             image=images["postgres"].name,
-            command=["postgres", *POSTGRES_LOG_FLAGS],
+            # Credentials stay out of its log (the image's entrypoint passes `postgres -c ...` through).
+            command=["postgres", *server_flags()],
             envs=[
                 f"POSTGRES_USER={DB_USER}",
                 f"POSTGRES_DB={DB_NAME}",
@@ -225,6 +218,7 @@ class Containers(pulumi.ComponentResource):
                 f"WEB_CONCURRENCY={args.web_concurrency}",
                 f"TRUSTED_PROXIES={BACKEND_SUBNET}",
                 f"COOKIE_SECURE={'true' if args.cookie_secure else 'false'}",
+                f"REQUIRE_VERIFIED_EMAIL={'true' if args.require_verified_email else 'false'}",
             ],
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["service"])],
             healthcheck=docker.ContainerHealthcheckArgs(

@@ -174,6 +174,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             password_pepper=credentials.password_pepper,
             web_concurrency=settings.web_concurrency,
             cookie_secure=bool(settings.domain),
+            require_verified_email=settings.require_verified_email,
             public_url=site_url,
             mail_url=ses_mail_url(settings.region),
             mail_from=mail.mail_from,

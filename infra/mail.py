@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.encrypted_topic import TopicPublisher, encrypted_topic
+
 SENDER_NAME = "Users platform"
 SENDER_LOCAL_PART = "no-reply"
 # Bounces and complaints are what SES holds a sender accountable for; rejects (virus) and delays
@@ -136,18 +138,18 @@ class MailSending(pulumi.ComponentResource):
 
     def _events_topic(self, name: str, args: MailSendingArgs) -> aws.sns.Topic:
         """Bounce and complaint notices name recipients: the topic is encrypted with a key SES may use
-        (SES cannot publish through the AWS-managed aws/sns key, whose policy no one can extend)."""
+        for this account's events only."""
         child = pulumi.ResourceOptions(parent=self)
-        key = aws.kms.Key(
+        topic = encrypted_topic(
             f"{name}-events",
             description=f"{name}: SES bounce and complaint notices",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=pulumi.Output.from_input(args.account_id).apply(events_key_policy),
+            account_id=args.account_id,
+            publisher=TopicPublisher(
+                "ses.amazonaws.com", lambda account: {"StringEquals": {"aws:SourceAccount": account}}
+            ),
             tags=args.tags,
             opts=child,
         )
-        topic = aws.sns.Topic(f"{name}-events", kms_master_key_id=key.arn, tags=args.tags, opts=child)
         self.events_topic_policy = aws.sns.TopicPolicy(
             f"{name}-events",
             arn=topic.arn,
@@ -222,22 +224,6 @@ def reputation_alarms(name: str, alarm_topic_arn: pulumi.Input[str], tags: dict[
 def dkim_records(domain: str, tokens: list[str]) -> list[dict[str, str]]:
     """The CNAME records SES looks for, for an operator whose DNS is not in Route 53."""
     return [{"name": f"{token}._domainkey.{domain}", "type": "CNAME", "value": f"{token}.dkim.amazonses.com"} for token in tokens]
-
-
-def events_key_policy(account_id: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                # Without the account statement no principal could ever manage the key again.
-                {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-                 "Action": "kms:*", "Resource": "*"},
-                {"Sid": "SesEncryptsNotices", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"},
-                 "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
-                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
-            ],
-        }
-    )
 
 
 def events_topic_policy(topic_arn: str, account_id: str) -> str:

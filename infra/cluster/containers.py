@@ -31,6 +31,7 @@ class ContainerInputs:
     log_groups: dict[str, str]  # container -> log group name
     region: str
     web_concurrency: int
+    require_verified_email: bool
     domain: str  # the site's name: links in mail are built on it
     mail_url: str
     mail_from: str
@@ -77,6 +78,7 @@ def _service_environment(inputs: ContainerInputs) -> list[dict]:
             # Only nginx, in the same namespace, talks to the API.
             "TRUSTED_PROXIES": "127.0.0.1/32",
             "COOKIE_SECURE": "true",
+            "REQUIRE_VERIFIED_EMAIL": "true" if inputs.require_verified_email else "false",
         }
     )
 

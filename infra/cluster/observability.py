@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.encrypted_topic import TopicPublisher, encrypted_topic
+
 GIB = 1024**3
 ALB_5XX_PERCENT = 5
 P99_SECONDS = 1.0
@@ -18,6 +20,10 @@ FREE_STORAGE_FRACTION = 0.1
 @dataclass(frozen=True)
 class ObservabilityArgs:
     region: str
+    account_id: str
+    # Every alarm that publishes to the topic is auto-named `<logical name>-<random suffix>`, and each
+    # logical name starts with this (the stack's prefix): only those alarms may use the topic's key.
+    alarm_name_prefix: str
     alarm_email: str
     load_balancer_suffix: pulumi.Input[str]
     target_group_suffix: pulumi.Input[str]
@@ -45,7 +51,14 @@ class Observability(pulumi.ComponentResource):
         self._name = name
         self._tags = args.tags
         child = pulumi.ResourceOptions(parent=self)
-        self.topic = aws.sns.Topic(f"{name}-alarms", kms_master_key_id="alias/aws/sns", tags=args.tags, opts=child)
+        self.topic = encrypted_topic(
+            f"{name}-alarms",
+            description=f"{name}: CloudWatch alarm notifications",
+            account_id=args.account_id,
+            publisher=TopicPublisher("cloudwatch.amazonaws.com", lambda account: alarms_condition(args, account)),
+            tags=args.tags,
+            opts=child,
+        )
         if args.alarm_email:
             aws.sns.TopicSubscription(
                 f"{name}-alarms-email", topic=self.topic.arn, protocol="email", endpoint=args.alarm_email, opts=child
@@ -175,6 +188,15 @@ class Observability(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
             **metric,
         )
+
+
+def alarms_condition(args: ObservabilityArgs, account_id: str) -> dict:
+    """CloudWatch may use the key for this stack's alarms only: aws:SourceArn names the alarm that
+    publishes (SNS developer guide's key policy for AWS service event sources)."""
+    return {
+        "StringEquals": {"aws:SourceAccount": account_id},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{args.region}:{account_id}:alarm:{args.alarm_name_prefix}-*"},
+    }
 
 
 def dashboard_body(region: str, load_balancer: str, cluster: str, service: str, db_instance: str) -> str:

@@ -47,6 +47,7 @@ class PlatformServiceArgs:
     service_image: str
     web_image: str
     web_concurrency: int
+    require_verified_email: bool
     domain: str
     mail_url: str
     mail_from: str
@@ -123,6 +124,7 @@ class PlatformService(pulumi.ComponentResource):
                 log_groups=resolved["log_groups"],
                 region=args.region,
                 web_concurrency=args.web_concurrency,
+                require_verified_email=args.require_verified_email,
                 domain=args.domain,
                 mail_url=args.mail_url,
                 mail_from=args.mail_from,

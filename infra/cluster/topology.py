@@ -135,6 +135,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             service_image=settings.service_image,
             web_image=settings.web_image,
             web_concurrency=settings.web_concurrency,
+            require_verified_email=settings.require_verified_email,
             domain=settings.domain,
             mail_url=ses_mail_url(settings.region),
             mail_from=mail.mail_from,
@@ -182,6 +183,8 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
         f"{prefix}-observability",
         ObservabilityArgs(
             region=settings.region,
+            account_id=account_id,
+            alarm_name_prefix=prefix,
             alarm_email=settings.alarm_email,
             load_balancer_suffix=edge.load_balancer.arn_suffix,
             target_group_suffix=edge.target_group.arn_suffix,

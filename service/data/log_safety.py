@@ -3,8 +3,8 @@
 A failing statement is logged with its text by default, and a unique violation's DETAIL quotes
 the duplicate value: together they put emails and password hashes in the server log. These
 apply to every server we run: the embedded one (localplatform/postgres.py), the host's container
-(infra/containers.py, pinned equal by tests/infra) and RDS (a DB parameter group with the same
-names). They are superuser settings, so they belong to the server, not the app's connection.
+and RDS's DB parameter group (both from infra/postgres_log_safety.py, pinned equal by tests/infra).
+They are superuser settings, so they belong to the server, not the app's connection.
 """
 from __future__ import annotations
 

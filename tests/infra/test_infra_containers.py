@@ -84,6 +84,8 @@ def test_service_migrates_then_serves_with_health_check_and_restart(deploy, stac
         assert env["WEB_CONCURRENCY"] == str(run.setting("webConcurrency"))
         assert env["DATABASE_URL"].startswith("postgresql://platform:") and env["DATABASE_URL"].endswith("@postgres:5432/platform")
         assert env["COOKIE_SECURE"] == ("true" if run.setting("domain") else "false")
+        # Neither stack file turns it off: production's default, login needs a confirmed email.
+        assert env["REQUIRE_VERIFIED_EMAIL"] == "true"
         # Production refuses to start without either key; each has its own generated value.
         assert env["SECRET_KEY"].endswith("-secret-key") and env["PASSWORD_PEPPER"].endswith("-password-pepper")
         # Production refuses to start without them (service.runtime.settings).

@@ -133,6 +133,8 @@ def test_alarm_email_is_subscribed_only_when_configured(deploy, stack_name):
     run = deploy(stack_name)
 
     def check():
+        # Never the AWS-managed aws/sns key: CloudWatch cannot publish through it (infra/encrypted_topic.py).
+        assert "alias/aws/sns" not in {t.inputs.get("kmsMasterKeyId") for t in _alarm_topics(run)}
         subscriptions = [s for s in run.of_type("aws:sns/topicSubscription:TopicSubscription") if "-mail-" not in s.name]
         email = run.setting("alarmEmail")
         if not email:

@@ -4,6 +4,7 @@ and the e2e deploy run on schedules. actionlint (`make lint-workflows`) checks t
 
 import re
 
+import pulumi
 import pytest
 import yaml
 from pulumi_harness import REPO_ROOT
@@ -95,3 +96,19 @@ def test_the_e2e_deploy_upgrades_checks_the_data_rolls_back_and_always_destroys(
     uses = {step["name"]: step["with"] for step in steps if step.get("uses") == "./.github/actions/pulumi-up"}
     assert uses["Roll back to the earlier digests"] == uses["Current release"]
     assert uses["Upgrade to the release candidate"] != uses["Current release"]
+
+
+@pulumi.runtime.test
+def test_the_e2e_throwaway_stack_lets_its_never_confirmed_probe_log_in(deploy):
+    """The throwaway stack is dev's file plus the workflow's `pulumi config set`s. Its SES identity is
+    never verified, so the probe's address is never confirmed: the service must not require it."""
+    steps = workflow("e2e-deploy.yml")["jobs"]["e2e"]["steps"]
+    script = next(step["run"] for step in steps if step.get("name") == "Throwaway stack and a probe password")
+    config_set = re.findall(r'pulumi config set --stack "\$STACK" (\w+) (\S+)', script)
+    run = deploy("dev", {key: value.strip('"').replace("$STACK", "e2e-1") for key, value in config_set})
+
+    def check():
+        (service,) = [c for c in run.of_type("docker:index/container:Container") if c.inputs["name"] == "platform-service"]
+        assert "REQUIRE_VERIFIED_EMAIL=false" in service.inputs["envs"]
+
+    return run.settled(check)

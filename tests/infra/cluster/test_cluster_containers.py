@@ -23,6 +23,7 @@ def test_the_service_task_runs_nginx_in_front_of_the_api_on_localhost(prod):
     assert environment["HOST"] == "127.0.0.1" and environment["PORT"] == "8081"
     assert environment["TRUSTED_PROXIES"] == "127.0.0.1/32"
     assert environment["APP_ENV"] == "production" and environment["COOKIE_SECURE"] == "true"
+    assert environment["REQUIRE_VERIFIED_EMAIL"] == "true"
     # Production refuses to start without them: links in mail are built on the site's address.
     assert environment["PUBLIC_URL"] == "https://platform.example.com"
     assert environment["MAIL_FROM"] == "Users platform <no-reply@platform.example.com>"
@@ -93,3 +94,10 @@ def test_every_container_logs_to_its_own_group_with_retention(prod):
             assert container["logConfiguration"]["logDriver"] == "awslogs"
             assert options["awslogs-group"] in groups and options["awslogs-region"] == "eu-west-1"
             assert groups[options["awslogs-group"]]["retentionInDays"] == prod.setting("logRetentionDays")
+
+
+def test_the_operator_can_let_unconfirmed_addresses_log_in():
+    # requireVerifiedEmail: false, e.g. while SES is still in the sandbox and no confirmation arrives.
+    run = settled_run("prod", {"requireVerifiedEmail": False})
+    service = _by_name(container_definitions(run, "-platform"))["service"]
+    assert {"name": "REQUIRE_VERIFIED_EMAIL", "value": "false"} in service["environment"]

@@ -1,10 +1,17 @@
 """RDS PostgreSQL: the local major version, TLS only, sane timeouts, backups, insights, secrets."""
 
+import psycopg2
 import yaml
 from cluster_run import named
 from pulumi_harness import REPO_ROOT, settled_run
 
 from infra.cluster.database import RDS_CA_BUNDLE
+from service.data.log_safety import CREDENTIAL_SAFE_LOGGING
+
+# Parameters RDS adds to PostgreSQL's own; RDS documents rds.force_ssl as taking effect without a
+# reboot once `ssl` is on, which it is on RDS PostgreSQL (RDS user guide, "Using SSL with a
+# PostgreSQL DB instance").
+RDS_DYNAMIC = {"rds.force_ssl"}
 
 
 def test_postgres_18_encrypted_multi_az_with_insights(prod):
@@ -26,6 +33,32 @@ def test_the_parameter_group_forces_tls_and_sets_timeouts(prod):
     database = named(prod, "aws:rds/instance:Instance", "-db").inputs
     assert database["parameterGroupName"] == "users-platform-prod-db"
     assert database["dbSubnetGroupName"] == "users-platform-prod-db"
+
+
+def test_the_parameter_group_keeps_credentials_out_of_the_log_like_every_other_server(prod):
+    group = named(prod, "aws:rds/parameterGroup:ParameterGroup", "-db").inputs
+    parameters = {p["name"]: p["value"] for p in group["parameters"]}
+    assert {name: parameters.get(name) for name in CREDENTIAL_SAFE_LOGGING} == CREDENTIAL_SAFE_LOGGING
+    # A slow statement is logged with its text, and psycopg2 inlines the values into that text.
+    assert parameters["log_min_duration_statement"] == "-1"
+
+
+def test_each_parameter_is_applied_as_postgresql_allows_and_holds_a_value_it_accepts(prod, postgres):
+    """RDS refuses `immediate` for a static (postmaster-context) parameter; the embedded server is
+    the RDS major version, so its pg_settings says which ours are, and set_config checks each value."""
+    group = named(prod, "aws:rds/parameterGroup:ParameterGroup", "-db").inputs
+    applied = {p["name"]: (p["value"], p["applyMethod"]) for p in group["parameters"]}
+    with psycopg2.connect(postgres.url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT name, context FROM pg_settings WHERE name = ANY(%s)", (list(applied),))
+        contexts = dict(cursor.fetchall())
+        assert set(applied) - set(contexts) == RDS_DYNAMIC
+        for name, (value, method) in applied.items():
+            if name in RDS_DYNAMIC:
+                assert method == "immediate", name
+                continue
+            assert method == ("pending-reboot" if contexts[name] == "postmaster" else "immediate"), name
+            cursor.execute("SELECT set_config(%s, %s, true)", (name, value))
+        connection.rollback()
 
 
 def test_the_service_connects_with_verify_full_against_the_rds_ca_bundle(prod):

@@ -1,8 +1,10 @@
 """Alarms on the signals the issue names, to an SNS topic with the configured email, and a dashboard."""
 
+import fnmatch
 import json
 
 from cluster_run import named
+from pulumi_harness import ACCOUNT_ID, REGION
 
 ALARMS = {
     "alb-5xx-rate",
@@ -65,3 +67,28 @@ def test_the_dashboard_shows_the_edge_the_service_and_the_database(prod):
     namespaces = {metric[0] for widget in body["widgets"] for metric in widget["properties"]["metrics"]}
     assert namespaces == {"AWS/ApplicationELB", "AWS/ECS", "ECS/ContainerInsights", "AWS/RDS"}
     assert all(widget["properties"]["region"] == "eu-west-1" for widget in body["widgets"])
+
+
+def test_every_alarm_can_publish_to_its_encrypted_topic(prod):
+    """CloudWatch asks KMS for the data key itself: the topic's key must admit it, for this stack's
+    alarms only; the AWS-managed alias/aws/sns key never can (its policy is AWS's)."""
+    topics = {f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{t.name}": t for t in prod.of_type("aws:sns/topic:Topic")}
+    keys = {f"arn:aws:mock:{REGION}:{ACCOUNT_ID}:{k.name}": k for k in prod.of_type("aws:kms/key:Key")}
+    alarms = prod.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert len(alarms) == len(ALARMS) + 2  # and SES's bounce and complaint rates
+    for alarm in alarms:
+        # Auto-named `<logical name>-<7 random characters>`: the name the key policy's pattern sees.
+        assert "name" not in alarm.inputs, alarm.name
+        alarm_arn = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT_ID}:alarm:{alarm.name}-a1b2c3d"
+        for topic_arn in {*alarm.inputs["alarmActions"], *alarm.inputs["okActions"]}:
+            key = keys[topics[topic_arn].inputs["kmsMasterKeyId"]]
+            assert key.inputs["enableKeyRotation"] is True
+            (cloudwatch,) = [s for s in json.loads(key.inputs["policy"])["Statement"]
+                             if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+            assert sorted(cloudwatch["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+            condition = cloudwatch["Condition"]
+            assert condition["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
+            pattern = condition["ArnLike"]["aws:SourceArn"]
+            assert fnmatch.fnmatchcase(alarm_arn, pattern), (alarm.name, pattern)
+            # Another stack's alarms in the same account may not use it.
+            assert not fnmatch.fnmatchcase(alarm_arn.replace("-prod-", "-dev-"), pattern)
