@@ -118,7 +118,7 @@ function AskForNewLink({ email }: { email: string }) {
         rules={EMAIL_RULES}
       />
       <SubmitButton busy={busy} busyLabel="Sending…" disabled={!passesAll(EMAIL_RULES, values.email)}>
-        Send a new link
+        Email me a new link
       </SubmitButton>
     </Form>
   );
