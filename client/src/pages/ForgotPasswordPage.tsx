@@ -22,15 +22,17 @@ export function ForgotPasswordPage() {
     <div className="mx-auto form-page">
       <h1 className="h3 mb-3">Forgot your password?</h1>
       {sent ? (
-        <Alert variant="success" role="status">
-          <p>{sent}</p>
-          <p className="mb-0">
+        <>
+          <Alert variant="success" role="status">
+            {sent}
+          </Alert>
+          <p>
             The link works once and expires soon. Nothing arrived?{" "}
             <Button variant="link" className="p-0 align-baseline" onClick={() => setSent(null)}>
               Send another link
             </Button>
           </p>
-        </Alert>
+        </>
       ) : (
         <>
           <p>Enter the email address of your account and we will send you a link to choose a new password.</p>

@@ -13,7 +13,9 @@ function AskForNewLink({ children }: { children: string }) {
   return (
     <Alert variant="danger">
       <p>{children}</p>
-      <Link to="/forgot-password">Ask for a new link</Link>
+      <Link to="/forgot-password" className="alert-link">
+        Ask for a new link
+      </Link>
     </Alert>
   );
 }

@@ -65,7 +65,15 @@ export function VerifyEmailPage() {
       {confirmation.state === "confirmed" && (
         <Alert variant="success" role="status">
           <p>{confirmation.message}</p>
-          {signedIn ? <Link to="/status">Go to my account</Link> : <Link to="/login">Log in</Link>}
+          {signedIn ? (
+            <Link to="/status" className="alert-link">
+              Go to my account
+            </Link>
+          ) : (
+            <Link to="/login" className="alert-link">
+              Log in
+            </Link>
+          )}
         </Alert>
       )}
       {confirmation.state === "failed" && (
