@@ -52,11 +52,14 @@ class EmailVerification:
                 link=self._composer.link("/verify-email", f"token={token}"),
                 hours=int(VERIFY_TTL.total_seconds() // 3600)))
 
-    def update_own_profile(self, user: User, changes: dict) -> User:
+    def update_own_profile(self, user: User, changes: dict, ip: str) -> User:
         """The owner's own changes, all or none: a new email waits until confirmed, the rest
-        applies now. Raises what Accounts.update raises."""
+        applies now. Raises what Accounts.update raises, or RequestThrottled: each new address
+        is mailed a link, so changes count with resends (no mail bombing from one account)."""
         changes = dict(changes)
         email = changes.pop("email", None)
+        if email is not None and email_key(email) != user.email_key:
+            self._throttle.check(email, ip)
         with self._db.atomic():
             if changes:
                 self._accounts.update(user, changes)

@@ -24,7 +24,7 @@ from service.runtime.settings import read_version
 from tests.fuzz.conftest import TIMEOUT
 
 # Per operation and caller, for the fuzzing phase; examples and the coverage phase come on top.
-# 14 operations x 3 callers stay near a minute on two cores.
+# 21 operations x 3 callers stay near a minute on two cores.
 MAX_EXAMPLES = 25
 CHECKS = [
     not_a_server_error,

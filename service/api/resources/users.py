@@ -6,7 +6,7 @@ import re
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, throttled
+from service.api.errors import bad_request, requests_throttled, throttled
 from service.api.refusals import refusals
 from service.api.resources.payload import user_fields, user_from_path, user_view, validated
 from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
@@ -14,6 +14,7 @@ from service.domain.accounts import Accounts, InvalidCursor
 from service.domain.administration import Administration
 from service.domain.authentication import Authentication, LoginFailed, LoginThrottled
 from service.domain.email_verification import EmailVerification
+from service.domain.request_throttle import RequestThrottled
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -98,8 +99,11 @@ class MyProfile:
 
     def on_patch(self, req, resp):
         changes = changes_of(validated(req, ProfileUpdateRequest))
-        with refusals():
-            user = self._verification.update_own_profile(req.context.user, changes)
+        try:
+            with refusals():
+                user = self._verification.update_own_profile(req.context.user, changes, req.context.client.ip)
+        except RequestThrottled as wait:
+            raise requests_throttled("confirmation requests", wait.retry_after) from None
         message = "Profile updated."
         if user.pending_email:
             message += f" Confirm {user.pending_email} with the link we sent there; until then your email stays."
