@@ -113,6 +113,10 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--bcrypt-seconds", type=float, default=5.0, help="how long to measure bcrypt alone")
     parser.add_argument("--skip-compare", action="store_true", help="measure only our server")
+    parser.add_argument("--compare", type=servers.by_names, default=servers.SERVERS, metavar="NAMES",
+                        help="comma-separated server configurations to compare (default: all of "
+                             f"{', '.join(kind.name for kind in servers.SERVERS)})")
+    parser.add_argument("--login-seconds", type=int, default=10, help="per login run (bcrypt makes it slow)")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
@@ -146,7 +150,7 @@ def main(argv=None) -> int:
 
         # 3. every server configuration, the service's app on each.
         compared = {}
-        for kind in [] if args.skip_compare else servers.SERVERS:
+        for kind in [] if args.skip_compare else args.compare:
             base = ours if kind is servers.OURS else bench.serve(kind, SERVICE_APP, kind.name.replace(" ", "-"))
             compared[kind.name] = [Measured(route, [(bench.r(r_base), bench.wrk(route, base))])
                                    for route in COMPARED_ROUTES]
@@ -163,7 +167,7 @@ def main(argv=None) -> int:
                                              for _ in range(args.pairs)]))
         # Login against bcrypt alone, interleaved too: both are pure CPU, and the CPU is shared.
         login_pairs = [(bcrypt_checks_per_second(args.workers, rounds=12, seconds=args.bcrypt_seconds),
-                        run_wrk("POST /auth/login", f"{ours}{API}/auth/login", seconds=max(args.seconds, 10),
+                        run_wrk("POST /auth/login", f"{ours}{API}/auth/login", seconds=args.login_seconds,
                                 connections=args.connections, login=(email_of(1), PASSWORD)))
                        for _ in range(args.pairs)]
         login = login_pairs[len(login_pairs) // 2][1]

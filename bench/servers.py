@@ -5,6 +5,7 @@ recycling and no access log of its own (the app writes one line per request).
 """
 from __future__ import annotations
 
+import argparse
 import signal
 import subprocess
 import sys
@@ -53,6 +54,16 @@ SERVERS = [
     ServerKind("granian 2 threads", _granian),  # ours: the service's defaults
 ]
 OURS = SERVERS[-1]
+
+
+def by_names(names: str) -> list[ServerKind]:
+    """`--compare`'s value: server configurations by name, comma-separated, in the order given."""
+    known = {kind.name: kind for kind in SERVERS}
+    unknown = [name for name in names.split(",") if name.strip() not in known]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown server {', '.join(map(repr, unknown))}; "
+                                         f"known: {', '.join(known)}")
+    return [known[name.strip()] for name in names.split(",")]
 
 
 def start(kind: ServerKind, app: str, port: int, workers: int, env: dict, log: Path) -> subprocess.Popen:

@@ -23,6 +23,8 @@ ECR_DIGEST_REFERENCE = re.compile(
 # An exact Amazon Linux 2023 image name: the same name in every region, and it never moves.
 AMI_NAME = re.compile(r"^al2023-ami-2023\.\d+\.\d{8}\.\d+-kernel-[0-9.]+-x86_64$")
 AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+# A DNS name SES can verify as a domain identity (lower case, at least two labels).
+DOMAIN_NAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 # The only values CloudWatch Logs accepts for a log group's retention.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
@@ -54,6 +56,11 @@ class StackSettings:
     log_retention_days: int
     backup_retention_days: int
     web_concurrency: int
+    # Route 53 zone of domain/mailDomain: SES's DKIM records on both topologies, the cluster's certificate and alias.
+    hosted_zone_id: str
+    # The SES identity mail is sent from: mailDomain, else domain.
+    mail_domain: str
+    mail_events_email: str
     # The host topology's own; a cluster stack ignores them (its own are in infra/cluster/settings.py).
     instance_type: str
     root_volume_gb: int
@@ -85,6 +92,9 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         log_retention_days=_int(config, "logRetentionDays"),
         backup_retention_days=_int(config, "backupRetentionDays"),
         web_concurrency=_int(config, "webConcurrency"),
+        hosted_zone_id=config.get("hostedZoneId") or "",
+        mail_domain=config.get("mailDomain") or config.get("domain") or "",
+        mail_events_email=config.get("mailEventsEmail") or "",
         instance_type=config.require("instanceType"),
         root_volume_gb=_int(config, "rootVolumeGb"),
         data_volume_gb=_int(config, "dataVolumeGb"),
@@ -123,8 +133,14 @@ def validate(settings: StackSettings) -> None:
         raise InsecureConfigError("backupRetentionDays must be at least 1: the backups would expire at once.")
     if settings.log_retention_days not in LOG_RETENTION_DAYS:
         raise ValueError(f"logRetentionDays must be one of CloudWatch's values: {', '.join(map(str, LOG_RETENTION_DAYS))}.")
-    if settings.alarm_email and "@" not in settings.alarm_email:
-        raise ValueError(f"alarmEmail {settings.alarm_email!r} is not an email address.")
+    for key, address in (("alarmEmail", settings.alarm_email), ("mailEventsEmail", settings.mail_events_email)):
+        if address and "@" not in address:
+            raise ValueError(f"{key} {address!r} is not an email address.")
+    if not DOMAIN_NAME.match(settings.mail_domain):
+        raise ValueError(
+            f"mailDomain (or domain) must be a DNS name you control, got {settings.mail_domain!r}: the platform sends "
+            "its mail (password resets, email confirmations) through Amazon SES from this domain."
+        )
     if settings.topology == "host":
         _validate_host(settings)
 

@@ -13,6 +13,12 @@ deleteBeforeReplace):
 - everything on the host is tied to the instance (`replacement_trigger`), so a new host gets every
   container anew instead of Pulumi believing the old ones still exist;
 - the web container is replaced with the service, so nginx resolves the new service address.
+
+Stopping: the provider removes a container with `force` (SIGKILL) unless `destroy_grace_seconds` is
+set, in which case it first stops it with that timeout (kreuzwerker/terraform-provider-docker,
+resourceDockerContainerDelete), and `docker stop` (a host shutdown) waits `stop_timeout`, Docker's
+default 10 s otherwise. The service and the mail worker get both, longer than the service's
+GRACEFUL_TIMEOUT, so a release lets in-flight requests and a mail being sent finish.
 """
 
 from __future__ import annotations
@@ -24,7 +30,17 @@ import pulumi_command as command
 import pulumi_docker as docker
 
 from infra.certificates import ACME_WEBROOT, ACME_WEBROOT_IN_CONTAINER
-from infra.host_layout import DATA_DIR, POSTGRES_CONTAINER, SERVICE_CONTAINER, WEB_CONTAINER, WEB_TLS_DIR
+from infra.host_layout import (
+    DATA_DIR,
+    MAIL_CREDENTIALS_DIR,
+    MAIL_CREDENTIALS_IN_CONTAINER,
+    MAIL_WORKER_CONTAINER,
+    POSTGRES_CONTAINER,
+    SERVICE_CONTAINER,
+    WEB_CONTAINER,
+    WEB_TLS_DIR,
+)
+from infra.mail_credentials import worker_environment
 from infra.observability import ContainerLogging
 
 BACKEND_SUBNET = "172.30.0.0/24"
@@ -34,6 +50,9 @@ WEB_HTTP_PORT = 8080
 WEB_HTTPS_PORT = 8443
 WEB_TLS_DIR_IN_CONTAINER = "/etc/nginx/tls"
 RESTART_POLICY = "unless-stopped"
+# Longer than the service's GRACEFUL_TIMEOUT (20 s, service/runtime/settings.py), which granian
+# gives in-flight requests after SIGTERM.
+STOP_SECONDS = 30
 DB_NAME = "platform"
 DB_USER = "platform"
 # Keep credentials out of PostgreSQL's log: the failing statement and a unique violation's
@@ -73,7 +92,11 @@ class ContainersArgs:
     web_concurrency: int
     cookie_secure: bool
     public_url: pulumi.Input[str]  # the site's address: links in mail are built on it
+    mail_url: str
     mail_from: str
+    mail_configuration_set: pulumi.Input[str]
+    # The mail-sending role and its grants: the worker starts once they exist.
+    mail_sender_ready: list[pulumi.Resource]
     host_dependencies: list[pulumi.Resource]
     labels: dict[str, str]
     logging: ContainerLogging
@@ -136,6 +159,8 @@ class Containers(pulumi.ComponentResource):
             opts=on_host,
         )
         self.frontend = docker.Network(f"{name}-frontend", name="platform-frontend", labels=network_labels, opts=on_host)
+        # The mail worker's way out to the SES API; nothing else joins it, and nothing listens on it.
+        self.outbound = docker.Network(f"{name}-outbound", name="platform-outbound", labels=network_labels, opts=on_host)
 
         # Pulled by digest; a replaced release's image is removed from the host once unused
         # (keep_locally=False), and the image-prune timer catches whatever else is left behind.
@@ -176,6 +201,17 @@ class Containers(pulumi.ComponentResource):
         )
 
         database_url = pulumi.Output.concat("postgresql://", DB_USER, ":", args.db_password, f"@postgres:5432/{DB_NAME}")
+        # What the service and the mail worker read alike: the database, the keys, and where mail comes from.
+        platform_env = [
+            "APP_ENV=production",
+            pulumi.Output.concat("DATABASE_URL=", database_url),
+            pulumi.Output.concat("SECRET_KEY=", args.secret_key),
+            pulumi.Output.concat("PASSWORD_PEPPER=", args.password_pepper),
+            pulumi.Output.concat("PUBLIC_URL=", args.public_url),
+            f"MAIL_URL={args.mail_url}",
+            f"MAIL_FROM={args.mail_from}",
+            pulumi.Output.concat("MAIL_SES_CONFIGURATION_SET=", args.mail_configuration_set),
+        ]
         self.service = docker.Container(
             f"{name}-service",
             name=SERVICE_CONTAINER,
@@ -183,17 +219,12 @@ class Containers(pulumi.ComponentResource):
             # The image's entrypoint runs the (idempotent) migrations, then execs this command: granian.
             command=["python", "-m", "service", "serve"],
             envs=[
-                "APP_ENV=production",
+                *platform_env,
                 "HOST=0.0.0.0",
                 f"PORT={SERVICE_PORT}",
                 f"WEB_CONCURRENCY={args.web_concurrency}",
                 f"TRUSTED_PROXIES={BACKEND_SUBNET}",
                 f"COOKIE_SECURE={'true' if args.cookie_secure else 'false'}",
-                pulumi.Output.concat("PUBLIC_URL=", args.public_url),
-                f"MAIL_FROM={args.mail_from}",
-                pulumi.Output.concat("DATABASE_URL=", database_url),
-                pulumi.Output.concat("SECRET_KEY=", args.secret_key),
-                pulumi.Output.concat("PASSWORD_PEPPER=", args.password_pepper),
             ],
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["service"])],
             healthcheck=docker.ContainerHealthcheckArgs(
@@ -209,9 +240,40 @@ class Containers(pulumi.ComponentResource):
                 start_period="30s",
             ),
             restart=RESTART_POLICY,
+            stop_timeout=STOP_SECONDS,
+            destroy_grace_seconds=STOP_SECONDS,
             labels=labels,
             opts=pulumi.ResourceOptions.merge(on_host, pulumi.ResourceOptions(depends_on=[self.postgres])),
             **args.logging.for_container(SERVICE_CONTAINER),
+        )
+
+        # The same image and settings as the service; it sends what the service put in the outbox.
+        self.mail_worker = docker.Container(
+            f"{name}-mail-worker",
+            name=MAIL_WORKER_CONTAINER,
+            image=images["service"].name,
+            command=["python", "-m", "service", "mail-worker"],
+            envs=[*platform_env, *worker_environment()],
+            mounts=[
+                # The directory, not the file: each refresh renames a new file in, which a file mount would not see.
+                docker.ContainerMountArgs(
+                    type="bind", source=MAIL_CREDENTIALS_DIR, target=MAIL_CREDENTIALS_IN_CONTAINER, read_only=True
+                )
+            ],
+            networks_advanced=[
+                docker.ContainerNetworksAdvancedArgs(name=self.backend.id),
+                docker.ContainerNetworksAdvancedArgs(name=self.outbound.id),
+            ],
+            # The image's check asks for the API on 8080, which the worker does not serve.
+            healthcheck=docker.ContainerHealthcheckArgs(tests=["NONE"]),
+            restart=RESTART_POLICY,
+            stop_timeout=STOP_SECONDS,
+            destroy_grace_seconds=STOP_SECONDS,
+            labels=labels,
+            opts=pulumi.ResourceOptions.merge(
+                on_host, pulumi.ResourceOptions(depends_on=[self.postgres, *args.mail_sender_ready])
+            ),
+            **args.logging.for_container(MAIL_WORKER_CONTAINER),
         )
 
         self.web = docker.Container(

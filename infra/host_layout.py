@@ -15,3 +15,10 @@ DOCKER_API_PORT = 2376
 POSTGRES_CONTAINER = "platform-postgres"
 SERVICE_CONTAINER = "platform-service"
 WEB_CONTAINER = "platform-web"
+MAIL_WORKER_CONTAINER = "platform-mail-worker"
+
+# The mail worker's short-lived AWS keys (infra/mail_credentials.py), mounted read-only into it alone.
+MAIL_CREDENTIALS_DIR = "/srv/platform/mail-credentials"
+MAIL_CREDENTIALS_IN_CONTAINER = "/run/aws-mail"
+# The service image runs as 10001:10001 (service/Dockerfile); files it must read are group-readable by it.
+SERVICE_IMAGE_GID = 10001

@@ -16,6 +16,14 @@ from infra.credentials import PlatformCredentials
 from infra.docker_tls import DockerTls, DockerTlsArgs
 from infra.host import Host, HostArgs
 from infra.host_layout import DATA_MOUNT, POSTGRES_CONTAINER
+from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
+from infra.mail_credentials import (
+    MailSenderRole,
+    MailSenderRoleArgs,
+    mail_credentials_script,
+    mail_sender_role_name,
+    role_arn,
+)
 from infra.network import NetworkRules, NetworkRulesArgs
 from infra.observability import (
     ContainerLogging,
@@ -54,6 +62,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
     backup_bucket_name = f"{prefix}-backups-{account_id}"
     logging = ContainerLogging(container_log_group_name(settings.project, settings.stack), settings.region)
     monitored_disks = ("/", DATA_MOUNT)
+    mail_role_name = mail_sender_role_name(prefix)
 
     credentials = PlatformCredentials(f"{prefix}-secrets")
     network = NetworkRules(
@@ -89,7 +98,29 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
                 db_user=DB_USER,
                 db_name=DB_NAME,
             )
-            + cloudwatch_agent_script(monitored_disks),
+            + cloudwatch_agent_script(monitored_disks)
+            + mail_credentials_script(role_arn=role_arn(account_id, mail_role_name), region=settings.region),
+        ),
+    )
+    mail = MailSending(
+        f"{prefix}-mail",
+        MailSendingArgs(
+            region=settings.region,
+            account_id=account_id,
+            domain=settings.mail_domain,
+            hosted_zone_id=settings.hosted_zone_id,
+            events_email=settings.mail_events_email,
+            tags=tags,
+        ),
+    )
+    mail_sender = MailSenderRole(
+        f"{prefix}-mail-sender",
+        MailSenderRoleArgs(
+            role_name=mail_role_name,
+            host_role_name=host.role.name,
+            host_role_arn=host.role.arn,
+            sending_policy=mail.sending_policy,
+            tags=tags,
         ),
     )
     if settings.daily_snapshots:
@@ -117,6 +148,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             tags=tags,
         ),
     )
+    reputation_alarms(f"{prefix}-mail", observability.topic.arn, tags)
 
     site_url = f"https://{settings.domain}" if settings.domain else pulumi.Output.concat("http://", network.public_ip)
     registry_server = registry_of(settings.service_image)
@@ -143,7 +175,10 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             web_concurrency=settings.web_concurrency,
             cookie_secure=bool(settings.domain),
             public_url=site_url,
-            mail_from=f"Users platform <no-reply@{settings.domain or 'localhost'}>",
+            mail_url=ses_mail_url(settings.region),
+            mail_from=mail.mail_from,
+            mail_configuration_set=mail.configuration_set.configuration_set_name,
+            mail_sender_ready=[mail_sender.role, mail_sender.send, mail_sender.assume],
             host_dependencies=[host.ip_association, host.data_attachment],
             labels=platform_labels(settings.project, settings.stack, version),
             logging=logging,
@@ -174,5 +209,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
         "web_image": settings.web_image,
         "backup_bucket": dumps.bucket.bucket,
         "log_group": observability.log_group.name,
+        "mail_dns_records": mail.dns_records,
+        "mail_events_topic_arn": mail.events_topic.arn,
     }
     return HostStack(version, credentials, docker_tls, network, host, containers, dumps, observability, outputs)

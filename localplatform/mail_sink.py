@@ -71,6 +71,19 @@ class Mailbox:
         for path in self.files():
             path.unlink()
 
+    def wait_for(self, to: str, subject: str, count: int = 1, timeout: float = 30.0) -> EmailMessage:
+        """The newest mail to `to` with `subject`, once at least `count` of them have arrived
+        (the mail worker delivers after the request that queued the mail has answered)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [m for m in self.messages(to) if m["Subject"] == subject]
+            if len(found) >= count:
+                return found[-1]
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(found)} of {count} {subject!r} mails to {to} within {timeout:.0f}s; "
+                                     f"there are: {[(str(m['To']), str(m['Subject'])) for m in self.messages()]}")
+            time.sleep(0.1)
+
 
 def text_of(message: EmailMessage) -> str:
     return message.get_body(("plain",)).get_content()
@@ -81,6 +94,14 @@ def html_of(message: EmailMessage) -> str:
 
 
 LINK = re.compile(r"https?://[^\s<>\"]+")
+
+
+def link_in(message: EmailMessage, starting_with: str) -> str:
+    """The link in the mail's text part that starts with `starting_with`."""
+    links = [link for link in LINK.findall(text_of(message)) if link.startswith(starting_with)]
+    if not links:
+        raise LookupError(f"no link starting with {starting_with} in:\n{text_of(message)}")
+    return links[0]
 
 
 class MailboxPage:

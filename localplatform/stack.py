@@ -1,4 +1,5 @@
-"""The production topology on 127.0.0.1 without containers: PostgreSQL, the service (granian), nginx.
+"""The production topology on 127.0.0.1 without containers: PostgreSQL, the service (granian), nginx,
+and the mail worker sending over STARTTLS to a local SMTP sink (messages kept in STATE_DIR/mail/).
 
 `make stack` runs it through localplatform.stack_command; tests and soak use it directly:
 `with Stack(StackConfig(...)) as stack: stack.url`.
@@ -20,6 +21,7 @@ from localplatform.http_client import http_status
 from localplatform.keys import KeyStore
 from localplatform.postgres import LocalPostgres
 from localplatform.processes import port_in_use, process_alive, stop_process
+from localplatform.stack_mail import StackMailServer
 from nginx.process import NginxProcess, default_worker_user
 from nginx.render import FrontSettings, render
 
@@ -30,6 +32,7 @@ PID_FILES = {
     "stack.pid": ("localplatform.stack_command", signal.SIGTERM),
     "nginx.pid": ("nginx", signal.SIGQUIT),
     "service.pid": ("service", signal.SIGTERM),
+    "mail-worker.pid": ("mail-worker", signal.SIGTERM),
     "postgres.pid": ("postgres", signal.SIGINT),
 }
 
@@ -45,7 +48,10 @@ class StackConfig:
     public_port: int = 8000
     service_port: int = 8081
     postgres_port: int = 54339
+    mail_port: int = 8035
     workers: int = 4
+    # How often the mail worker looks at the outbox (browser tests wait on the mail it sends).
+    mail_poll_seconds: float = 1.0
     # nginx rate limits, as FrontSettings fields (auth_rate_per_minute, api_burst, ...);
     # empty keeps the production defaults.
     rate_limits: Mapping[str, int] = field(default_factory=dict)
@@ -61,16 +67,23 @@ class StackConfig:
             public_port=int(environ.get("STACK_PORT", "8000")),
             service_port=int(environ.get("STACK_SERVICE_PORT", "8081")),
             postgres_port=int(environ.get("STACK_PG_PORT", "54339")),
+            mail_port=int(environ.get("STACK_MAIL_PORT", "8035")),
             workers=int(environ.get("STACK_WORKERS", "4")),
+            # As in production: its mail is real, so new addresses can be confirmed. Throwaway
+            # stacks for tests keep the local default (off) unless they ask.
+            service_env={"REQUIRE_VERIFIED_EMAIL": "true"},
         )
 
 
 class Stack:
-    """Starts PostgreSQL, migrations, the service and nginx in that order; stops them in reverse."""
+    """Starts PostgreSQL, migrations, the mail sink and worker, the service and nginx in that order;
+    stops them in reverse."""
 
     def __init__(self, config: StackConfig):
         self.config = config
         self._postgres: LocalPostgres | None = None
+        self._mail: StackMailServer | None = None
+        self._mail_worker: subprocess.Popen[bytes] | None = None
         self._service: subprocess.Popen[bytes] | None = None
         self._nginx: NginxProcess | None = None
 
@@ -91,6 +104,11 @@ class Stack:
     def service_pid(self) -> int | None:
         return self._service.pid if self._service else None
 
+    @property
+    def mail(self) -> StackMailServer:
+        """The SMTP sink the mail worker delivers to; tests read it (`mail.mailbox`) or stop it."""
+        return self._mail
+
     def start(self) -> Stack:
         self._check_prerequisites()
         self.config.state_dir.mkdir(parents=True, exist_ok=True)
@@ -98,8 +116,11 @@ class Stack:
             self._postgres = LocalPostgres(
                 self.config.state_dir / "pg", self.config.postgres_port, durable=self.config.durable_postgres
             ).start()
+            self._mail = StackMailServer(self.config.state_dir / "mail", self.config.state_dir / "mail-tls",
+                                         self.config.mail_port).start()
             environment = self.service_environment()
             self._migrate(environment)
+            self._start_mail_worker(environment)
             self._start_service(environment)
             self._start_nginx()
         except BaseException:
@@ -115,6 +136,12 @@ class Stack:
         if self._service:
             stop_process(self._service, signal.SIGTERM)
             self._service = None
+        if self._mail_worker:
+            stop_process(self._mail_worker, signal.SIGTERM)
+            self._mail_worker = None
+        if self._mail:
+            self._mail.stop()
+            self._mail = None
         if self._postgres:
             self._postgres.stop()
             self._postgres = None
@@ -125,6 +152,8 @@ class Stack:
         """Name of a part that exited on its own, if any."""
         if self._service and self._service.poll() is not None:
             return f"the service (exit {self._service.returncode}, see {self._log('service.log')})"
+        if self._mail_worker and self._mail_worker.poll() is not None:
+            return f"the mail worker (exit {self._mail_worker.returncode}, see {self._log('mail-worker.log')})"
         if self._nginx and self._nginx.pid and not process_alive(self._nginx.pid):
             return f"nginx (see {self.config.state_dir / 'nginx' / 'nginx.stderr'})"
         return None
@@ -144,6 +173,7 @@ class Stack:
             ("STACK_PORT", self.config.public_port),
             ("STACK_SERVICE_PORT", self.config.service_port),
             ("STACK_PG_PORT", self.config.postgres_port),
+            ("STACK_MAIL_PORT", self.config.mail_port),
         ]:
             if port_in_use(port):
                 raise StackError(f"127.0.0.1:{port} is already in use; pick another with {name}=...")
@@ -160,6 +190,7 @@ class Stack:
             "TRUSTED_PROXIES": "127.0.0.1",
             "PUBLIC_URL": f"http://127.0.0.1:{self.config.public_port}",
             "MAIL_FROM": "Users platform <no-reply@localhost>",
+            "MAIL_URL": self._mail.mail_url,
             **self.config.service_env,
         })
 
@@ -171,6 +202,14 @@ class Stack:
             )
         if result.returncode != 0:
             raise StackError(f"migrations failed; see {self._log('migrate.log')}")
+
+    def _start_mail_worker(self, environment: dict[str, str]) -> None:
+        with open(self._log("mail-worker.log"), "ab") as log:
+            self._mail_worker = subprocess.Popen(
+                [self.config.python, "-m", "service", "mail-worker", "--poll", str(self.config.mail_poll_seconds)],
+                cwd=REPO_ROOT, env={**environment, **self._mail.worker_environment}, stdout=log,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            )
 
     def _start_service(self, environment: dict[str, str]) -> None:
         with open(self._log("service.log"), "ab") as log:
@@ -212,6 +251,7 @@ class Stack:
             "stack.pid": os.getpid(),
             "nginx.pid": self._nginx.pid,
             "service.pid": self._service.pid,
+            "mail-worker.pid": self._mail_worker.pid,
             "postgres.pid": self._postgres.pid,
         }
         for name, pid in pids.items():

@@ -4,7 +4,8 @@
     python -m localplatform.stack_command stop    # from another shell: stops a running stack by its PIDs
 
 Environment: STACK_PORT (public, default 8000), STACK_SERVICE_PORT (the service, default 8081),
-STACK_PG_PORT (default 54339), STACK_WORKERS (default 4), STACK_STATE_DIR (default var/stack).
+STACK_PG_PORT (default 54339), STACK_MAIL_PORT (the SMTP sink the mail worker sends to, default 8035),
+STACK_WORKERS (default 4), STACK_STATE_DIR (default var/stack; mail lands in its mail/ as .eml files).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def run_in_foreground(config: StackConfig) -> int:
         f"Stack up: {stack.url}  (logs and PIDs in {config.state_dir}; Ctrl-C or `make stack-stop` stops it)",
         flush=True,
     )
+    print(f"Mail: every message the mail worker sends lands in {stack.mail.directory}", flush=True)
     try:
         while not stop_requested.wait(timeout=1.0):
             crashed = stack.crashed_part()

@@ -1,4 +1,5 @@
-"""A throwaway production-like stack (PostgreSQL, the service, nginx) on free 127.0.0.1 ports.
+"""A throwaway production-like stack (PostgreSQL, the service, nginx, the mail worker and its SMTP
+sink) on free 127.0.0.1 ports. `stack.mail.mailbox` reads the mail it delivered.
 
 Tests and `make soak` start one with `throwaway_stack(...)`: production settings, its own
 temporary state directory, removed again when the stack stops.
@@ -31,18 +32,21 @@ def throwaway_stack(
     workers: int = 2,
     rate_limits: Mapping[str, int] | None = None,
     durable_postgres: bool = False,
+    mail_poll_seconds: float = 0.2,
 ) -> Iterator[Stack]:
     # nginx workers run as nobody when we are root, so the state dir must be traversable.
     state_dir = Path(tempfile.mkdtemp(prefix=f"{name}-stack-"))
     state_dir.chmod(0o755)
-    public, service, postgres = free_ports(3)
+    public, service, postgres, mail = free_ports(4)
     config = StackConfig(
         state_dir=state_dir,
         dist=CLIENT_DIST,
         public_port=public,
         service_port=service,
         postgres_port=postgres,
+        mail_port=mail,
         workers=workers,
+        mail_poll_seconds=mail_poll_seconds,
         rate_limits=dict(rate_limits or {}),
         durable_postgres=durable_postgres,
         service_env=dict(service_env or {}),

@@ -17,6 +17,9 @@ SERVICE_PORT = 8081  # nginx owns 8080 in the shared namespace
 WEB_CONTAINER = "web"
 SERVICE_CONTAINER = "service"
 MIGRATE_CONTAINER = "migrate"
+MAIL_WORKER_CONTAINER = "mail-worker"
+# Longer than the service's GRACEFUL_TIMEOUT (20 s): in-flight requests and a mail being sent finish.
+STOP_SECONDS = 30
 SECRET_VARIABLES = ("DATABASE_URL", "SECRET_KEY", "PASSWORD_PEPPER")
 
 
@@ -28,7 +31,10 @@ class ContainerInputs:
     log_groups: dict[str, str]  # container -> log group name
     region: str
     web_concurrency: int
-    domain: str  # the site's name: links in mail and the sender's address are built on it
+    domain: str  # the site's name: links in mail are built on it
+    mail_url: str
+    mail_from: str
+    mail_configuration_set: str
 
 
 def _logs(inputs: ContainerInputs, container: str) -> dict:
@@ -46,19 +52,33 @@ def _secrets(inputs: ContainerInputs) -> list[dict]:
     return [{"name": variable, "valueFrom": inputs.secret_arns[variable]} for variable in SECRET_VARIABLES]
 
 
-def _service_environment(inputs: ContainerInputs) -> list[dict]:
-    environment = {
+def _platform_environment(inputs: ContainerInputs) -> dict[str, str]:
+    """What the service and the mail worker read alike (their secrets come through `secrets`)."""
+    return {
         "APP_ENV": "production",
-        "HOST": "127.0.0.1",
-        "PORT": str(SERVICE_PORT),
-        "WEB_CONCURRENCY": str(inputs.web_concurrency),
-        # Only nginx, in the same namespace, talks to the API.
-        "TRUSTED_PROXIES": "127.0.0.1/32",
-        "COOKIE_SECURE": "true",
         "PUBLIC_URL": f"https://{inputs.domain}",
-        "MAIL_FROM": f"Users platform <no-reply@{inputs.domain}>",
+        "MAIL_URL": inputs.mail_url,
+        "MAIL_FROM": inputs.mail_from,
+        "MAIL_SES_CONFIGURATION_SET": inputs.mail_configuration_set,
     }
+
+
+def _environment(environment: dict[str, str]) -> list[dict]:
     return [{"name": name, "value": value} for name, value in environment.items()]
+
+
+def _service_environment(inputs: ContainerInputs) -> list[dict]:
+    return _environment(
+        {
+            **_platform_environment(inputs),
+            "HOST": "127.0.0.1",
+            "PORT": str(SERVICE_PORT),
+            "WEB_CONCURRENCY": str(inputs.web_concurrency),
+            # Only nginx, in the same namespace, talks to the API.
+            "TRUSTED_PROXIES": "127.0.0.1/32",
+            "COOKIE_SECURE": "true",
+        }
+    )
 
 
 def _web_environment() -> list[dict]:
@@ -97,7 +117,7 @@ def service_containers(inputs: ContainerInputs) -> list[dict]:
                 "retries": 3,
                 "startPeriod": 30,
             },
-            "stopTimeout": 30,
+            "stopTimeout": STOP_SECONDS,
             "logConfiguration": _logs(inputs, SERVICE_CONTAINER),
         },
         {
@@ -134,5 +154,23 @@ def migration_containers(inputs: ContainerInputs) -> list[dict]:
             "secrets": _secrets(inputs),
             "portMappings": [],
             "logConfiguration": _logs(inputs, MIGRATE_CONTAINER),
+        }
+    ]
+
+
+def mail_worker_containers(inputs: ContainerInputs) -> list[dict]:
+    """The mail worker's task: the service image draining the outbox, with the task role's SES grant."""
+    return [
+        {
+            "name": MAIL_WORKER_CONTAINER,
+            "image": inputs.service_image,
+            "essential": True,
+            # The image's entrypoint migrates (under the advisory lock), then execs this.
+            "command": ["python", "-m", "service", "mail-worker"],
+            "environment": _environment(_platform_environment(inputs)),
+            "secrets": _secrets(inputs),
+            "portMappings": [],
+            "stopTimeout": STOP_SECONDS,
+            "logConfiguration": _logs(inputs, MAIL_WORKER_CONTAINER),
         }
     ]

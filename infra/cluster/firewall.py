@@ -1,4 +1,5 @@
 """Security groups: the internet reaches only the ALB (80/443), the ALB only the tasks, the tasks only RDS.
+The mail worker accepts nothing, and reaches RDS and, over HTTPS through the NAT, the SES API.
 
 Each rule is its own resource (aws.vpc.SecurityGroup*Rule), and the provider removes AWS's
 default allow-all egress from a new group, so every group allows exactly what is listed here.
@@ -32,6 +33,7 @@ class ClusterFirewall(pulumi.ComponentResource):
         self.tasks = self._group("tasks", "ECS tasks (awsvpc): nginx from the ALB only", args.vpc_id)
         self.instances = self._group("instances", "ECS instances: no inbound at all; SSM for access", args.vpc_id)
         self.database = self._group("database", "RDS PostgreSQL: 5432 from the tasks only", args.vpc_id)
+        self.mail_worker = self._group("mail-worker", "Mail worker task: no inbound; PostgreSQL and SES out", args.vpc_id)
 
         for port in (80, HTTPS_PORT):
             self._rule("ingress", f"alb-{port}", self.alb, port, cidr_ipv4=WORLD_V4, description="public web")
@@ -39,6 +41,10 @@ class ClusterFirewall(pulumi.ComponentResource):
         self._rule("ingress", "tasks-from-alb", self.tasks, WEB_PORT, peer=self.alb, description="from the ALB")
         self._rule("egress", "tasks-to-db", self.tasks, POSTGRES_PORT, peer=self.database, description="to PostgreSQL")
         self._rule("ingress", "db-from-tasks", self.database, POSTGRES_PORT, peer=self.tasks, description="from the tasks")
+        self._rule("egress", "mail-worker-to-db", self.mail_worker, POSTGRES_PORT, peer=self.database, description="to PostgreSQL")
+        self._rule("ingress", "db-from-mail-worker", self.database, POSTGRES_PORT, peer=self.mail_worker, description="from the mail worker")
+        # SES's API has no fixed addresses; the web tasks keep no route out at all.
+        self._rule("egress", "mail-worker-https", self.mail_worker, HTTPS_PORT, cidr_ipv4=WORLD_V4, description="SES API")
         # The ECS agent pulls images, reads secrets and ships logs over HTTPS (through the NAT).
         self._rule("egress", "instances-https", self.instances, HTTPS_PORT, cidr_ipv4=WORLD_V4, description="AWS APIs")
         self.register_outputs({})

@@ -23,6 +23,7 @@ class ObservabilityArgs:
     target_group_suffix: pulumi.Input[str]
     cluster_name: pulumi.Input[str]
     service_name: pulumi.Input[str]
+    mail_worker_service_name: pulumi.Input[str]
     db_instance_id: pulumi.Input[str]
     db_allocated_storage_gb: int
     db_connections_alarm: int
@@ -52,7 +53,6 @@ class Observability(pulumi.ComponentResource):
         alb = {"LoadBalancer": args.load_balancer_suffix}
         target = {"LoadBalancer": args.load_balancer_suffix, "TargetGroup": args.target_group_suffix}
         database = {"DBInstanceIdentifier": args.db_instance_id}
-        service = {"ClusterName": args.cluster_name, "ServiceName": args.service_name}
 
         self._alarm(
             "alb-5xx-rate",
@@ -118,20 +118,26 @@ class Observability(pulumi.ComponentResource):
             statistic="Maximum",
             dimensions=database,
         )
-        self._alarm(
-            "service-below-desired",
-            "The ECS service runs fewer tasks than it wants.",
-            threshold=0,
-            # No Container Insights data at all means the service is gone: that is an alarm too.
-            missing="breaching",
-            metric_queries=[
-                _metric("running", "ECS/ContainerInsights", "RunningTaskCount", "Average", service),
-                _metric("desired", "ECS/ContainerInsights", "DesiredTaskCount", "Average", service),
-                aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                    id="missing", expression="desired - running", label="tasks missing", return_data=True
-                ),
-            ],
-        )
+        for alarm, what, service_name in (
+            ("service-below-desired", "The ECS service", args.service_name),
+            # A stopped worker loses no mail, but none leaves the outbox until it runs again.
+            ("mail-worker-below-desired", "The mail worker's ECS service", args.mail_worker_service_name),
+        ):
+            service = {"ClusterName": args.cluster_name, "ServiceName": service_name}
+            self._alarm(
+                alarm,
+                f"{what} runs fewer tasks than it wants.",
+                threshold=0,
+                # No Container Insights data at all means the service is gone: that is an alarm too.
+                missing="breaching",
+                metric_queries=[
+                    _metric("running", "ECS/ContainerInsights", "RunningTaskCount", "Average", service),
+                    _metric("desired", "ECS/ContainerInsights", "DesiredTaskCount", "Average", service),
+                    aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                        id="missing", expression="desired - running", label="tasks missing", return_data=True
+                    ),
+                ],
+            )
         self.dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
             dashboard_name=name,

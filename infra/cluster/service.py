@@ -27,7 +27,7 @@ from infra.cluster.firewall import WEB_PORT
 
 RUN_MIGRATION_SCRIPT = Path(run_migration.__file__).resolve()
 ECR_IMAGE = re.compile(r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<repository>[^@:]+)@")
-LOG_CONTAINERS = ("service", "web", "migrate")
+LOG_CONTAINERS = ("service", "web", "migrate", "mail-worker")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,9 @@ class PlatformServiceArgs:
     web_image: str
     web_concurrency: int
     domain: str
+    mail_url: str
+    mail_from: str
+    mail_configuration_set: pulumi.Input[str]
     task_cpu: int
     task_memory_mb: int
     min_tasks: int
@@ -66,7 +69,8 @@ def repository_arn(image: str) -> str:
 
 
 def execution_policy(secret_arns: list[str], repository_arns: list[str], log_group_arns: list[str]) -> str:
-    """What the ECS agent may do for these tasks: pull two images, read two secrets, write their logs."""
+    """What the ECS agent may do for these tasks (the mail worker's too): pull two images, read the task
+    secrets, write their logs."""
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -107,8 +111,10 @@ class PlatformService(pulumi.ComponentResource):
         }
         self.execution_role = self._execution_role(name, args)
         secret_arns = {variable: secret.arn for variable, secret in args.secrets.items()}
-        container_inputs = pulumi.Output.all(
-            secret_arns=secret_arns, log_groups={c: g.name for c, g in self.log_groups.items()}
+        self.container_inputs = container_inputs = pulumi.Output.all(
+            secret_arns=secret_arns,
+            log_groups={c: g.name for c, g in self.log_groups.items()},
+            mail_configuration_set=args.mail_configuration_set,
         ).apply(
             lambda resolved: ContainerInputs(
                 service_image=args.service_image,
@@ -118,6 +124,9 @@ class PlatformService(pulumi.ComponentResource):
                 region=args.region,
                 web_concurrency=args.web_concurrency,
                 domain=args.domain,
+                mail_url=args.mail_url,
+                mail_from=args.mail_from,
+                mail_configuration_set=resolved["mail_configuration_set"],
             )
         )
         self.migration_task = aws.ecs.TaskDefinition(

@@ -1,7 +1,7 @@
 """Cluster-only settings, read from the same Pulumi config and refused when dangerous.
 
-The settings both topologies read (domain, protectStateful, the image digests, webConcurrency,
-alarmEmail, logRetentionDays, backupRetentionDays) come from infra.config, validated there; this module adds
+The settings both topologies read (domain, hostedZoneId, the mail settings, protectStateful, the
+image digests, webConcurrency, alarmEmail, logRetentionDays, backupRetentionDays) come from infra.config, validated there; this module adds
 what only the `cluster` topology reads, with the same rule: defaults live in Pulumi.yaml.
 """
 
@@ -39,7 +39,6 @@ class ClusterSettings:
     db_multi_az: bool
     allow_single_az_db: bool
     db_connections_alarm: int
-    hosted_zone_id: str
     certificate_arn: str
     waf_enabled: bool
     allow_prod_without_waf: bool
@@ -70,7 +69,6 @@ def load_cluster_settings(config: ConfigSource, stack: StackSettings) -> Cluster
         db_multi_az=_bool(config, "dbMultiAz"),
         allow_single_az_db=_bool(config, "allowSingleAzDb"),
         db_connections_alarm=_int(config, "dbConnectionsAlarm"),
-        hosted_zone_id=config.get("hostedZoneId") or "",
         certificate_arn=config.get("certificateArn") or "",
         waf_enabled=_bool(config, "wafEnabled"),
         allow_prod_without_waf=_bool(config, "allowProdWithoutWaf"),
@@ -108,7 +106,7 @@ def validate_cluster(settings: ClusterSettings, stack: StackSettings) -> None:
         )
     if not stack.domain:
         raise InsecureConfigError("the cluster topology serves HTTPS only: set domain.")
-    if not (settings.hosted_zone_id or settings.certificate_arn):
+    if not (stack.hosted_zone_id or settings.certificate_arn):
         raise InsecureConfigError(
             "the cluster topology needs a certificate: set hostedZoneId (DNS-validated ACM) or certificateArn."
         )

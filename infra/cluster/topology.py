@@ -1,4 +1,5 @@
-"""The `cluster` topology, top to bottom: network, edge, capacity, database, secrets, service, alarms."""
+"""The `cluster` topology, top to bottom: network, edge, capacity, database, secrets, mail, service, mail
+worker, alarms."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from infra.cluster.compute import ClusterCompute, ClusterComputeArgs
 from infra.cluster.database import Database, DatabaseArgs
 from infra.cluster.edge import Edge, EdgeArgs
 from infra.cluster.firewall import ClusterFirewall, ClusterFirewallArgs
+from infra.cluster.mail_worker import MailWorker, MailWorkerArgs
 from infra.cluster.maintenance import ScheduledPrune, ScheduledPruneArgs
 from infra.cluster.network import ClusterNetwork, ClusterNetworkArgs
 from infra.cluster.observability import Observability, ObservabilityArgs
@@ -21,6 +23,7 @@ from infra.cluster.service import PlatformService, PlatformServiceArgs
 from infra.cluster.settings import ClusterSettings
 from infra.cluster.waf import WebFirewall, WebFirewallArgs
 from infra.config import StackSettings
+from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
 from infra.versioning import platform_tags, read_version
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +69,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             access_log_bucket=access_logs.bucket.bucket,
             access_log_ready=access_logs.policy,
             domain=settings.domain,
-            hosted_zone_id=cluster.hosted_zone_id,
+            hosted_zone_id=settings.hosted_zone_id,
             certificate_arn=cluster.certificate_arn,
             deletion_protection=protect,
             tags=tags,
@@ -103,6 +106,17 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
     )
     secrets = ClusterSecrets(f"{prefix}-secrets", ClusterSecretsArgs(database.url, cluster.secret_key, cluster.password_pepper,
                                                                     SECRET_RECOVERY_DAYS[protect], tags))
+    mail = MailSending(
+        f"{prefix}-mail",
+        MailSendingArgs(
+            region=settings.region,
+            account_id=account_id,
+            domain=settings.mail_domain,
+            hosted_zone_id=settings.hosted_zone_id,
+            events_email=settings.mail_events_email,
+            tags=tags,
+        ),
+    )
     service = PlatformService(
         f"{prefix}-platform",
         PlatformServiceArgs(
@@ -122,6 +136,9 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             web_image=settings.web_image,
             web_concurrency=settings.web_concurrency,
             domain=settings.domain,
+            mail_url=ses_mail_url(settings.region),
+            mail_from=mail.mail_from,
+            mail_configuration_set=mail.configuration_set.configuration_set_name,
             task_cpu=cluster.cluster_task_cpu,
             task_memory_mb=cluster.cluster_task_memory_mb,
             min_tasks=cluster.cluster_min_tasks,
@@ -129,6 +146,22 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             cpu_target_percent=cluster.cluster_cpu_target_percent,
             requests_per_target=cluster.cluster_requests_per_target,
             log_retention_days=settings.log_retention_days,
+            tags=tags,
+        ),
+    )
+    mail_worker = MailWorker(
+        f"{prefix}-mail-worker",
+        MailWorkerArgs(
+            account_id=account_id,
+            cluster_arn=compute.cluster.arn,
+            capacity_provider_name=compute.capacity_provider.name,
+            capacity_ready=[compute.capacity_providers],
+            private_subnet_ids=private_subnet_ids,
+            security_group_id=firewall.mail_worker.id,
+            execution_role_arn=service.execution_role.arn,
+            container_inputs=service.container_inputs,
+            sending_policy=mail.sending_policy,
+            migration=service.migration,
             tags=tags,
         ),
     )
@@ -154,12 +187,14 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             target_group_suffix=edge.target_group.arn_suffix,
             cluster_name=compute.cluster.name,
             service_name=service.service.name,
+            mail_worker_service_name=mail_worker.service.name,
             db_instance_id=database.instance.identifier,
             db_allocated_storage_gb=cluster.db_allocated_storage_gb,
             db_connections_alarm=cluster.db_connections_alarm,
             tags=tags,
         ),
     )
+    reputation_alarms(f"{prefix}-mail", observability.topic.arn, tags)
     outputs = {
         "url": f"https://{settings.domain}",
         "alb_dns_name": edge.load_balancer.dns_name,
@@ -167,6 +202,9 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
         "service_name": service.service.name,
         "db_endpoint": database.instance.address,
         "alarm_topic_arn": observability.topic.arn,
+        "mail_worker_service_name": mail_worker.service.name,
+        "mail_dns_records": mail.dns_records,
+        "mail_events_topic_arn": mail.events_topic.arn,
         "version": version,
         "service_image": settings.service_image,
         "web_image": settings.web_image,

@@ -18,6 +18,7 @@ USERNAME_TAKEN = "Username is already taken."
 USERNAME_LOOKALIKE = "Username looks too much like an existing one."
 EMAIL_TAKEN = "Email is already registered."
 MAX_USER_ID = 2**31 - 1
+LOOKALIKE_LOCKS = 1  # the advisory-lock class of usernames' skeletons (the migrator's lock is one bigint)
 
 
 class Conflict(Exception):
@@ -60,14 +61,17 @@ class Accounts:
         address = email_of(email)
         self._check_password(password, name.display, address.display)
         self._check_lookalike(name)
+        password_hash = self._hasher.hash(password)
         now = utcnow()
         row = dict(username=name.display, username_key=name.key, username_skeleton=name.skeleton,
-                   email=address.display, email_key=address.key, password_hash=self._hasher.hash(password),
+                   email=address.display, email_key=address.key, password_hash=password_hash,
                    admin=admin, active=active, created_at=now, updated_at=now,
                    email_verified_at=now if email_verified else None)
-        # ON CONFLICT DO NOTHING: a duplicate is an empty answer, not an error whose statement
-        # (with the email and hash in it) PostgreSQL would log.
-        inserted = list(User.insert(**row).on_conflict_ignore().returning(User).execute())
+        with self._db.atomic():
+            self._hold_lookalikes(name)
+            # ON CONFLICT DO NOTHING: a duplicate is an empty answer, not an error whose statement
+            # (with the email and hash in it) PostgreSQL would log.
+            inserted = list(User.insert(**row).on_conflict_ignore().returning(User).execute())
         if not inserted:
             raise Conflict(self._taken(name.key, address.key) or {"email": [EMAIL_TAKEN]})
         return inserted[0]
@@ -76,10 +80,12 @@ class Accounts:
         """Apply `changes` (username, email, password, active, admin); only given keys change.
         A new password is judged against the account's own username and email, as changed."""
         changes = dict(changes)
+        renamed = None
         if "username" in changes:
             name = self._usernames.username_of(changes.pop("username"), allow_reserved=allow_reserved)
             if name.key != user.username_key:
                 self._check_lookalike(name, exclude=user.id)
+                renamed = name
             user.username, user.username_key, user.username_skeleton = name.display, name.key, name.skeleton
         if "email" in changes:
             address = email_of(changes.pop("email"))
@@ -98,6 +104,8 @@ class Accounts:
             raise Conflict(taken)
         user.updated_at = utcnow()
         with self._translate_conflicts(), self._db.atomic():
+            if renamed:
+                self._hold_lookalikes(renamed, exclude=user.id)
             user.save()
         return user
 
@@ -160,6 +168,13 @@ class Accounts:
         problem = password_problem(password, (username, email))
         if problem:
             raise PasswordRefused(problem)
+
+    def _hold_lookalikes(self, name: Username, exclude: int | None = None) -> None:
+        """In the transaction that writes `name`: wait out any other writer of a name that looks
+        the same, then check again. A unique index on the skeleton would stop the migration of a
+        database already holding look-alikes from before 0002, so writers take turns instead."""
+        self._db.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOOKALIKE_LOCKS, name.skeleton))
+        self._check_lookalike(name, exclude)
 
     @staticmethod
     def _check_lookalike(name: Username, exclude: int | None = None) -> None:

@@ -25,4 +25,5 @@ class NewDeviceNotice:
         self._outbox.enqueue("new_device_login", self._composer.compose(
             "new_device_login", user.email, username=user.username, device=device, ip=session.ip or "unknown",
             when=session.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-            sessions_link=self._composer.link("/account"), reset_link=self._composer.link("/forgot-password")))
+            # The site's account page, which lists the sessions (its route is /status).
+            sessions_link=self._composer.link("/status"), reset_link=self._composer.link("/forgot-password")))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.bcrypt_rate import bcrypt_checks_per_second
-from bench.servers import SERVERS
+from bench.servers import OURS, SERVERS
 from bench.targets import Target, median_ratio
 from bench.wrk import run_wrk
 
@@ -68,17 +68,22 @@ def test_the_ratio_is_the_median_of_the_interleaved_pairs():
     assert median_ratio([(100, 50), (100, 100), (10, 1000)]) == 1.0
 
 
+def run_bench(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bench", *args], cwd=Path(__file__).resolve().parents[2],
+                          capture_output=True, text=True, timeout=400)
+
+
 def test_make_bench_runs_end_to_end_on_a_small_scale():
-    """The whole benchmark, briefly: seeds, compares the servers, measures every route, judges
+    """The whole benchmark, briefly: seeds, compares two servers, measures every route, judges
     every target. Figures this short mean nothing, so only the verdicts' consistency is checked."""
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "--users", "300", "--seconds", "1", "--pairs", "1", "--tail-seconds", "1",
-         "--connections", "2", "--bcrypt-seconds", "0.5"],
-        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=400)
+    compared = [SERVERS[0], OURS]
+    result = run_bench("--users", "300", "--seconds", "1", "--pairs", "1", "--tail-seconds", "1",
+                       "--connections", "2", "--bcrypt-seconds", "0.5", "--login-seconds", "1",
+                       "--compare", ",".join(kind.name for kind in compared))
     output = result.stdout + result.stderr
     assert result.returncode in (0, 1), output
     for server in SERVERS:
-        assert f"\n{server.name} " in result.stdout, output
+        assert (f"\n{server.name} " in result.stdout) == (server in compared), output
     for line in ("R (bare Falcon /ping, gunicorn 2 sync workers):", "GET /ping ", "GET /users?limit=20 ",
                  "GET /users?limit=100 ", "GET /auth/status ", "POST /auth/login ",
                  "/ping vs bare Falcon on our server:", "login vs bcrypt ceiling:", "through nginx:"):
@@ -86,3 +91,9 @@ def test_make_bench_runs_end_to_end_on_a_small_scale():
     verdicts = [line for line in result.stdout.splitlines() if line.startswith(("met ", "MISSED "))]
     assert len(verdicts) == 12, output
     assert result.returncode == (1 if any(v.startswith("MISSED") for v in verdicts) else 0)
+
+
+def test_an_unknown_server_to_compare_is_refused_by_name():
+    result = run_bench("--compare", "gunicorn sync,nginx unit")
+    assert result.returncode == 2
+    assert "unknown server 'nginx unit'; known: gunicorn sync, " in result.stderr

@@ -67,8 +67,9 @@ class BrowserSessions:
         self._cleanup = cleanup
         self.watches: list[BrowserWatch] = []
 
-    def open(self):
-        context = self._browser.new_context(base_url=self._base_url, viewport=VIEWPORT)
+    def open(self, user_agent: str | None = None):
+        """A new profile; `user_agent` tells it apart in a session list (None: Chromium's own)."""
+        context = self._browser.new_context(base_url=self._base_url, viewport=VIEWPORT, user_agent=user_agent)
         self._cleanup.callback(context.close)
         watch = BrowserWatch()
         watch.attach(context)

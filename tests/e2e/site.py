@@ -43,7 +43,7 @@ def fill_login_form(page: Page, email: str, password: str) -> int:
 def log_in_and_land_on_status(page: Page, person: Person) -> None:
     log_in(page, person.email, person.password)
     expect(page).to_have_url(re.compile(r"/status$"))
-    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    expect(page.get_by_role("heading", name="My account", exact=True)).to_be_visible()
 
 
 def log_out(page: Page) -> None:

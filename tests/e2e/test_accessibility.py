@@ -14,7 +14,9 @@ from tests.e2e.site import log_in_and_land_on_status
 
 AXE = REPO_ROOT / "client" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PUBLIC_PAGES = ["/", "/about", "/register", "/login", "/no-such-page"]
+# A reset link's page shows its form only with a token in the fragment (any will do until sent).
+PUBLIC_PAGES = ["/", "/about", "/register", "/login", "/forgot-password", f"/reset-password#token={'A' * 43}",
+                "/reset-password", "/no-such-page"]
 
 
 @pytest.fixture
@@ -46,10 +48,30 @@ def test_signed_in_pages_pass_wcag_aa(audited_page, site_url, site_admin):
     log_in_and_land_on_status(audited_page, site_admin)
     audited_page.wait_for_load_state("networkidle")
     assert violations(audited_page) == [], "status page"
+    audited_page.get_by_role("button", name="Delete my account").click()
+    # Focus moves to the field once the dialog has faded in; audited earlier, it is half transparent.
+    expect(audited_page.get_by_role("dialog", name="Delete your account?").get_by_label("Password")).to_be_focused()
+    assert violations(audited_page) == [], "delete my account dialog"
+    audited_page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    expect(audited_page.get_by_role("dialog")).to_have_count(0)
     audited_page.get_by_role("navigation").get_by_role("link", name="Admin").click()
     expect(audited_page.get_by_role("heading", name="Admin")).to_be_visible()
     audited_page.wait_for_load_state("networkidle")
     assert violations(audited_page) == [], "admin page"
+
+
+def test_an_unconfirmed_members_banner_and_the_confirm_page_pass_wcag_aa(audited_page, site_url):
+    person = new_person()
+    register_by_api(site_url, person)
+    audited_page.goto("/")
+    log_in_and_land_on_status(audited_page, person)
+    expect(audited_page.get_by_role("region", name="Email confirmation")).to_be_visible()
+    audited_page.wait_for_load_state("networkidle")
+    assert violations(audited_page) == [], "status page with the confirmation banner"
+    audited_page.goto(f"/verify-email#token={'A' * 43}")  # refused: the page offers a new link
+    expect(audited_page.get_by_role("button", name="Send a new link")).to_be_visible()
+    audited_page.wait_for_load_state("networkidle")
+    assert violations(audited_page) == [], "a refused confirmation link"
 
 
 def test_log_in_by_keyboard_alone(page, site_url):
@@ -73,7 +95,7 @@ def test_log_in_by_keyboard_alone(page, site_url):
     page.keyboard.type(person.password)
     page.keyboard.press("Enter")  # submits the form
     expect(page).to_have_url(re.compile(r"/status$"))
-    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    expect(page.get_by_role("heading", name="My account", exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize("path", ["/", "/about", "/register", "/login"])

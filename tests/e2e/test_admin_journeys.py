@@ -11,6 +11,8 @@ from tests.e2e.accounts import new_person, register_by_api
 from tests.e2e.site import account_detail, bearer_tokens_seen, log_in_and_land_on_status, navigation, screenshot
 
 TIMEOUT = 10
+# A user row's cells; the username is the row's header, not a cell.
+EMAIL, VERIFIED, ADMIN = 1, 2, 4
 
 
 def open_admin_page(page: Page) -> None:
@@ -33,7 +35,8 @@ def test_admin_adds_deactivates_promotes_demotes_and_deletes_a_user(sessions, si
     add_form.get_by_role("button", name="Add user").click()
     expect(admin_page.get_by_text(f"User created. ({member.username})")).to_be_visible()
     row = admin_page.get_by_role("row").filter(has=admin_page.get_by_role("rowheader", name=member.username))
-    expect(row.get_by_role("cell").nth(1)).to_have_text(member.email)
+    expect(row.get_by_role("cell").nth(EMAIL)).to_have_text(member.email)
+    expect(row.get_by_role("cell").nth(VERIFIED)).to_have_text("No")  # until the member confirms it
     screenshot(admin_page, "admin")
 
     # The new member logs in elsewhere.
@@ -56,10 +59,10 @@ def test_admin_adds_deactivates_promotes_demotes_and_deletes_a_user(sessions, si
 
     admin_page.get_by_role("button", name=f"Promote {member.username}").click()
     expect(admin_page.get_by_text(f"{member.username} is now an admin.")).to_be_visible()
-    expect(row.get_by_role("cell").nth(3)).to_have_text("Yes")
+    expect(row.get_by_role("cell").nth(ADMIN)).to_have_text("Yes")
     admin_page.get_by_role("button", name=f"Demote {member.username}").click()
     expect(admin_page.get_by_text(f"{member.username} is no longer an admin.")).to_be_visible()
-    expect(row.get_by_role("cell").nth(3)).to_have_text("No")
+    expect(row.get_by_role("cell").nth(ADMIN)).to_have_text("No")
 
     admin_page.get_by_role("button", name=f"Delete {member.username}").click()
     dialog = admin_page.get_by_role("dialog", name=f"Delete {member.username}?")

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from tests.e2e.site import log_in_and_land_on_status, screenshot
 
 REQUIRED_CSP = ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]
-SITE_PAGES = ["/", "/about", "/register", "/login", "/status", "/admin", "/no-such-page"]
+SITE_PAGES = ["/", "/about", "/register", "/login", "/forgot-password", "/reset-password", "/verify-email",
+              "/status", "/admin", "/no-such-page"]
 
 
 def assert_security_headers(headers: dict[str, str], where: str) -> None:

@@ -52,11 +52,11 @@ def test_two_tabs_refreshing_at_once_both_stay_logged_in(page: Page, site_url):
             page.wait_for_timeout(250)
             refreshes.release()
         for tab in (page, second):
-            expect(tab.get_by_role("heading", name="My account")).to_be_visible()
+            expect(tab.get_by_role("heading", name="My account", exact=True)).to_be_visible()
             expect(tab).to_have_url(re.compile(r"/status$"))
 
     page.context.unroute(REFRESH)
     assert refreshes.answers and set(refreshes.answers) == {200}, refreshes.answers
     # The cookie the browser kept is the live one: a fresh load still signs in.
     page.reload()
-    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    expect(page.get_by_role("heading", name="My account", exact=True)).to_be_visible()

@@ -116,6 +116,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             "tls:index/certRequest:CertRequest": {"certRequestPem": f"-----BEGIN CERTIFICATE REQUEST----- {args.name}"},
             "random:index/randomPassword:RandomPassword": {"result": f"generated-{args.name}"},
             **_cluster_outputs(args.name, args.inputs, self.region),
+            **_mail_outputs(args.inputs, self.region),
         }.get(args.typ, {})
         if args.typ.startswith("aws:") and "arn" not in outputs:
             outputs["arn"] = f"arn:aws:mock:{self.region}:{ACCOUNT_ID}:{args.name}"
@@ -142,6 +143,23 @@ class PlatformMocks(pulumi.runtime.Mocks):
         if args.token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return {"id": ACCOUNT_ID, "userName": "AWS", "password": "ecr-token", "authorizationToken": "dG9rZW4="}
         raise AssertionError(f"the program made an invoke the tests do not mock: {args.token}")
+
+
+# Easy DKIM's three tokens, as SES returns them for a new domain identity.
+DKIM_TOKENS = ("dkimtokenone", "dkimtokentwo", "dkimtokenthree")
+
+
+def _mail_outputs(inputs: dict[str, Any], region: str) -> dict[str, dict[str, Any]]:
+    """What SES computes: the identity's and configuration set's ARNs, and the identity's DKIM tokens."""
+    return {
+        "aws:sesv2/emailIdentity:EmailIdentity": {
+            "arn": f"arn:aws:ses:{region}:{ACCOUNT_ID}:identity/{inputs.get('emailIdentity')}",
+            "dkimSigningAttributes": {**(inputs.get("dkimSigningAttributes") or {}), "tokens": list(DKIM_TOKENS)},
+        },
+        "aws:sesv2/configurationSet:ConfigurationSet": {
+            "arn": f"arn:aws:ses:{region}:{ACCOUNT_ID}:configuration-set/{inputs.get('configurationSetName')}",
+        },
+    }
 
 
 def _cluster_outputs(name: str, inputs: dict[str, Any], region: str) -> dict[str, dict[str, Any]]:

@@ -92,7 +92,8 @@ def test_service_migrates_then_serves_with_health_check_and_restart(deploy, stac
             assert env["PUBLIC_URL"] == f"https://{domain}"
         else:
             assert re.fullmatch(r"http://[0-9.]+", env["PUBLIC_URL"]), env["PUBLIC_URL"]
-        assert env["MAIL_FROM"].endswith(f"@{run.setting('domain') or 'localhost'}>")
+        mail_domain = run.setting("mailDomain") or domain
+        assert env["MAIL_FROM"] == f"Users platform <no-reply@{mail_domain}>"
         for container in _containers(run).values():
             assert container.inputs["restart"] == "unless-stopped"
 
@@ -113,8 +114,8 @@ def test_everything_on_the_host_goes_through_the_tls_provider_after_the_host_is_
         assert ready.inputs["environment"]["DOCKER_HOST"] == provider.inputs["host"]
         assert ready.inputs["environment"]["DOCKER_TUNNEL_INSTANCE"] == f"users-platform-{stack_name}-host-id"
         on_host = [*run.of_type(CONTAINER), *run.of_type("docker:index/network:Network"), *run.of_type("docker:index/remoteImage:RemoteImage")]
-        # postgres, service, web, two networks, three images; with a domain, certbot and its image.
-        assert len(on_host) == (10 if run.setting("domain") else 8)
+        # postgres, service, mail worker, web, three networks, three images; with a domain, certbot and its image.
+        assert len(on_host) == (12 if run.setting("domain") else 10)
         for registration in on_host:
             assert f"pulumi:providers:docker::users-platform-{stack_name}-platform-host::" in registration.provider, registration.name
             assert any(dep.endswith(f"::{ready.name}") for dep in registration.dependencies), f"{registration.name} does not wait for the host"

@@ -39,8 +39,8 @@ def cli_working_directory() -> str:
 def test_nothing_that_holds_a_name_port_or_attachment_is_created_before_its_predecessor_goes(settled_stack):
     run = settled_stack
     unique = [r for typ in HOLDS_SOMETHING_UNIQUE for r in run.of_type(typ)]
-    # Three containers, two networks, the attachment, the association; certbot's container with a domain.
-    assert len(unique) == 7 + bool(run.setting("domain")), [r.name for r in unique]
+    # Four containers, three networks, the attachment, the association; certbot's container with a domain.
+    assert len(unique) == 9 + bool(run.setting("domain")), [r.name for r in unique]
     for registration in unique:
         assert registration.inputs.get(HOLDS_SOMETHING_UNIQUE[registration.typ])
         assert registration.delete_before_replace, f"{registration.name} would collide with its own replacement"
@@ -56,8 +56,9 @@ def test_every_docker_object_is_replaced_with_the_host(settled_stack):
     (instance,) = run.of_type(INSTANCE)
     instance_id = f"{instance.name}-id"
     on_host = [r for typ in ON_HOST for r in run.of_type(typ)]
-    # Three containers, their images, two networks; certbot's container and image with a domain.
-    assert len(on_host) == 8 + 2 * bool(run.setting("domain"))
+    # Four containers, three images (the worker runs the service's), three networks; certbot's
+    # container and image with a domain.
+    assert len(on_host) == 10 + 2 * bool(run.setting("domain"))
     for registration in on_host:
         trigger = registration.replacement_trigger
         triggers = trigger if isinstance(trigger, list) else [trigger]

@@ -28,6 +28,10 @@ INVALID = [
     ("dev", {"amiName": "al2023-ami-2023.*-x86_64"}, r"amiName must be one exact Amazon Linux 2023 x86_64 image name"),
     ("prod", {"amiName": ""}, r"amiName must be one exact"),
     ("dev", {"dockerTunnelPort": 80}, r"dockerTunnelPort must be an unprivileged port"),
+    # Mail is real on every stack: SES needs a domain to send from.
+    ("dev", {"mailDomain": "", "domain": ""}, r"mailDomain \(or domain\) must be a DNS name you control, got ''"),
+    ("dev", {"mailDomain": "https://mail.example.com"}, r"mailDomain \(or domain\) must be a DNS name"),
+    ("prod", {"mailEventsEmail": "ops"}, r"mailEventsEmail 'ops' is not an email address"),
 ]
 
 

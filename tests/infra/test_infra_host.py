@@ -101,8 +101,14 @@ def test_instance_role_has_only_ssm_core_ecr_read_and_its_own_tls_parameters(dep
         }
         inline = {p.name: p for p in run.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == host_role}
         prefix = f"users-platform-{stack_name}"
-        # The backup and telemetry grants are asserted in test_infra_backups and test_infra_observability.
-        assert set(inline) == {f"{prefix}-host-docker-tls", f"{prefix}-dumps-host-writes", f"{prefix}-observability-host-telemetry"}
+        # The backup, telemetry and mail grants are asserted in test_infra_backups, test_infra_observability
+        # and test_infra_mail.
+        assert set(inline) == {
+            f"{prefix}-host-docker-tls",
+            f"{prefix}-dumps-host-writes",
+            f"{prefix}-observability-host-telemetry",
+            f"{prefix}-mail-sender-assume",
+        }
         statements = json.loads(inline[f"{prefix}-host-docker-tls"].inputs["policy"])["Statement"]
         get_parameter = next(s for s in statements if s["Action"] == "ssm:GetParameter")
         assert get_parameter["Resource"].endswith(f"parameter/users-platform/{stack_name}/docker-tls/*")

@@ -50,7 +50,7 @@ def test_all_outputs_exist(deploy, stack_name):
     run = deploy(stack_name)
     outputs = run.outputs()
     names = ("url", "public_ip", "instance_id", "docker_tunnel_port", "version", "service_image", "web_image")
-    names += ("backup_bucket", "log_group")
+    names += ("backup_bucket", "log_group", "mail_dns_records", "mail_events_topic_arn")
 
     def check(values):
         assert set(outputs) == set(names)

@@ -43,7 +43,7 @@ def test_docker_objects_are_labelled_with_the_version(deploy, stack_name):
     def check():
         version = run.program["stack"].version
         labelled = run.of_type("docker:index/container:Container") + run.of_type("docker:index/network:Network")
-        assert len(labelled) == (6 if run.setting("domain") else 5)
+        assert len(labelled) == (8 if run.setting("domain") else 7)
         for registration in labelled:
             labels = {item["label"]: item["value"] for item in registration.inputs["labels"]}
             assert labels["org.opencontainers.image.version"] == version

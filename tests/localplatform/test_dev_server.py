@@ -34,9 +34,10 @@ def start(var_dir, port, pg_port, mail=None):
     return process
 
 
-def wait_for_mail(directory, timeout=60) -> list:
+def wait_for_mail(directory, count, timeout=60) -> list:
+    """The first `count` messages the sink stored, oldest first."""
     deadline = time.monotonic() + timeout
-    while not list(directory.glob("*.eml")) and time.monotonic() < deadline:
+    while len(list(directory.glob("*.eml"))) < count and time.monotonic() < deadline:
         time.sleep(0.2)
     return sorted(directory.glob("*.eml"))
 
@@ -71,10 +72,13 @@ def test_serves_the_curl_tour_stops_on_ctrl_c_and_keeps_data(tmp_path, ports):
     revoked = request(f"{base}/auth/status", headers={"Authorization": f"Bearer {token}"})
     assert revoked.status == 401 and revoked.json["message"] == "Token revoked."
 
-    # Forgot password: the mail worker delivers to the sink in var/mail/, shown on the mailbox page.
+    # Registering mails a confirmation link, forgot password a reset link: the mail worker
+    # delivers both to the sink in var/mail/, shown on the mailbox page.
+    assert len(wait_for_mail(tmp_path / "mail", 1)) == 1
     assert request(f"{base}/auth/password-reset", "POST", {"email": "alice@example.com"}).status == 202
-    [mail_file] = wait_for_mail(tmp_path / "mail")
-    [reset_mail] = Mailbox(tmp_path / "mail").messages()
+    [_, mail_file] = wait_for_mail(tmp_path / "mail", 2)
+    confirm_mail, reset_mail = Mailbox(tmp_path / "mail").messages()
+    assert re.search(rf"http://127.0.0.1:{port}/verify-email#token=\S+", text_of(confirm_mail))
     assert re.search(rf"http://127.0.0.1:{port}/reset-password#token=\S+", text_of(reset_mail))
     page = request(f"http://127.0.0.1:{mail['MAILBOX_PORT']}/")
     assert page.status == 200 and b"Reset your password" in page.body

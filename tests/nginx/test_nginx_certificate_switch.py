@@ -22,10 +22,10 @@ import requests
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from localplatform.certificates import write_certificate
 from localplatform.ports import free_ports
 from nginx.process import default_worker_user
 from nginx.render import FrontSettings, render
-from tests.nginx.certificates import write_certificate
 from tests.nginx.conftest import world_readable_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -104,13 +104,20 @@ def answers(url: str, **kwargs) -> bool:
     return True
 
 
-def wait_until(condition, what: str, root: Path) -> None:
+def redirect_from(url: str) -> requests.Response | None:
+    reply = requests.get(url, timeout=TIMEOUT, allow_redirects=False)
+    return reply if reply.status_code == 301 else None
+
+
+def wait_until(condition, what: str, root: Path):
+    """Polls until condition() gives something truthy, and returns that."""
     deadline = time.monotonic() + SWITCH_DEADLINE
-    while not condition():
+    while not (result := condition()):
         if time.monotonic() > deadline:
             log = (root / "front.stderr").read_text(errors="replace")
             raise AssertionError(f"{what} never came; front-start.sh said:\n{log}")
         time.sleep(0.2)
+    return result
 
 
 def test_http_until_the_certificate_exists_then_tls_with_the_same_headers(front_without_certificate, self_signed_cert):
@@ -138,8 +145,8 @@ def test_http_until_the_certificate_exists_then_tls_with_the_same_headers(front_
     assert after.headers["Strict-Transport-Security"] == HSTS
     for header in SHARED_HEADERS:
         assert after.headers[header] == before.headers[header], header
-    redirect = requests.get(f"{http_url}/admin", timeout=TIMEOUT, allow_redirects=False)
-    assert redirect.status_code == 301
+    # The reload is graceful: an old worker may still answer on the HTTP port for a moment.
+    redirect = wait_until(lambda: redirect_from(f"{http_url}/admin"), "HTTP redirecting to TLS", root)
     assert redirect.headers["Location"] == f"{https_url}/admin"
     renewal_path = requests.get(f"{http_url}/.well-known/acme-challenge/token-abc", timeout=TIMEOUT)
     assert renewal_path.status_code == 200 and renewal_path.text == "key-authorization", "renewals need it too"

@@ -13,6 +13,7 @@ function AskForNewLink({ children }: { children: string }) {
   return (
     <Alert variant="danger">
       <p>{children}</p>
+      {/* alert-link: the plain link colour is too faint on the danger background (WCAG AA contrast) */}
       <Link to="/forgot-password" className="alert-link">
         Ask for a new link
       </Link>

@@ -29,6 +29,9 @@ NOT_TAGGABLE = {
     "aws:cloudwatch/dashboard:Dashboard",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:autoscaling/group:Group",  # tags are a list of {key, value, propagateAtLaunch}
+    "aws:sns/topicPolicy:TopicPolicy",
+    "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
+    "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
 }
 
 
@@ -60,10 +63,13 @@ def test_instances_and_tasks_accept_traffic_only_from_the_alb(prod):
     assert "networkInterfaces" not in named(prod, "aws:ec2/launchTemplate:LaunchTemplate", "-ecs").inputs
 
 
-def test_the_database_accepts_only_the_tasks_on_5432(prod):
+def test_the_database_accepts_only_the_tasks_and_the_mail_worker_on_5432(prod):
     tasks, database = _group_of(prod, "-sg-tasks"), _group_of(prod, "-sg-database")
+    worker = _group_of(prod, "-sg-mail-worker")
     rules = [r.inputs for r in prod.of_type(INGRESS) if r.inputs["securityGroupId"] == database]
-    assert [(r["referencedSecurityGroupId"], r["fromPort"], r["toPort"]) for r in rules] == [(tasks, 5432, 5432)]
+    assert sorted((r["referencedSecurityGroupId"], r["fromPort"], r["toPort"]) for r in rules) == sorted(
+        [(tasks, 5432, 5432), (worker, 5432, 5432)]
+    )
     assert named(prod, "aws:rds/instance:Instance", "-db").inputs["vpcSecurityGroupIds"] == [database]
     # And the tasks may open nothing but PostgreSQL: no route out for a compromised process.
     out_of_tasks = [r.inputs for r in prod.of_type(EGRESS) if r.inputs["securityGroupId"] == tasks]
@@ -127,9 +133,10 @@ def test_the_execution_role_reads_exactly_the_three_task_secrets(prod):
     }
     assert sorted(read["Resource"]) == sorted(secret_arns.values())
     assert len(secret_arns) == 3
-    # The containers get no task role at all: nothing in the task can call AWS.
-    for task in prod.of_type("aws:ecs/taskDefinition:TaskDefinition"):
-        assert "taskRoleArn" not in task.inputs
+    # The web and migration tasks get no task role at all: nothing in them can call AWS. Only the mail
+    # worker has one (test_cluster_mail).
+    with_role = {task.name for task in prod.of_type("aws:ecs/taskDefinition:TaskDefinition") if "taskRoleArn" in task.inputs}
+    assert with_role == {"users-platform-prod-mail-worker"}
 
 
 def test_prod_keeps_its_data_deletion_protection_backups_and_final_snapshot(prod):

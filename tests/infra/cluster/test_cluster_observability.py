@@ -12,11 +12,14 @@ ALARMS = {
     "db-free-storage",
     "db-connections",
     "service-below-desired",
+    "mail-worker-below-desired",
 }
 
 
 def _alarms(run):
-    return {r.name.split("-observability-", 1)[1]: r.inputs for r in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    # SES's reputation alarms are the mail module's (test_cluster_mail), on the same topic.
+    alarms = [r for r in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if "-observability-" in r.name]
+    return {r.name.split("-observability-", 1)[1]: r.inputs for r in alarms}
 
 
 def test_every_named_alarm_exists_and_notifies_the_topic(prod):
@@ -47,6 +50,9 @@ def test_the_alarms_watch_the_right_metrics(prod):
     assert below["missing"]["expression"] == "desired - running"
     assert below["running"]["metric"]["namespace"] == "ECS/ContainerInsights"
     assert alarms["service-below-desired"]["treatMissingData"] == "breaching"
+    for alarm, service in (("service-below-desired", "users-platform-prod-platform"), ("mail-worker-below-desired", "users-platform-prod-mail-worker")):
+        queries = {q["id"]: q for q in alarms[alarm]["metricQueries"]}
+        assert queries["running"]["metric"]["dimensions"]["ServiceName"] == service, alarm
 
 
 def test_no_email_subscription_without_an_address(minimal):

@@ -19,7 +19,8 @@ REFUSED = [
     ("prod", {"clusterMinTasks": 1}, r"clusterMinTasks must be at least 2 on prod"),
     ("prod", {"backupRetentionDays": 7}, r"backupRetentionDays must be 14 to 35"),
     ("prod", {"clusterNatGateways": "none"}, r"clusterNatGateways must be one of one_per_az, single"),
-    ("prod", {"domain": ""}, r"the cluster topology serves HTTPS only: set domain"),
+    # With its own mailDomain: without one, an empty domain is refused first for mail (test_infra_guardrails).
+    ("prod", {"domain": "", "mailDomain": "platform.example.com"}, r"the cluster topology serves HTTPS only: set domain"),
     ("prod", {"hostedZoneId": ""}, r"needs a certificate: set hostedZoneId .* or certificateArn"),
     ("prod", {"clusterMinTasks": 9, "clusterMaxTasks": 8}, r"clusterMinTasks/clusterMaxTasks"),
     ("prod", {"topology": "kubernetes"}, r"topology must be one of host, cluster"),

@@ -16,6 +16,7 @@ def test_the_cluster_exports_where_to_find_it(prod):
     assert set(exported) == {
         "url", "alb_dns_name", "cluster_name", "service_name", "db_endpoint",
         "alarm_topic_arn", "service_image", "web_image", "version",
+        "mail_worker_service_name", "mail_dns_records", "mail_events_topic_arn",
     }  # fmt: skip
     assert exported["url"] == f"https://{prod.setting('domain')}"
     assert exported["service_image"] == prod.setting("serviceImage") and exported["web_image"] == prod.setting("webImage")

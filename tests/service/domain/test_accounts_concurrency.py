@@ -1,7 +1,10 @@
 """Racing writers against the real database: the unique indexes, not luck, decide."""
 import threading
+import time
 
-from service.app import create_app
+from service.app import create_app, password_hasher
+from service.domain.accounts import USERNAME_LOOKALIKE, Accounts, Conflict
+from service.domain.identifiers import UsernameRules
 from tests.service.conftest import PASSWORD
 from tests.service.contract_client import ContractClient
 
@@ -67,3 +70,54 @@ def test_a_duplicate_sign_up_is_found_by_the_insert_itself(client, register):
     assert again.status_code == 409
     assert again.json["errors"] == {"username": ["Username is already taken."],
                                     "email": ["Email is already registered."]}
+
+
+
+def waits_for_a_lock(database, racer: threading.Thread) -> bool:
+    """True once another connection waits on a lock (well inside its lock_timeout); False if
+    `racer` finished first."""
+    while racer.is_alive():
+        waiting = database.execute_sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                       "AND pid <> pg_backend_pid()").fetchone()[0]
+        if waiting:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_a_look_alike_sign_up_waits_for_the_one_in_flight_and_is_refused(settings, database):
+    """Two look-alikes signing up at once: the second one's check must not run while the first
+    one's row is still uncommitted, or both would get in."""
+    accounts = Accounts(database, password_hasher(settings), UsernameRules.from_file(settings.reserved_usernames_file))
+    first_inserted, first_may_commit = threading.Event(), threading.Event()
+    second = {}
+
+    def sign_up_first():
+        try:
+            with database.atomic():
+                accounts.create("paypal", "first@example.com", PASSWORD)
+                first_inserted.set()
+                first_may_commit.wait(timeout=30)
+        finally:
+            database.close()
+
+    def sign_up_second():
+        try:
+            second["user"] = accounts.create("paypa1", "second@example.com", PASSWORD)  # digit one
+        except Conflict as refused:
+            second["errors"] = refused.errors
+        finally:
+            database.close()
+
+    first = threading.Thread(target=sign_up_first)
+    first.start()
+    assert first_inserted.wait(timeout=30)
+    racer = threading.Thread(target=sign_up_second)
+    racer.start()
+    waited = waits_for_a_lock(database, racer)
+    first_may_commit.set()
+    first.join(timeout=30)
+    racer.join(timeout=30)
+    assert waited, f"the look-alike went ahead beside the uncommitted first one: {second}"
+    assert second == {"errors": {"username": [USERNAME_LOOKALIKE]}}
+    assert database.execute_sql("SELECT count(*) FROM users").fetchone()[0] == 1
