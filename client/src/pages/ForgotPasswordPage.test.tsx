@@ -34,6 +34,8 @@ describe("ForgotPasswordPage", () => {
     await user.click(send);
 
     expect(await screen.findByText(SENT)).toBeInTheDocument();
+    // The answer and the way to ask again are announced together.
+    expect(screen.getByText(SENT).closest("[role=status]")).toHaveTextContent("Send another link");
     expect(body).toEqual({ email: "alice@example.com" });
 
     await user.click(screen.getByRole("button", { name: "Send another link" }));

@@ -26,7 +26,8 @@ export function ForgotPasswordPage() {
           <p>{sent}</p>
           <p className="mb-0">
             The link works once and expires soon. Nothing arrived?{" "}
-            <Button variant="link" className="p-0 align-baseline" onClick={() => setSent(null)}>
+            {/* alert-link: the plain link colour is too faint on the alert's green. */}
+            <Button variant="link" className="p-0 align-baseline alert-link" onClick={() => setSent(null)}>
               Send another link
             </Button>
           </p>

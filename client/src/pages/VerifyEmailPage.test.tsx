@@ -67,7 +67,7 @@ describe("VerifyEmailPage", () => {
 
     expect(await screen.findByText(INVALID_LINK)).toBeInTheDocument();
     const form = screen.getByRole("form", { name: "Ask for a new link" });
-    const send = within(form).getByRole("button", { name: "Send a new link" });
+    const send = within(form).getByRole("button", { name: "Email me a new link" });
     expect(send).toBeDisabled();
     await user.type(within(form).getByLabelText("Email"), "alice@example.com");
     await user.click(send);
@@ -94,7 +94,7 @@ describe("VerifyEmailPage", () => {
     const { user } = await openVerify();
     const form = await screen.findByRole("form", { name: "Ask for a new link" });
     await user.type(within(form).getByLabelText("Email"), "alice@example.com");
-    await user.click(within(form).getByRole("button", { name: "Send a new link" }));
+    await user.click(within(form).getByRole("button", { name: "Email me a new link" }));
     expect(await within(form).findByText("Too many attempts. Try again in 12 seconds.")).toBeInTheDocument();
   });
 

@@ -65,7 +65,15 @@ export function VerifyEmailPage() {
       {confirmation.state === "confirmed" && (
         <Alert variant="success" role="status">
           <p>{confirmation.message}</p>
-          {signedIn ? <Link to="/status">Go to my account</Link> : <Link to="/login">Log in</Link>}
+          {signedIn ? (
+            <Link to="/status" className="alert-link">
+              Go to my account
+            </Link>
+          ) : (
+            <Link to="/login" className="alert-link">
+              Log in
+            </Link>
+          )}
         </Alert>
       )}
       {confirmation.state === "failed" && (
@@ -118,7 +126,7 @@ function AskForNewLink({ email }: { email: string }) {
         rules={EMAIL_RULES}
       />
       <SubmitButton busy={busy} busyLabel="Sending…" disabled={!passesAll(EMAIL_RULES, values.email)}>
-        Send a new link
+        Email me a new link
       </SubmitButton>
     </Form>
   );

@@ -61,7 +61,7 @@ export function UserAdminTable({
                   </Badge>
                 )}
               </th>
-              <td className="text-break">
+              <td>
                 {user.email}
                 {user.pending_email !== null && (
                   <div className="text-body-secondary">changing to {user.pending_email}</div>
