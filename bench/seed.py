@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import peewee
 
+from service.data.db import unbounded_connection
 from service.domain.identifiers import email_key, fold, skeleton
 from service.security.passwords import PasswordHasher
 
@@ -38,9 +39,8 @@ def seed_users(database: peewee.PostgresqlDatabase, hasher: PasswordHasher, pass
         return
     sample = f"{PREFIX}_{first + count - 1}"
     assert fold(sample) == skeleton(sample) == sample and email_key(email_of(first)) == email_of(first)
-    with database.connection_context(), database.atomic():
-        # The service's 10 s statement timeout is for requests, not for a million-row insert.
-        database.execute_sql("SET LOCAL statement_timeout = 0")
+    # The service's bounds are for requests, not for a million-row insert.
+    with unbounded_connection(database), database.atomic():
         database.execute_sql(INSERT, {"prefix": PREFIX, "hash": hasher.hash(password), "origin": ORIGIN,
                                       "first": first, "last": first + count - 1})
         database.execute_sql("ANALYZE users")

@@ -145,7 +145,8 @@ def _demo_row(username: str, password_hash: str, created_at) -> dict:
 
 def prune(args, settings: Settings) -> int:
     database = database_module.create_database(settings.database_url)
-    with database.connection_context():
+    # Years of dead sessions may take longer to delete than a request may wait.
+    with database_module.unbounded_connection(database):
         throttles = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
                                        settings.login_window).prune()
         sessions = Sessions(database, settings.refresh_token_ttl).prune(keep=timedelta(days=args.keep_days))

@@ -1,6 +1,8 @@
 """The PostgreSQL connection, the models bound to it, and migrations."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import peewee
@@ -53,14 +55,20 @@ def create_database(url: str, timeout: float = DEFAULT_TIMEOUT) -> peewee.Postgr
     return database
 
 
-def migrate(database: peewee.PostgresqlDatabase) -> list[str]:
-    """Apply pending migrations; returns their names. Safe to re-run and to run concurrently.
-
-    Migrations may rightly take longer than a request: their connection is unbounded.
-    """
+@contextmanager
+def unbounded_connection(database: peewee.PostgresqlDatabase) -> Iterator[peewee.PostgresqlDatabase]:
+    """This thread's connection, for work that may rightly take longer than a request
+    (migrations, prune, bulk seeding): no client-side bound and no server-side statement or
+    lock timeout. The connection is closed at the end, so its session settings go with it."""
     with database.connection_context():
         database.connection().wait_seconds = None
         database.execute_sql("SET statement_timeout = 0; SET lock_timeout = 0")
+        yield database
+
+
+def migrate(database: peewee.PostgresqlDatabase) -> list[str]:
+    """Apply pending migrations; returns their names. Safe to re-run and to run concurrently."""
+    with unbounded_connection(database):
         database.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_ID,))
         try:
             return Runner(database, str(MIGRATIONS_DIR)).up()

@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -184,6 +185,30 @@ def test_prune_deletes_only_ended_windows_and_long_dead_sessions(env, client, re
     assert client.simulate_get("/api/v1/auth/status", headers=alice.headers).status_code == 200
     remaining = {row[0] for row in database.execute_sql("SELECT key FROM login_throttle").fetchall()}
     assert remaining == set(LoginThrottleStore.keys("other@example.com", "10.9.9.9").values())
+
+
+def test_prune_outlasts_the_request_bounds_when_it_must_wait(env, database):
+    """Daily prune over years of dead rows may take longer than a request may: it must not be cut
+    off by DATABASE_TIMEOUT. Here it waits on a table lock held for longer than that bound."""
+    bound = 1
+    with database.atomic():
+        database.execute_sql("LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE")
+        pruning = subprocess.Popen([sys.executable, "-m", "service", "prune"], cwd=ROOT, text=True,
+                                   env={**os.environ, **env, "DATABASE_TIMEOUT": str(bound)},
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        waiting_since = None
+        while pruning.poll() is None and waiting_since is None:
+            database.execute_sql("SELECT pg_stat_clear_snapshot()")  # else this transaction sees its first look
+            if database.execute_sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                    "AND pid <> pg_backend_pid()").fetchone()[0]:
+                waiting_since = time.monotonic()
+            time.sleep(0.02)
+        while pruning.poll() is None and time.monotonic() - waiting_since < 2 * bound:
+            time.sleep(0.05)  # hold the lock past every bound a request would have
+    out, err = pruning.communicate(timeout=60)
+    assert waiting_since is not None, f"prune ended before waiting: {out} {err}"
+    assert pruning.returncode == 0, err
+    assert out.startswith("pruned ")
 
 
 def test_prune_refuses_a_bad_keep_days(env):
