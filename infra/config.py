@@ -144,6 +144,11 @@ def validate(settings: StackSettings) -> None:
             f"mailDomain (or domain) must be a DNS name you control, got {settings.mail_domain!r}: the platform sends "
             "its mail (password resets, email confirmations) through Amazon SES from this domain."
         )
+    # Both topologies copy their backups there: the host its DLM snapshots, the cluster its RDS backups.
+    if settings.backup_copy_region and not AWS_REGION.fullmatch(settings.backup_copy_region):
+        raise ValueError(f"backupCopyRegion {settings.backup_copy_region!r} is not an AWS region name (e.g. eu-central-1).")
+    if settings.backup_copy_region == settings.region:
+        raise InsecureConfigError(f"backupCopyRegion must differ from the stack's region ({settings.region}).")
     if settings.topology == "host":
         _validate_host(settings)
 
@@ -160,10 +165,6 @@ def _validate_host(settings: StackSettings) -> None:
         raise InsecureConfigError("snapshotRetentionDays must be at least 1 when dailySnapshots is on.")
     if settings.stack == "prod" and not settings.backup_copy_region:
         raise InsecureConfigError("the prod stack needs backupCopyRegion: snapshots must survive the loss of a region.")
-    if settings.backup_copy_region and not AWS_REGION.fullmatch(settings.backup_copy_region):
-        raise ValueError(f"backupCopyRegion {settings.backup_copy_region!r} is not an AWS region name (e.g. eu-central-1).")
-    if settings.backup_copy_region == settings.region:
-        raise InsecureConfigError(f"backupCopyRegion must differ from the stack's region ({settings.region}).")
     if not AMI_NAME.match(settings.ami_name):
         raise ValueError(
             f"amiName must be one exact Amazon Linux 2023 x86_64 image name "

@@ -39,18 +39,34 @@ def encrypted_topic(
     publisher: TopicPublisher,
     tags: dict[str, str],
     opts: pulumi.ResourceOptions,
+    region: str | None = None,
 ) -> aws.sns.Topic:
-    """The key (rotated yearly) and the topic encrypted with it, both named `name`."""
+    """The key (rotated yearly) and the topic encrypted with it, both named `name`, both in `region`
+    (None: the provider's): SNS only takes a key of its own region (KmsMasterKeyId, SNS API)."""
     key = aws.kms.Key(
         name,
         description=description,
+        region=region,
         enable_key_rotation=True,
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
         policy=pulumi.Output.from_input(account_id).apply(lambda account: topic_key_policy(account, publisher)),
         tags=tags,
         opts=opts,
     )
-    return aws.sns.Topic(name, kms_master_key_id=key.arn, tags=tags, opts=opts)
+    return aws.sns.Topic(name, kms_master_key_id=key.arn, region=region, tags=tags, opts=opts)
+
+
+def cloudwatch_alarms(region: str, alarm_name_prefix: str) -> TopicPublisher:
+    """CloudWatch may use the key for this stack's alarms only: aws:SourceArn names the alarm that
+    publishes (SNS developer guide's key policy for AWS service event sources). `region` is the
+    alarms' own, which for the Route 53 health alarm is us-east-1."""
+    return TopicPublisher(
+        "cloudwatch.amazonaws.com",
+        lambda account_id: {
+            "StringEquals": {"aws:SourceAccount": account_id},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account_id}:alarm:{alarm_name_prefix}-*"},
+        },
+    )
 
 
 def topic_key_policy(account_id: str, publisher: TopicPublisher) -> str:

@@ -144,6 +144,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             instance_id=host.instance.id,
             disk_paths=monitored_disks,
             alarm_email=settings.alarm_email,
+            alarm_name_prefix=prefix,
             domain=settings.domain,
             tags=tags,
         ),

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.backups import DUMP_METRIC_NAME, DUMP_METRIC_NAMESPACE
+from infra.encrypted_topic import cloudwatch_alarms, encrypted_topic
 
 AGENT_NAMESPACE = "CWAgent"
 AGENT_CONFIG = "/opt/aws/amazon-cloudwatch-agent/etc/platform.json"
@@ -82,6 +83,9 @@ class ObservabilityArgs:
     instance_id: pulumi.Input[str]
     disk_paths: tuple[str, ...]
     alarm_email: str
+    # Every alarm publishing to the topics is named `<prefix>-...` (the SES reputation alarms too):
+    # the topics' keys admit CloudWatch for those alarms only.
+    alarm_name_prefix: str
     # Empty: no public name to check, so no health check.
     domain: str
     tags: dict[str, str]
@@ -158,8 +162,18 @@ class Observability(pulumi.ComponentResource):
         self.register_outputs({"topic_arn": self.topic.arn, "log_group": self.log_group.name})
 
     def _topic(self, name: str, args: ObservabilityArgs, region: str | None) -> aws.sns.Topic:
+        """Encrypted with a key of the topic's region that the alarms there may use; the topic keeps
+        its logical name, so encrypting an existing one is an in-place update, not a replacement."""
         child = pulumi.ResourceOptions(parent=self)
-        topic = aws.sns.Topic(name, region=region, tags=args.tags, opts=child)
+        topic = encrypted_topic(
+            name,
+            description=f"{name}: CloudWatch alarm notifications",
+            account_id=args.account_id,
+            publisher=cloudwatch_alarms(region or args.region, args.alarm_name_prefix),
+            region=region,
+            tags=args.tags,
+            opts=child,
+        )
         if args.alarm_email:
             aws.sns.TopicSubscription(
                 name, topic=topic.arn, protocol="email", endpoint=args.alarm_email, region=region, opts=child

@@ -6,6 +6,7 @@ The e2e-deploy workflow runs it between `pulumi up`s (standard library only, any
     python3 -m infra.site_probe login    https://site --username e2e --email e2e@example.org
 The password comes from the environment (SITE_PROBE_PASSWORD), never from the command line.
 `login` also proves the account is still there: it reads /auth/status and compares the username.
+On a site that requires confirmed addresses (requireVerifiedEmail) `login` says so, with the fix.
 """
 
 from __future__ import annotations
@@ -63,6 +64,14 @@ def register(base_url: str, username: str, email: str, password: str) -> None:
 
 def login(base_url: str, username: str, email: str, password: str) -> None:
     status, body = call(base_url, "POST", "/auth/login", {"email": email, "password": password})
+    if status == 403 and body.get("reason") == "email_unverified":
+        # The password was right: the service refuses any login until the address is confirmed.
+        raise ProbeFailed(
+            f"login answered 403 email_unverified: the site requires a confirmed email address "
+            f"(REQUIRE_VERIFIED_EMAIL is on) and {email} was never confirmed. Either set "
+            f"`pulumi config set requireVerifiedEmail false --stack <stack>` and `pulumi up` for this "
+            f"stack, or confirm the address through the link the site mailed to it; then run the probe again."
+        )
     if status != 200:
         raise ProbeFailed(f"login answered {status}: {body}")
     status, me = call(base_url, "GET", "/auth/status", token=body["auth_token"])

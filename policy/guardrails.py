@@ -14,6 +14,8 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValid
 
 PUBLIC_PORTS = {80, 443}
 SECRET_NAME = re.compile(r"(?i)(password|secret|token|private[_-]?key|pepper)")
+# The alias by name or by ARN (arn:aws:kms:<region>:<account>:alias/aws/sns), as KmsMasterKeyId takes both.
+AWS_MANAGED_SNS_KEY = re.compile(r"(?:^|:)alias/aws/sns$")
 PLAINTEXT_SECRET = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----|(?i:password)=\S")
 
 Check = Callable[[str, Mapping[str, Any]], Iterator[str]]
@@ -91,6 +93,17 @@ def plaintext_secrets(resource_type: str, props: Mapping[str, Any]) -> Iterator[
                     yield f"{container.get('name')}: {variable['name']} is plain environment; use `secrets`"
 
 
+def no_aws_managed_sns_key(resource_type: str, props: Mapping[str, Any]) -> Iterator[str]:
+    """A service that publishes to an encrypted topic (CloudWatch alarms, SES events) asks KMS for
+    the data key itself, and nobody can extend the AWS-managed key's policy to admit it: the publish
+    fails, visible only in the alarm's history (infra/encrypted_topic.py)."""
+    if resource_type == "aws:sns/topic:Topic" and AWS_MANAGED_SNS_KEY.search(str(props.get("kmsMasterKeyId") or "")):
+        yield (
+            "SNS topic is encrypted with the AWS-managed alias/aws/sns key, which CloudWatch alarms and SES "
+            "cannot publish through; use a customer-managed key (infra/encrypted_topic.py)"
+        )
+
+
 def _policy(name: str, description: str, check: Check) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         for problem in check(args.resource_type, args.props):
@@ -104,5 +117,9 @@ CHECKS: dict[str, tuple[str, Check]] = {
     "imdsv2-one-hop": ("Instances require IMDSv2 tokens with a hop limit of 1.", imdsv2),
     "encrypted-volumes": ("Every EBS volume is encrypted.", encrypted_volumes),
     "no-plaintext-secrets": ("Secrets live in SecureStrings or secret stores, never in plain text.", plaintext_secrets),
+    "no-aws-managed-sns-key": (
+        "SNS topics are not encrypted with alias/aws/sns, which AWS services cannot publish through.",
+        no_aws_managed_sns_key,
+    ),
 }
 POLICIES = [_policy(name, description, check) for name, (description, check) in CHECKS.items()]

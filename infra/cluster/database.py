@@ -38,6 +38,8 @@ class DatabaseArgs:
     max_allocated_storage_gb: int
     multi_az: bool
     backup_retention_days: int
+    # Empty: the automated backups stay in the stack's region only.
+    backup_copy_region: str
     protect: bool
     tags: dict[str, str]
 
@@ -66,6 +68,43 @@ def parameters() -> dict[str, str]:
 
 def apply_method(parameter: str) -> str:
     return "pending-reboot" if parameter in STATIC_PARAMETERS else "immediate"
+
+
+def replicate_backups(
+    name: str, instance: aws.rds.Instance, args: DatabaseArgs, parent: pulumi.Resource
+) -> aws.rds.InstanceAutomatedBackupsReplication:
+    """The instance's automated backups (snapshots and transaction logs, so point-in-time recovery
+    too) replicated to backup_copy_region, kept as long as at home.
+
+    RDS starts a replication from the DESTINATION region (StartDBInstanceAutomatedBackupsReplication;
+    the provider's docs: "this resource has to be created in the destination region"), so both
+    resources carry that region (pulumi-aws 7's per-resource `region`, no second provider). An
+    encrypted instance's copy needs a KMS key in that region ("Encrypted instances require a valid
+    KMS key ID", aws-cloudformation-resource-providers-rds#516); the instance's aws/rds key cannot
+    leave its region. The key's default policy (the account administers it) is enough: RDS uses the
+    key on behalf of the caller that starts the replication.
+    """
+    # Losing the key loses the copies, so it is kept like the instance and deleted only after a wait.
+    key = aws.kms.Key(
+        name,
+        description="encrypts the cross-region copy of the RDS automated backups",
+        region=args.backup_copy_region,
+        enable_key_rotation=True,
+        deletion_window_in_days=30,
+        tags=args.tags,
+        opts=pulumi.ResourceOptions(parent=parent, protect=args.protect),
+    )
+    return aws.rds.InstanceAutomatedBackupsReplication(
+        name,
+        region=args.backup_copy_region,
+        # The ARN (arn:aws:rds:<source region>:<account>:db:<identifier>), not the identifier: the
+        # call runs in the other region, where the bare name means nothing.
+        source_db_instance_arn=instance.arn,
+        kms_key_id=key.arn,
+        # The provider's default is 7; RDS allows 1 to 35, the range backupRetentionDays is held to.
+        retention_period=args.backup_retention_days,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
 
 
 def database_url(address: str, password: str) -> str:
@@ -125,6 +164,8 @@ class Database(pulumi.ComponentResource):
             tags=args.tags,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
+        if args.backup_copy_region:
+            self.backup_copy = replicate_backups(f"{name}-backup-copy", self.instance, args, parent=self)
         self.url = pulumi.Output.secret(
             pulumi.Output.all(self.instance.address, self.password).apply(lambda values: database_url(*values))
         )

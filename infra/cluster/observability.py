@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from infra.encrypted_topic import TopicPublisher, encrypted_topic
+from infra.encrypted_topic import cloudwatch_alarms, encrypted_topic
 
 GIB = 1024**3
 ALB_5XX_PERCENT = 5
@@ -55,7 +55,7 @@ class Observability(pulumi.ComponentResource):
             f"{name}-alarms",
             description=f"{name}: CloudWatch alarm notifications",
             account_id=args.account_id,
-            publisher=TopicPublisher("cloudwatch.amazonaws.com", lambda account: alarms_condition(args, account)),
+            publisher=cloudwatch_alarms(args.region, args.alarm_name_prefix),
             tags=args.tags,
             opts=child,
         )
@@ -188,15 +188,6 @@ class Observability(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
             **metric,
         )
-
-
-def alarms_condition(args: ObservabilityArgs, account_id: str) -> dict:
-    """CloudWatch may use the key for this stack's alarms only: aws:SourceArn names the alarm that
-    publishes (SNS developer guide's key policy for AWS service event sources)."""
-    return {
-        "StringEquals": {"aws:SourceAccount": account_id},
-        "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{args.region}:{account_id}:alarm:{args.alarm_name_prefix}-*"},
-    }
 
 
 def dashboard_body(region: str, load_balancer: str, cluster: str, service: str, db_instance: str) -> str:

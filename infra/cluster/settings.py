@@ -1,7 +1,7 @@
 """Cluster-only settings, read from the same Pulumi config and refused when dangerous.
 
 The settings both topologies read (domain, hostedZoneId, the mail settings, protectStateful, the
-image digests, webConcurrency, requireVerifiedEmail, alarmEmail, logRetentionDays, backupRetentionDays) come from infra.config, validated there; this module adds
+image digests, webConcurrency, requireVerifiedEmail, alarmEmail, logRetentionDays, backupRetentionDays, backupCopyRegion) come from infra.config, validated there; this module adds
 what only the `cluster` topology reads, with the same rule: defaults live in Pulumi.yaml.
 """
 

@@ -100,6 +100,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             max_allocated_storage_gb=cluster.db_max_allocated_storage_gb,
             multi_az=cluster.db_multi_az,
             backup_retention_days=settings.backup_retention_days,
+            backup_copy_region=settings.backup_copy_region,
             protect=protect,
             tags=tags,
         ),

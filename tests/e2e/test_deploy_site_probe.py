@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from infra import site_probe
+from localplatform.throwaway_stack import throwaway_stack
 from tests.e2e.accounts import new_person
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -53,3 +54,24 @@ def test_waiting_gives_up_when_the_site_never_becomes_healthy():
     ticks = iter(range(0, 1000, 10))
     with pytest.raises(site_probe.ProbeFailed, match="not healthy after 25s"):
         site_probe.wait_healthy("http://127.0.0.1:9", 25, clock=lambda: next(ticks), sleep=lambda _: None)
+
+
+@pytest.fixture(scope="module")
+def verifying_site_url():
+    """A site as production runs it by default: login needs a confirmed address. One worker: it
+    serves two requests."""
+    with throwaway_stack("probe-verify", workers=1, service_env={"REQUIRE_VERIFIED_EMAIL": "true"}) as stack:
+        yield stack.url
+
+
+def test_the_probe_says_what_to_do_when_the_site_requires_a_confirmed_address(verifying_site_url):
+    person = new_person("probe")
+    identity = ("--username", person.username, "--email", person.email)
+    assert _probe("register", verifying_site_url, *identity, password=person.password).returncode == 0
+    refused = _probe("login", verifying_site_url, *identity, password=person.password)
+    assert refused.returncode == 1
+    assert "login answered 403 email_unverified" in refused.stderr
+    assert f"{person.email} was never confirmed" in refused.stderr
+    assert "pulumi config set requireVerifiedEmail false --stack <stack>" in refused.stderr
+    assert "confirm the address" in refused.stderr
+    assert person.password not in refused.stdout + refused.stderr

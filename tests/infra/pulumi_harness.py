@@ -181,7 +181,11 @@ def _cluster_outputs(name: str, inputs: dict[str, Any], region: str) -> dict[str
         },
         "aws:ecs/cluster:Cluster": {"name": name, "arn": f"arn:aws:ecs:{region}:{ACCOUNT_ID}:cluster/{name}"},
         "aws:ec2/launchTemplate:LaunchTemplate": {"latestVersion": 1},
-        "aws:rds/instance:Instance": {"address": f"{name}.abcdefghijkl.{region}.rds.amazonaws.com", "identifier": name},
+        "aws:rds/instance:Instance": {
+            "address": f"{name}.abcdefghijkl.{region}.rds.amazonaws.com",
+            "identifier": name,
+            "arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{name}",
+        },
         # A bucket without a name is named by the provider (here: after the resource).
         "aws:s3/bucket:Bucket": {"bucket": inputs.get("bucket") or name},
         "aws:cloudwatch/logGroup:LogGroup": {"arn": f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{name}"},

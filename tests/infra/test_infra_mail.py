@@ -64,7 +64,7 @@ def test_bounces_and_complaints_reach_an_encrypted_topic_only_ses_publishes_to(s
     (topic,) = [t for t in run.of_type("aws:sns/topic:Topic") if t.name.endswith("-mail-events")]
     topic_arn = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{topic.name}"
     assert event_destination["snsDestination"] == {"topicArn": topic_arn}
-    (key,) = run.of_type("aws:kms/key:Key")
+    (key,) = [k for k in run.of_type("aws:kms/key:Key") if k.name == topic.name]
     assert topic.inputs["kmsMasterKeyId"] == f"arn:aws:mock:{REGION}:{ACCOUNT_ID}:{key.name}"
     assert key.inputs["enableKeyRotation"] is True
     ses_uses_key = [s for s in json.loads(key.inputs["policy"])["Statement"] if s["Principal"] == {"Service": "ses.amazonaws.com"}]

@@ -1,6 +1,7 @@
 """Logs and alarms: every container logs to the stack's CloudWatch group, retention per stack,
 alarms on the host, CPU, both disks, the nightly dump and (with a domain) the site's health."""
 
+import fnmatch
 import json
 import subprocess
 
@@ -174,6 +175,44 @@ def test_site_health_is_checked_over_https_when_a_domain_is_set(deploy, stack_na
         assert alarm.inputs["alarmActions"] == [topic_arn(run, "us-east-1")]
 
     return run.settled(check)
+
+
+def test_every_alarm_topic_is_encrypted_with_a_key_its_alarms_may_use(settled_stack, stack_name):
+    """CloudWatch asks KMS for the data key itself: an unencrypted topic, or one under alias/aws/sns,
+    fails the policy; the key must be in the topic's region (us-east-1 for the health alarm) and
+    admit CloudWatch for this stack's alarms only (infra/encrypted_topic.py)."""
+    run = settled_stack
+    region = run.setting("aws:region")
+    prefix = f"users-platform-{stack_name}"
+    topics = {topic_arn(run, t.inputs.get("region", region)): t for t in _alarm_topics(run)}
+    keys = {k.name: k for k in run.of_type("aws:kms/key:Key")}
+    published = set()
+    for alarm in run.of_type(ALARM):
+        alarm_region = alarm.inputs.get("region", region)
+        # Auto-named `<logical name>-<7 random characters>`: the name the key policy's pattern sees.
+        assert "name" not in alarm.inputs, alarm.name
+        alarm_arn = f"arn:aws:cloudwatch:{alarm_region}:{ACCOUNT_ID}:alarm:{alarm.name}-a1b2c3d"
+        for arn in {*alarm.inputs["alarmActions"], *alarm.inputs["okActions"]}:
+            topic = topics[arn]
+            published.add(topic.name)
+            # The key shares the topic's logical name, and its region.
+            key = keys[topic.name]
+            assert topic.inputs["kmsMasterKeyId"] == f"arn:aws:mock:{region}:{ACCOUNT_ID}:{key.name}"
+            assert key.inputs.get("region", region) == topic.inputs.get("region", region) == alarm_region
+            assert key.inputs["enableKeyRotation"] is True
+            (cloudwatch,) = [s for s in json.loads(key.inputs["policy"])["Statement"]
+                             if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+            assert sorted(cloudwatch["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+            assert cloudwatch["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
+            pattern = cloudwatch["Condition"]["ArnLike"]["aws:SourceArn"]
+            assert pattern.startswith(f"arn:aws:cloudwatch:{alarm_region}:{ACCOUNT_ID}:alarm:{prefix}-")
+            assert fnmatch.fnmatchcase(alarm_arn, pattern), (alarm.name, pattern)
+            # Another stack's alarms in the same account may not use it.
+            other = "dev" if stack_name == "prod" else "prod"
+            assert not fnmatch.fnmatchcase(alarm_arn.replace(f"-{stack_name}-", f"-{other}-"), pattern)
+    assert published == {t.name for t in _alarm_topics(run)}
+    # The topics keep their logical names: encrypting them updates them in place, nothing is replaced.
+    assert {t.name for t in _alarm_topics(run)} <= {f"{prefix}-observability-alarms", f"{prefix}-observability-health-alarms"}
 
 
 @pytest.mark.parametrize(

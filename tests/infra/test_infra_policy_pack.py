@@ -15,6 +15,7 @@ from policy.guardrails import CHECKS, POLICIES
 
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 INSTANCE = "aws:ec2/instance:Instance"
+TOPIC = "aws:sns/topic:Topic"
 GOOD_INSTANCE = {
     "metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 1},
     "rootBlockDevice": {"encrypted": True},
@@ -42,6 +43,8 @@ VIOLATIONS = [
     ("no-plaintext-secrets", INSTANCE, {**GOOD_INSTANCE, "userData": "export POSTGRES_PASSWORD=hunter2"}),
     ("no-plaintext-secrets", "aws:ecs/taskDefinition:TaskDefinition",
      {"containerDefinitions": '[{"name": "service", "environment": [{"name": "SECRET_KEY", "value": "x"}]}]'}),
+    ("no-aws-managed-sns-key", TOPIC, {"kmsMasterKeyId": "alias/aws/sns"}),
+    ("no-aws-managed-sns-key", TOPIC, {"kmsMasterKeyId": "arn:aws:kms:eu-west-1:123456789012:alias/aws/sns"}),
 ]
 
 ALLOWED = [
@@ -51,6 +54,10 @@ ALLOWED = [
     ("aws:ssm/parameter:Parameter", {"name": "/p/docker-tls/ca.pem", "type": "SecureString"}),
     ("aws:ecs/taskDefinition:TaskDefinition",
      {"containerDefinitions": '[{"name": "service", "environment": [{"name": "PORT", "value": "8080"}], "secrets": []}]'}),
+    (TOPIC, {"kmsMasterKeyId": "arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f5a-6789-abcd-ef0123456789"}),
+    (TOPIC, {"kmsMasterKeyId": "alias/platform-alarms"}),
+    # A key whose alias merely ends like the managed one is the operator's own.
+    (TOPIC, {"kmsMasterKeyId": "alias/team/aws/sns"}),
 ]
 
 
@@ -86,6 +93,17 @@ def _assert_compliant(run):
 
 def test_every_resource_of_each_stack_passes_the_pack(settled_stack):
     _assert_compliant(settled_stack)
+
+
+def test_every_topic_of_each_stack_is_one_the_sns_key_rule_judges(settled_stack):
+    """Not vacuous: each stack's topics (alarms, mail events) reach the rule with a key, and the same
+    topic under alias/aws/sns is refused."""
+    topics = settled_stack.of_type(TOPIC)
+    assert len(topics) >= 2
+    for topic in topics:
+        assert topic.inputs.get("kmsMasterKeyId"), topic.name
+        assert _violations("no-aws-managed-sns-key", TOPIC, topic.inputs) == []
+        assert _violations("no-aws-managed-sns-key", TOPIC, {**topic.inputs, "kmsMasterKeyId": "alias/aws/sns"})
 
 
 @pulumi.runtime.test

