@@ -104,14 +104,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
     )
     mail = MailSending(
         f"{prefix}-mail",
-        MailSendingArgs(
-            region=settings.region,
-            account_id=account_id,
-            domain=settings.mail_domain,
-            hosted_zone_id=settings.hosted_zone_id,
-            events_email=settings.mail_events_email,
-            tags=tags,
-        ),
+        MailSendingArgs.for_stack(settings, account_id, tags),
     )
     mail_sender = MailSenderRole(
         f"{prefix}-mail-sender",

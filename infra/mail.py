@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.config import StackSettings
 from infra.encrypted_topic import TopicPublisher, encrypted_topic
 
 SENDER_NAME = "Users platform"
@@ -84,6 +85,18 @@ class MailSendingArgs:
     # Empty: the events topic has no subscriber until the operator adds one (docs/deploy.md, Mail).
     events_email: str
     tags: dict[str, str]
+
+    @classmethod
+    def for_stack(cls, settings: StackSettings, account_id: pulumi.Input[str], tags: dict[str, str]) -> MailSendingArgs:
+        """Both topologies send mail from the same stack keys."""
+        return cls(
+            region=settings.region,
+            account_id=account_id,
+            domain=settings.mail_domain,
+            hosted_zone_id=settings.hosted_zone_id,
+            events_email=settings.mail_events_email,
+            tags=tags,
+        )
 
 
 class MailSending(pulumi.ComponentResource):

@@ -109,14 +109,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
                                                                     SECRET_RECOVERY_DAYS[protect], tags))
     mail = MailSending(
         f"{prefix}-mail",
-        MailSendingArgs(
-            region=settings.region,
-            account_id=account_id,
-            domain=settings.mail_domain,
-            hosted_zone_id=settings.hosted_zone_id,
-            events_email=settings.mail_events_email,
-            tags=tags,
-        ),
+        MailSendingArgs.for_stack(settings, account_id, tags),
     )
     service = PlatformService(
         f"{prefix}-platform",
