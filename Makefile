@@ -50,8 +50,9 @@ lint: lint-python lint-docker lint-workflows
 lint-python: venv
 	$(VENV_BIN)/ruff check .
 
+# Options go through ARGS, e.g. make bench ARGS="--users 1000000" (python -m bench --help lists them).
 bench: venv /usr/bin/wrk
-	$(PY) -m bench
+	$(PY) -m bench $(ARGS)
 
 /usr/bin/wrk:
 	apt-get update -q

@@ -45,6 +45,8 @@ PASSWORD = "bench passphrase that is long 42"
 SMALL = 10_000
 SERVICE_APP, BARE_APP = "service.runtime.wsgi:app", "bench.bare_app:app"
 API = "/api/v1"
+# Far above what wrk reaches through nginx on any machine.
+UNLIMITED = 100_000_000
 READ_ROUTES = ["GET /ping", "GET /auth/status", "GET /users?limit=20", "GET /users?limit=100"]
 COMPARED_ROUTES = ["GET /ping", "GET /auth/status", "GET /users?limit=100"]
 TAIL_ROUTES = ["GET /ping", "GET /auth/status", "GET /users?limit=100"]
@@ -69,7 +71,7 @@ class Measured:
 
     @property
     def failures(self) -> int:
-        return sum(f.non_2xx + f.socket_errors for f in self.runs)
+        return sum(f.failed for f in self.runs)
 
 
 class Bench:
@@ -79,18 +81,26 @@ class Bench:
         self.processes = []
         self.env = {}
         self.token = ""
+        # Every wrk run, by the server it measured: a figure from a failing run is no figure.
+        self.labels: dict[str, str] = {}
+        self.failed_runs: list[str] = []
 
-    def wrk(self, name: str, base: str, seconds: int | None = None) -> Figures:
+    def wrk(self, name: str, base: str, seconds: int | None = None, **login) -> Figures:
         path = name.split(" ", 1)[1]
         headers = {"Authorization": f"Bearer {self.token}"} if path == "/auth/status" else None
-        return run_wrk(name, f"{base}{API}{path}", seconds=seconds or self.args.seconds,
-                       connections=self.args.connections, headers=headers)
+        figures = run_wrk(name, f"{base}{API}{path}", seconds=seconds or self.args.seconds,
+                          connections=self.args.connections, headers=headers, **login)
+        if figures.failed:
+            self.failed_runs.append(f"{name} on {self.labels.get(base, base)}: {figures.non_2xx} non-2xx, "
+                                    f"{figures.socket_errors} socket errors")
+        return figures
 
     def serve(self, kind: servers.ServerKind, app: str, name: str) -> str:
         port = free_ports(1)[0]
         process = servers.start(kind, app, port, self.args.workers, self.env, self.work / f"{name}.log")
         self.processes.append(process)
         base = f"http://127.0.0.1:{port}"
+        self.labels[base] = name
         wait_until_up(f"{base}{API}/ping")
         return base
 
@@ -167,8 +177,7 @@ def main(argv=None) -> int:
                                              for _ in range(args.pairs)]))
         # Login against bcrypt alone, interleaved too: both are pure CPU, and the CPU is shared.
         login_pairs = [(bcrypt_checks_per_second(args.workers, rounds=12, seconds=args.bcrypt_seconds),
-                        run_wrk("POST /auth/login", f"{ours}{API}/auth/login", seconds=args.login_seconds,
-                                connections=args.connections, login=(email_of(1), PASSWORD)))
+                        bench.wrk("POST /auth/login", ours, args.login_seconds, login=(email_of(1), PASSWORD)))
                        for _ in range(args.pairs)]
         login = login_pairs[len(login_pairs) // 2][1]
         login_ratio = median_ratio([(rate, f.requests_per_second) for rate, f in login_pairs])
@@ -179,6 +188,7 @@ def main(argv=None) -> int:
 
         # 6. through nginx.
         nginx, front = start_nginx(work, ours)
+        bench.labels[front] = "nginx"
         via_nginx = [Measured(route, [(bench.wrk(route, ours), bench.wrk(route, front)) for _ in range(args.pairs)])
                      for route in TAIL_ROUTES]
         nginx.stop()
@@ -233,21 +243,25 @@ def main(argv=None) -> int:
     print("\ntargets:")
     for target in targets:
         print(target.line())
-    failures = sum(m.failures for m in measured) + sum(f.non_2xx + f.socket_errors for _, f in login_pairs)
-    if failures:
-        print(f"\n{failures} requests failed on our server (non-2xx or socket errors)")
-    return 0 if failures == 0 and all(t.met for t in targets) else 1
+    if bench.failed_runs:
+        print(f"\n{len(bench.failed_runs)} runs had failed requests, so their figures mean nothing:")
+        for line in bench.failed_runs:
+            print(f"  {line}")
+    return 0 if not bench.failed_runs and all(t.met for t in targets) else 1
 
 
 def start_nginx(work: Path, upstream: str) -> tuple[NginxProcess, str]:
-    """The production front (nginx/templates) before our server; its auth rate limit out of the way."""
+    """The production front (nginx/templates) before our server, its rate limits out of the way: wrk
+    is one client address, so the limits would answer 429 for the service."""
     dist = work / "dist"
     dist.mkdir()
     (dist / "index.html").write_text("<!doctype html><title>bench</title>")
     port = free_ports(1)[0]
     settings = FrontSettings(conf_dir=work / "nginx" / "conf", runtime_dir=work / "nginx", dist_root=dist,
                              upstream=upstream.removeprefix("http://"), http_port=port,
-                             auth_rate_per_minute=6_000_000, auth_burst=100_000, worker_user=default_worker_user())
+                             auth_rate_per_minute=UNLIMITED, auth_burst=UNLIMITED,
+                             refresh_rate_per_minute=UNLIMITED, refresh_burst=UNLIMITED,
+                             api_rate_per_minute=UNLIMITED, api_burst=UNLIMITED, worker_user=default_worker_user())
     nginx = NginxProcess(render(settings), work / "nginx")
     nginx.start(wait_for=("127.0.0.1", port))
     return nginx, f"http://127.0.0.1:{port}"
@@ -270,7 +284,7 @@ def print_routes(measured: list[Measured], login: Figures) -> None:
         print(f"{m.name:<24}{m.median('requests_per_second'):>10,.0f}{m.ratio:>7.2f}{m.median('p50_ms'):>9.2f}"
               f"{m.median('p99_ms'):>9.2f}{m.failures:>8}")
     print(f"{login.name:<24}{login.requests_per_second:>10,.1f}{'':>7}{login.p50_ms:>9.2f}{login.p99_ms:>9.2f}"
-          f"{login.non_2xx + login.socket_errors:>8}")
+          f"{login.failed:>8}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,10 @@ class Figures:
     non_2xx: int
     socket_errors: int
 
+    @property
+    def failed(self) -> int:
+        return self.non_2xx + self.socket_errors
+
 
 def run_wrk(name: str, url: str, *, seconds: int, connections: int, threads: int = 2,
             headers: dict | None = None, login: tuple[str, str] | None = None) -> Figures:
