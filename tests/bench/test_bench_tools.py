@@ -1,13 +1,16 @@
 """The benchmark's measuring tools, run for real for a moment against a local server."""
+import contextlib
 import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import psutil
 import pytest
 
 from bench.bcrypt_rate import bcrypt_checks_per_second
+from bench.idle import wait_until_idle
 from bench.servers import OURS, SERVERS
 from bench.targets import Target, median_ratio
 from bench.wrk import run_wrk
@@ -56,6 +59,45 @@ def test_wrk_counts_failures_and_sends_the_login_body(server):
 
 def test_bcrypt_rate_is_measured():
     assert bcrypt_checks_per_second(workers=1, rounds=4, seconds=0.3) > 0
+
+
+BUSY_THEN_IDLE = """
+import multiprocessing, sys, time
+def spin(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+if __name__ == "__main__":
+    child = multiprocessing.Process(target=spin, args=(float(sys.argv[2]),))
+    child.start()
+    child.join()
+    open(sys.argv[1], "w").close()
+    time.sleep(60)
+"""
+
+
+@contextlib.contextmanager
+def spinning(tmp_path: Path, seconds: float):
+    """A process whose child burns a core for `seconds`, then a marker file, then idleness."""
+    marker = tmp_path / "done"
+    process = subprocess.Popen([sys.executable, "-c", BUSY_THEN_IDLE, str(marker), str(seconds)])
+    try:
+        yield process, marker
+    finally:
+        for member in [*psutil.Process(process.pid).children(recursive=True), psutil.Process(process.pid)]:
+            member.kill()
+        process.wait()
+
+
+def test_waiting_for_idle_outlasts_the_work_a_child_process_still_does(tmp_path):
+    with spinning(tmp_path, 1.5) as (process, marker):
+        wait_until_idle(process.pid)
+        assert marker.exists()
+
+
+def test_a_server_that_never_goes_idle_is_named(tmp_path):
+    with spinning(tmp_path, 60) as (process, _), pytest.raises(TimeoutError, match=f"{process.pid} still busy"):
+        wait_until_idle(process.pid, timeout=1)
 
 
 def test_a_target_is_met_on_the_right_side_of_its_aim():
