@@ -1,5 +1,4 @@
 import { useState } from "react";
-import Alert from "react-bootstrap/Alert";
 import Button from "react-bootstrap/Button";
 import Card from "react-bootstrap/Card";
 import { useApi } from "../api/ApiContext";
@@ -13,6 +12,7 @@ import { UserSessionsModal } from "../components/admin/UserSessionsModal";
 import { useUserPages } from "../hooks/useUserPages";
 import { useMessages } from "../messages/MessageContext";
 import { useFailureReport } from "../messages/useFailureReport";
+import { RetryAlert } from "../components/ui/RetryAlert";
 
 const PAGE_SIZE = 100;
 
@@ -92,12 +92,10 @@ export function AdminPage() {
       )}
       {pages.loading && <LoadingIndicator label="Loading users…" />}
       {pages.error && (
-        <Alert variant="danger" className="d-flex align-items-center justify-content-between gap-2 flex-wrap">
-          <span>Could not load users. {pages.error}</span>
-          <Button variant="outline-danger" size="sm" onClick={users.length ? pages.loadMore : pages.reload}>
-            Try again
-          </Button>
-        </Alert>
+        <RetryAlert
+          message={`Could not load users. ${pages.error}`}
+          onRetry={users.length ? pages.loadMore : pages.reload}
+        />
       )}
       {pages.hasMore && !pages.loading && !pages.error && (
         <Button variant="outline-primary" onClick={pages.loadMore}>

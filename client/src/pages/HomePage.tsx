@@ -1,9 +1,9 @@
-import Alert from "react-bootstrap/Alert";
 import Button from "react-bootstrap/Button";
 import ListGroup from "react-bootstrap/ListGroup";
 import { LoadingIndicator } from "../components/ui/LoadingIndicator";
 import { formatDate } from "../formatting/date";
 import { useUserPages } from "../hooks/useUserPages";
+import { RetryAlert } from "../components/ui/RetryAlert";
 
 const PAGE_SIZE = 20;
 
@@ -28,14 +28,7 @@ export function HomePage() {
       )}
       {!loading && !error && users.length === 0 && <p>No members yet. Be the first to register.</p>}
       {loading && <LoadingIndicator label="Loading members…" />}
-      {error && (
-        <Alert variant="danger" className="d-flex align-items-center justify-content-between gap-2 flex-wrap">
-          <span>Could not load members. {error}</span>
-          <Button variant="outline-danger" size="sm" onClick={users.length ? loadMore : reload}>
-            Try again
-          </Button>
-        </Alert>
-      )}
+      {error && <RetryAlert message={`Could not load members. ${error}`} onRetry={users.length ? loadMore : reload} />}
       {hasMore && !loading && !error && (
         <Button variant="outline-primary" onClick={loadMore}>
           Load more

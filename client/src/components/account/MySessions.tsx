@@ -1,5 +1,4 @@
 import { useCallback, useState } from "react";
-import Alert from "react-bootstrap/Alert";
 import Button from "react-bootstrap/Button";
 import { useApi } from "../../api/ApiContext";
 import type { LiveSession } from "../../api/types";
@@ -8,6 +7,7 @@ import { useMessages } from "../../messages/MessageContext";
 import { useFailureReport } from "../../messages/useFailureReport";
 import { LoadingIndicator } from "../ui/LoadingIndicator";
 import { SessionTable } from "../sessions/SessionTable";
+import { RetryAlert } from "../ui/RetryAlert";
 
 const EVERY_OTHER = "every other";
 
@@ -74,14 +74,7 @@ export function MySessions() {
         />
       )}
       {list.loading && <LoadingIndicator label="Loading your sessions…" />}
-      {list.error && (
-        <Alert variant="danger" className="d-flex align-items-center justify-content-between gap-2 flex-wrap">
-          <span>Could not load your sessions. {list.error}</span>
-          <Button variant="outline-danger" size="sm" onClick={list.reload}>
-            Try again
-          </Button>
-        </Alert>
-      )}
+      {list.error && <RetryAlert message={`Could not load your sessions. ${list.error}`} onRetry={list.reload} />}
       {list.sessions &&
         (others.length > 0 ? (
           <Button variant="outline-danger" size="sm" disabled={ending !== null} onClick={endOthers}>

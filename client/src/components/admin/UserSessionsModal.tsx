@@ -8,6 +8,7 @@ import type { User } from "../../api/types";
 import { useLiveSessions } from "../../hooks/useLiveSessions";
 import { LoadingIndicator } from "../ui/LoadingIndicator";
 import { SessionTable } from "../sessions/SessionTable";
+import { RetryAlert } from "../ui/RetryAlert";
 
 interface UserSessionsModalProps {
   /** Whose sessions to show; the dialog is open while it is set. */
@@ -68,14 +69,7 @@ function UserSessions({ user }: { user: User }) {
             <p className="mb-0">{user.username} is not signed in anywhere.</p>
           ))}
         {list.loading && <LoadingIndicator label="Loading sessions…" />}
-        {list.error && (
-          <Alert variant="danger" className="d-flex align-items-center justify-content-between gap-2 flex-wrap">
-            <span>Could not load the sessions. {list.error}</span>
-            <Button variant="outline-danger" size="sm" onClick={list.reload}>
-              Try again
-            </Button>
-          </Alert>
-        )}
+        {list.error && <RetryAlert message={`Could not load the sessions. ${list.error}`} onRetry={list.reload} />}
       </Modal.Body>
       <Modal.Footer>
         <Button variant="danger" onClick={endAll} disabled={ending || !list.sessions?.length}>
