@@ -130,7 +130,8 @@ OPERATIONS = (
               (200, "The user.", schemas.UserEnvelope), bearer="optional", errors=(401, 404), params=(USER_ID,)),
     Operation("patch", "/users/{id}",
               "Change a user (admin); admins cannot demote or disable themselves, and one active admin always "
-              "remains. A new email applies at once, unverified, and a confirmation link is mailed to it",
+              "remains. A new email applies at once, unverified, and a confirmation link is mailed to it; "
+              "reset links mailed to the old address stop working",
               "users",
               (200, "Updated.", schemas.UserEnvelope), body=schemas.UserUpdateRequest, bearer="required",
               errors=(*BODY_ERRORS, 401, 403, 404, 409), params=(USER_ID,)),

@@ -9,6 +9,7 @@ import peewee
 from service.data.models import User
 from service.domain.accounts import Accounts
 from service.domain.email_verification import EmailVerification
+from service.domain.password_reset import PasswordResets
 from service.domain.sessions import Sessions
 
 events = logging.getLogger("service.auth")
@@ -59,7 +60,7 @@ class Administration:
 
         Deactivating or changing the password ends the target's sessions. A new email takes
         effect at once (the admin vouches for the change) but stays unverified until its owner
-        follows the link mailed to it."""
+        follows the link mailed to it; reset links mailed to the old address stop working."""
         if target.id == actor.id:
             if changes.get("admin") is False:
                 raise Refused("You cannot remove your own admin rights.")
@@ -75,6 +76,9 @@ class Administration:
                 self._sessions.revoke_all(user)
             if user.email_key != old_email_key:
                 self._verification.send_link(user, user.email)
+                # A reset link mailed to the old address must not outlive the address: the
+                # change may be why the admin was asked (a lost or taken-over mailbox).
+                PasswordResets.links.retire(user)
         return user
 
     def delete(self, actor: User, target: User) -> None:

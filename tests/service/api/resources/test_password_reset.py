@@ -212,6 +212,17 @@ def test_an_admin_can_send_a_reset_link_and_never_sees_the_token(client, admin, 
     assert confirm(client, token).status_code == 200
 
 
+def test_an_admin_changing_the_email_retires_links_mailed_to_the_old_address(client, admin, user, database,
+                                                                               mail_sink, mailbox):
+    token = mailed_token(client, database, mail_sink, mailbox)
+    moved = client.simulate_patch(f"/api/v1/users/{user.id}", headers=admin.headers,
+                                  json={"email": "moved@example.com"})
+    assert moved.status_code == 200
+    assert confirm(client, token).json["message"] == INVALID_LINK
+    assert login(client, NEW_PASSWORD, "moved@example.com").status_code == 401
+    assert confirm(client, mailed_token(client, database, mail_sink, mailbox, "moved@example.com")).status_code == 200
+
+
 def test_only_admins_send_reset_links_and_only_to_active_accounts(client, admin, user, database):
     path = f"/api/v1/users/{user.id}/password-reset"
     assert client.simulate_post(path, headers=user.headers).status_code == 403
