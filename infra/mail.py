@@ -179,14 +179,16 @@ class MailSending(pulumi.ComponentResource):
 
     def _publish_in_route53(self, name: str, args: MailSendingArgs, tokens: pulumi.Output[list[str]]) -> None:
         child = pulumi.ResourceOptions(parent=self)
+        # The same records the stack outputs for operators without Route 53 (dkim_records).
+        records = tokens.apply(lambda values: dkim_records(args.domain, values))
         for index in range(DKIM_TOKENS):
-            token = tokens.apply(lambda values, i=index: values[i])
+            record = records.apply(lambda values, i=index: values[i])
             aws.route53.Record(
                 f"{name}-dkim-{index}",
                 zone_id=args.hosted_zone_id,
-                name=token.apply(lambda value: f"{value}._domainkey.{args.domain}"),
+                name=record.apply(lambda value: value["name"]),
                 type="CNAME",
-                records=[token.apply(lambda value: f"{value}.dkim.amazonses.com")],
+                records=[record.apply(lambda value: value["value"])],
                 ttl=DNS_TTL,
                 opts=child,
             )

@@ -103,7 +103,11 @@ def replicate_backups(
         kms_key_id=key.arn,
         # The provider's default is 7; RDS allows 1 to 35, the range backupRetentionDays is held to.
         retention_period=args.backup_retention_days,
-        opts=pulumi.ResourceOptions(parent=parent),
+        # The provider cannot update one (every argument forces a replacement), and its delete stops
+        # the replication of the SOURCE instance (StopDBInstanceAutomatedBackupsReplication takes only
+        # SourceDBInstanceArn): created before the old one went, the new replication would collide
+        # with it, then be stopped by its delete. A new backupRetentionDays replaces it this way.
+        opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=True),
     )
 
 

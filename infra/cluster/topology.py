@@ -198,6 +198,8 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
         "cluster_name": compute.cluster.name,
         "service_name": service.service.name,
         "db_endpoint": database.instance.address,
+        # RDS names the instance (no identifier is set); restores and the CLI need that name.
+        "db_instance_identifier": database.instance.identifier,
         "alarm_topic_arn": observability.topic.arn,
         "mail_worker_service_name": mail_worker.service.name,
         "mail_dns_records": mail.dns_records,

@@ -144,6 +144,8 @@ def test_prod_replicates_its_automated_backups_to_the_copy_region_under_a_key_th
     assert replication.inputs["kmsKeyId"] == f"arn:aws:mock:{prod.setting('aws:region')}:123456789012:{key.name}"
     assert key.inputs["enableKeyRotation"] is True and key.protect
     assert replication.inputs["retentionPeriod"] == prod.setting("backupRetentionDays")
+    # Its delete stops the source's replication (by source ARN), so a replacement must not overlap it.
+    assert replication.delete_before_replace
 
 
 def test_without_a_copy_region_the_backups_stay_home(minimal):

@@ -14,7 +14,7 @@ def test_dev_runs_on_one_host_and_prod_on_the_cluster():
 def test_the_cluster_exports_where_to_find_it(prod):
     exported = prod.exported
     assert set(exported) == {
-        "url", "alb_dns_name", "cluster_name", "service_name", "db_endpoint",
+        "url", "alb_dns_name", "cluster_name", "service_name", "db_endpoint", "db_instance_identifier",
         "alarm_topic_arn", "service_image", "web_image", "version",
         "mail_worker_service_name", "mail_dns_records", "mail_events_topic_arn",
     }  # fmt: skip
