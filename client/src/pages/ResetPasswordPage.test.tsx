@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { STRONG_PASSWORD, WEAK_PASSWORD } from "../test/fixtures";
-import { currentFragment, currentPath, renderApp } from "../test/renderApp";
+import { currentFragment, lastNavigation, currentPath, renderApp } from "../test/renderApp";
 import { api, fail, server } from "../test/server";
 
 const TOKEN = "q9X_-abcdefghijklmnopqrstuvwxyz0123456789ABC";
@@ -22,6 +22,7 @@ describe("ResetPasswordPage", () => {
   it("takes the token out of the address bar as soon as it has read it", async () => {
     await openReset();
     await waitFor(() => expect(currentFragment()).toBe(""));
+    expect(lastNavigation()).toBe("REPLACE"); // out of the history too, not only the address bar
     expect(currentPath()).toBe("/reset-password");
     expect(screen.getByLabelText("New password")).toBeInTheDocument();
   });

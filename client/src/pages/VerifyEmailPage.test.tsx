@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { alice, makeUser } from "../test/fixtures";
-import { currentFragment, renderApp } from "../test/renderApp";
+import { currentFragment, lastNavigation, renderApp } from "../test/renderApp";
 import { api, fail, server, signedInAs } from "../test/server";
 
 const TOKEN = "Zt0k3n_-abcdefghijklmnopqrstuvwxyz0123456789";
@@ -40,6 +40,7 @@ describe("VerifyEmailPage", () => {
     expect(await screen.findByText("Your email address is confirmed.")).toBeInTheDocument();
     expect(within(screen.getByRole("main")).getByRole("link", { name: "Log in" })).toHaveAttribute("href", "/login");
     await waitFor(() => expect(currentFragment()).toBe(""));
+    expect(lastNavigation()).toBe("REPLACE"); // out of the history too, not only the address bar
     expect(bodies).toEqual([{ token: TOKEN }]);
   });
 

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import Alert from "react-bootstrap/Alert";
-import Button from "react-bootstrap/Button";
 import Form from "react-bootstrap/Form";
 import { Link } from "react-router";
 import { useApi } from "../api/ApiContext";
@@ -12,6 +11,7 @@ import { TextField } from "../components/ui/TextField";
 import { useForm } from "../forms/useForm";
 import { useLinkToken } from "../hooks/useLinkToken";
 import { EMAIL_RULES, passesAll } from "../validation/rules";
+import { RetryAlert } from "../components/ui/RetryAlert";
 
 type Confirmation =
   | { state: "confirming" }
@@ -77,19 +77,13 @@ export function VerifyEmailPage() {
         </Alert>
       )}
       {confirmation.state === "failed" && (
-        <Alert variant="danger" className="d-flex align-items-center justify-content-between gap-2 flex-wrap">
-          <span>Could not confirm your email address. {confirmation.message}</span>
-          <Button
-            variant="outline-danger"
-            size="sm"
-            onClick={() => {
-              setConfirmation({ state: "confirming" });
-              confirm();
-            }}
-          >
-            Try again
-          </Button>
-        </Alert>
+        <RetryAlert
+          message={`Could not confirm your email address. ${confirmation.message}`}
+          onRetry={() => {
+            setConfirmation({ state: "confirming" });
+            confirm();
+          }}
+        />
       )}
       {confirmation.state === "bad link" && (
         <>
@@ -115,7 +109,13 @@ function AskForNewLink({ email }: { email: string }) {
       <h2 id="new-link-heading" className="h5">
         Ask for a new link
       </h2>
-      <div role="status">{sent && <Alert variant="success">{sent}</Alert>}</div>
+      <div role="status">
+        {sent && (
+          <Alert variant="success" role={undefined} transition={false}>
+            {sent}
+          </Alert>
+        )}
+      </div>
       {errors.formError && <Alert variant="danger">{errors.formError}</Alert>}
       <TextField
         id="new-link-email"

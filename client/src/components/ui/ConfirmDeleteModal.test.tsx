@@ -24,9 +24,17 @@ describe("ConfirmDeleteModal", () => {
     expect(onCancel).toHaveBeenCalledTimes(2);
   });
 
-  it("shows that the deletion is running", () => {
-    render(<ConfirmDeleteModal subject="bob" busy onConfirm={vi.fn()} onCancel={vi.fn()} />);
+  it("shows that the deletion is running, and cannot be closed until it ends", async () => {
+    const user = userEvent.setup();
+    const onCancel = vi.fn();
+    render(<ConfirmDeleteModal subject="bob" busy onConfirm={vi.fn()} onCancel={onCancel} />);
     expect(screen.getByRole("button", { name: "Deleting…" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeDisabled();
+    expect(screen.queryByRole("button", { name: "Close" })).not.toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    await user.click(document.querySelector(".modal")!);
+    expect(onCancel).not.toHaveBeenCalled();
+    expect(screen.getByRole("dialog")).toBeInTheDocument();
   });
 
   it("holds a field, focuses it, waits until it is ready and confirms on Enter", async () => {

@@ -35,6 +35,9 @@ export function ConfirmDeleteModal({
     <Modal
       show={subject !== null}
       onHide={onCancel}
+      // While the deletion runs, nothing closes the dialog: it would look cancelled, then happen.
+      backdrop={busy ? "static" : true}
+      keyboard={!busy}
       onEntered={() => (focusId ? document.getElementById(focusId)?.focus() : undefined)}
       centered
       aria-labelledby="confirm-delete-title"
@@ -46,7 +49,7 @@ export function ConfirmDeleteModal({
           onConfirm(event);
         }}
       >
-        <Modal.Header closeButton closeLabel="Close">
+        <Modal.Header closeButton={!busy} closeLabel="Close">
           <Modal.Title id="confirm-delete-title" as="h2" className="h5">
             Delete {shownSubject}?
           </Modal.Title>
