@@ -6,6 +6,9 @@ checks how the cluster wires them."""
 
 import json
 import re
+import stat
+import subprocess
+import sys
 
 from pulumi_harness import ACCOUNT_ID, DKIM_TOKENS, REGION, REPO_ROOT
 
@@ -224,3 +227,62 @@ def test_ses_reputation_alarms_notify_the_alarm_topic(settled_stack, stack_name)
         assert alarm["alarmActions"] == [topic_arn] == alarm["okActions"]
         assert alarm["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
         assert alarm["treatMissingData"] == "notBreaching"
+
+
+# The refresh script itself, run by bash as systemd would. `aws` is a stand-in that answers with a
+# real STS response passed through the script's own --query (JMESPath, as the CLI applies it);
+# `chgrp` and `sleep` are stand-ins so the test needs no group 10001 and no 150 s of retries.
+AWS_STUB = """#!{python}
+import json, pathlib, sys
+import jmespath
+calls = pathlib.Path(sys.argv[0]).with_name("calls")
+with calls.open("a") as log:
+    print(*sys.argv[1:], file=log)
+if len(calls.read_text().splitlines()) <= {failures}:
+    sys.exit(254)  # what the CLI exits with while the instance profile does not work yet
+sts = {{"Credentials": {{"AccessKeyId": "ASIAEXAMPLE", "SecretAccessKey": "secret", "SessionToken": "token",
+                         "Expiration": "2099-01-01T00:00:00+00:00"}}}}
+print(json.dumps(jmespath.search(sys.argv[sys.argv.index("--query") + 1], sts)))
+"""
+
+
+def refresh_mail_credentials(tmp_path, failures: int) -> subprocess.CompletedProcess[str]:
+    from infra.host_layout import MAIL_CREDENTIALS_DIR
+    from infra.mail_credentials import mail_credentials_script
+
+    rendered = mail_credentials_script(role_arn=f"arn:aws:iam::{ACCOUNT_ID}:role/mail-sender", region=REGION)
+    script = rendered.split("<<'REFRESH'\n", 1)[1].split("\nREFRESH\n", 1)[0]
+    script = script.replace(MAIL_CREDENTIALS_DIR, str(tmp_path / "keys"))
+    (tmp_path / "keys").mkdir()
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    for name, body in (("aws", AWS_STUB.format(python=sys.executable, failures=failures)),
+                       ("chgrp", '#!/bin/sh\necho "$@" >> "$(dirname "$0")/chgrp.calls"\n'), ("sleep", "#!/bin/sh\n")):
+        (stubs / name).write_text(body)
+        (stubs / name).chmod(0o755)
+    return subprocess.run(["bash", "-c", script], env={"PATH": f"{stubs}:/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_the_refresh_writes_keys_botocore_reads_and_refreshes_after_retrying_a_slow_profile(tmp_path):
+    from botocore.credentials import ProcessProvider, RefreshableCredentials
+
+    result = refresh_mail_credentials(tmp_path, failures=2)
+    assert result.returncode == 0, result.stderr
+    assert len((tmp_path / "bin" / "calls").read_text().splitlines()) == 3
+    keys = tmp_path / "keys" / "credentials.json"
+    assert sorted(p.name for p in keys.parent.iterdir()) == ["credentials.json"]  # renamed into place
+    assert stat.S_IMODE(keys.stat().st_mode) == 0o640
+    assert (tmp_path / "bin" / "chgrp.calls").read_text() == f"10001 {keys}.new\n"
+    # What the worker's SDK does with the config the host writes: run the process, parse its output.
+    provider = ProcessProvider("default", lambda: {"profiles": {"default": {"credential_process": f"cat {keys}"}}})
+    credentials = provider.load()
+    assert isinstance(credentials, RefreshableCredentials)  # an Expiration, so botocore refreshes
+    assert (credentials.access_key, credentials.secret_key, credentials.token) == ("ASIAEXAMPLE", "secret", "token")
+
+
+def test_a_role_that_never_works_fails_the_unit_and_leaves_no_keys(tmp_path):
+    result = refresh_mail_credentials(tmp_path, failures=100)
+    assert result.returncode == 1
+    assert len((tmp_path / "bin" / "calls").read_text().splitlines()) == 30
+    assert not (tmp_path / "keys" / "credentials.json").exists()
