@@ -4,6 +4,9 @@ import { LINK_TOKEN } from "../api/constraints";
 
 const TOKEN_SHAPE = new RegExp(LINK_TOKEN.pattern);
 
+/** What a page says when its link came without a usable token (cut short by a mail program, say). */
+export const INCOMPLETE_LINK = "This link is incomplete. Open the link from your email again, or ask for a new one.";
+
 /** The token in a mailed link's fragment (`#token=...`), or "" when there is none or it was cut short. */
 function tokenFromFragment(hash: string): string {
   const token = new URLSearchParams(hash.replace(/^#/, "")).get("token") ?? "";

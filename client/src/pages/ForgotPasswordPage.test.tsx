@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import { http, HttpResponse } from "msw";
 import { currentPath, renderApp } from "../test/renderApp";
 import { api, fail, server } from "../test/server";
@@ -40,6 +40,7 @@ describe("ForgotPasswordPage", () => {
 
     await user.click(screen.getByRole("button", { name: "Send another link" }));
     expect(screen.getByLabelText("Email")).toHaveValue("alice@example.com");
+    await waitFor(() => expect(screen.getByLabelText("Email")).toHaveFocus());
   });
 
   it("says how long to wait when throttled", async () => {

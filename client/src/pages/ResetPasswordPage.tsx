@@ -5,7 +5,7 @@ import { useApi } from "../api/ApiContext";
 import { NewPasswordField } from "../components/ui/NewPasswordField";
 import { SubmitButton } from "../components/ui/SubmitButton";
 import { useForm } from "../forms/useForm";
-import { useLinkToken } from "../hooks/useLinkToken";
+import { INCOMPLETE_LINK, useLinkToken } from "../hooks/useLinkToken";
 import { useMessages } from "../messages/MessageContext";
 import { useNewPasswordCheck } from "../validation/useNewPasswordCheck";
 
@@ -42,9 +42,7 @@ export function ResetPasswordPage() {
     <div className="mx-auto form-page">
       <h1 className="h3 mb-3">Choose a new password</h1>
       {!token ? (
-        <AskForNewLink>
-          This link is incomplete. Open the link from your email again, or ask for a new one.
-        </AskForNewLink>
+        <AskForNewLink>{INCOMPLETE_LINK}</AskForNewLink>
       ) : badLink ? (
         <AskForNewLink>{badLink}</AskForNewLink>
       ) : (

@@ -9,7 +9,7 @@ import { LoadingIndicator } from "../components/ui/LoadingIndicator";
 import { SubmitButton } from "../components/ui/SubmitButton";
 import { TextField } from "../components/ui/TextField";
 import { useForm } from "../forms/useForm";
-import { useLinkToken } from "../hooks/useLinkToken";
+import { INCOMPLETE_LINK, useLinkToken } from "../hooks/useLinkToken";
 import { EMAIL_RULES, passesAll } from "../validation/rules";
 import { RetryAlert } from "../components/ui/RetryAlert";
 
@@ -20,15 +20,13 @@ type Confirmation =
   // Not an answer about the link (offline, server error, throttled): worth trying again.
   | { state: "failed"; message: string };
 
-const NO_TOKEN = "This link is incomplete. Open the link from your email again, or ask for a new one.";
-
 /** Where a mailed confirmation link lands: the token is in the fragment and is sent at once. */
 export function VerifyEmailPage() {
   const api = useApi();
   const { user, setUser } = useAuth();
   const token = useLinkToken();
   const [confirmation, setConfirmation] = useState<Confirmation>(
-    token ? { state: "confirming" } : { state: "bad link", message: NO_TOKEN },
+    token ? { state: "confirming" } : { state: "bad link", message: INCOMPLETE_LINK },
   );
 
   const confirm = useCallback(() => {
@@ -89,14 +87,14 @@ export function VerifyEmailPage() {
         <>
           <Alert variant="danger">{confirmation.message}</Alert>
           {/* Keyed by the address, so it fills in once the session has loaded. */}
-          <AskForNewLink key={waitingAddress} email={waitingAddress} />
+          <NewLinkForm key={waitingAddress} email={waitingAddress} />
         </>
       )}
     </div>
   );
 }
 
-function AskForNewLink({ email }: { email: string }) {
+function NewLinkForm({ email }: { email: string }) {
   const api = useApi();
   const [sent, setSent] = useState<string | null>(null);
   const { values, textField, errors, busy, handleSubmit } = useForm({
