@@ -1,5 +1,5 @@
 """One stack of the users platform, in the topology its config names: `host` (one EC2 host running
-PostgreSQL, the service and nginx; infra/host_topology.py) or `cluster` (ECS on EC2 behind an ALB,
+PostgreSQL, the service and nginx; infra/host/topology.py) or `cluster` (ECS on EC2 behind an ALB,
 with RDS; infra/cluster/). The Pulumi CLI runs this file from infra/ (Pulumi.yaml `main`); `infra`
 is installed in the venv, so its modules import as a package here and in the tests."""
 
@@ -8,7 +8,7 @@ import pulumi
 from infra.cluster.settings import load_cluster_settings
 from infra.cluster.topology import deploy_cluster_topology
 from infra.config import load_settings
-from infra.host_topology import deploy_host_topology
+from infra.host.topology import deploy_host_topology
 
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"), pulumi.get_project(), pulumi.get_stack())
 if settings.topology == "cluster":

@@ -112,7 +112,7 @@ def test_everything_on_the_host_goes_through_the_tls_provider_after_the_host_is_
         assert provider.inputs["host"] == f"tcp://127.0.0.1:{run.setting('dockerTunnelPort')}"
         assert {"caMaterial", "certMaterial", "keyMaterial"} <= set(provider.inputs)
         (ready,) = run.of_type("command:local:Command")
-        assert ready.inputs["create"] == "python3 -m infra.docker_ready"
+        assert ready.inputs["create"] == "python3 -m infra.host.docker_ready"
         assert ready.inputs["environment"]["DOCKER_HOST"] == provider.inputs["host"]
         assert ready.inputs["environment"]["DOCKER_TUNNEL_INSTANCE"] == f"users-platform-{stack_name}-host-id"
         on_host = [*run.of_type(CONTAINER), *run.of_type("docker:index/network:Network"), *run.of_type("docker:index/remoteImage:RemoteImage")]

@@ -29,8 +29,8 @@ import pulumi
 import pulumi_command as command
 import pulumi_docker as docker
 
-from infra.certificates import ACME_WEBROOT, ACME_WEBROOT_IN_CONTAINER
-from infra.host_layout import (
+from infra.host.certificates import ACME_WEBROOT, ACME_WEBROOT_IN_CONTAINER
+from infra.host.layout import (
     DATA_DIR,
     MAIL_CREDENTIALS_DIR,
     MAIL_CREDENTIALS_IN_CONTAINER,
@@ -40,8 +40,8 @@ from infra.host_layout import (
     WEB_CONTAINER,
     WEB_TLS_DIR,
 )
-from infra.mail_credentials import worker_environment
-from infra.observability import ContainerLogging
+from infra.host.mail_credentials import worker_environment
+from infra.host.observability import ContainerLogging
 from infra.postgres_log_safety import server_flags
 
 BACKEND_SUBNET = "172.30.0.0/24"
@@ -57,8 +57,8 @@ STOP_SECONDS = 30
 DB_NAME = "platform"
 DB_USER = "platform"
 # The Pulumi CLI runs the program and its providers with infra/ (Pulumi.yaml `main`) as the working
-# directory; the readiness command runs from the repo root, where `-m infra.docker_ready` resolves.
-READY_COMMAND = "python3 -m infra.docker_ready"
+# directory; the readiness command runs from the repo root, where `-m infra.host.docker_ready` resolves.
+READY_COMMAND = "python3 -m infra.host.docker_ready"
 READY_COMMAND_DIR = ".."
 
 

@@ -8,34 +8,34 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from infra.backups import DumpBucket, DumpBucketArgs, SnapshotPolicy, SnapshotPolicyArgs, dump_timer_script
-from infra.certificates import CERTBOT_CONTAINER, CertificateRenewal, CertificateRenewalArgs
 from infra.config import StackSettings, registry_of
-from infra.containers import DB_NAME, DB_USER, Containers, ContainersArgs
-from infra.credentials import PlatformCredentials
-from infra.docker_tls import DockerTls, DockerTlsArgs
-from infra.host import Host, HostArgs
-from infra.host_layout import DATA_MOUNT, POSTGRES_CONTAINER
-from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
-from infra.mail_credentials import (
+from infra.host.backups import DumpBucket, DumpBucketArgs, SnapshotPolicy, SnapshotPolicyArgs, dump_timer_script
+from infra.host.certificates import CERTBOT_CONTAINER, CertificateRenewal, CertificateRenewalArgs
+from infra.host.containers import DB_NAME, DB_USER, Containers, ContainersArgs
+from infra.host.credentials import PlatformCredentials
+from infra.host.docker_tls import DockerTls, DockerTlsArgs
+from infra.host.instance import Host, HostArgs
+from infra.host.layout import DATA_MOUNT, POSTGRES_CONTAINER
+from infra.host.mail_credentials import (
     MailSenderRole,
     MailSenderRoleArgs,
     mail_credentials_script,
     mail_sender_role_name,
     role_arn,
 )
-from infra.network import NetworkRules, NetworkRulesArgs
-from infra.observability import (
+from infra.host.network import NetworkRules, NetworkRulesArgs
+from infra.host.observability import (
     ContainerLogging,
     Observability,
     ObservabilityArgs,
     cloudwatch_agent_script,
     container_log_group_name,
 )
-from infra.placement import default_placement
+from infra.host.placement import default_placement
+from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
 from infra.versioning import platform_labels, platform_tags, read_version
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

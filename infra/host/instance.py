@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from infra.user_data import render_user_data
+from infra.host.user_data import render_user_data
 
 DATA_DEVICE = "/dev/sdf"
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
