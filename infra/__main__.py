@@ -1,20 +1,22 @@
 """One stack of the users platform, in the topology its config names: `host` (one EC2 host running
-PostgreSQL, the service and nginx; infra/host/topology.py) or `cluster` (ECS on EC2 behind an ALB,
-with RDS; infra/cluster/). The Pulumi CLI runs this file from infra/ (Pulumi.yaml `main`); `infra`
-is installed in the venv, so its modules import as a package here and in the tests."""
+PostgreSQL, the service and nginx; infra/host/) or `cluster` (ECS on EC2 behind an ALB, with RDS;
+infra/cluster/). The Pulumi CLI runs this file from infra/ (Pulumi.yaml `main`); `infra` is
+installed in the venv, so its modules import as a package here and in the tests."""
 
 import pulumi
 
 from infra.cluster.settings import load_cluster_settings
 from infra.cluster.topology import deploy_cluster_topology
 from infra.config import load_settings
+from infra.host.settings import load_host_settings
 from infra.host.topology import deploy_host_topology
 
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"), pulumi.get_project(), pulumi.get_stack())
 if settings.topology == "cluster":
     stack = deploy_cluster_topology(settings, load_cluster_settings(pulumi.Config(), settings))
 else:
-    stack = deploy_host_topology(settings)
+    host_settings = load_host_settings(pulumi.Config(), settings)
+    stack = deploy_host_topology(settings, host_settings)
 
 for name, value in stack.outputs.items():
     pulumi.export(name, value)
