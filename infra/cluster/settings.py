@@ -7,6 +7,7 @@ what only the `cluster` topology reads, with the same rule: defaults live in Pul
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pulumi
@@ -14,6 +15,8 @@ import pulumi
 from infra.config import ConfigSource, InsecureConfigError, StackSettings, boolean, integer
 
 NAT_STRATEGIES = ("one_per_az", "single")
+# An exact ECS-optimized Amazon Linux 2023 image name, pinned as the host's amiName is.
+ECS_AMI_NAME = re.compile(r"^al2023-ami-ecs-hvm-2023\.\d+\.\d{8}-kernel-[0-9.]+-x86_64$")
 MIN_BACKUP_DAYS = 14
 MAX_BACKUP_DAYS = 35  # the RDS maximum for automated backups
 
@@ -23,6 +26,7 @@ class ClusterSettings:
     cluster_availability_zones: int
     cluster_nat_gateways: str
     cluster_instance_subnets: str
+    cluster_ami_name: str
     cluster_instance_type: str
     cluster_min_instances: int
     cluster_max_instances: int
@@ -53,6 +57,7 @@ def load_cluster_settings(config: ConfigSource, stack: StackSettings) -> Cluster
         cluster_availability_zones=integer(config, "clusterAvailabilityZones"),
         cluster_nat_gateways=config.require("clusterNatGateways"),
         cluster_instance_subnets=config.require("clusterInstanceSubnets"),
+        cluster_ami_name=config.get("clusterAmiName") or "",
         cluster_instance_type=config.require("clusterInstanceType"),
         cluster_min_instances=integer(config, "clusterMinInstances"),
         cluster_max_instances=integer(config, "clusterMaxInstances"),
@@ -87,6 +92,11 @@ def validate_cluster(settings: ClusterSettings, stack: StackSettings) -> None:
         raise InsecureConfigError(
             f"clusterInstanceSubnets: {settings.cluster_instance_subnets!r} is refused; ECS instances run only in private "
             "subnets, and the ALB is the only thing that faces the internet."
+        )
+    if not ECS_AMI_NAME.match(settings.cluster_ami_name):
+        raise ValueError(
+            "clusterAmiName must be one exact ECS-optimized Amazon Linux 2023 x86_64 image name "
+            f"(like al2023-ami-ecs-hvm-2023.0.20241217-kernel-6.1-x86_64), got {settings.cluster_ami_name!r}."
         )
     if settings.cluster_availability_zones < 2:
         raise InsecureConfigError("clusterAvailabilityZones must be at least 2: the ALB and RDS Multi-AZ need two zones.")

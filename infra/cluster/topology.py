@@ -83,6 +83,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             region=settings.region,
             private_subnet_ids=private_subnet_ids,
             security_group_id=firewall.instances.id,
+            ami_name=cluster.cluster_ami_name,
             instance_type=cluster.cluster_instance_type,
             min_instances=cluster.cluster_min_instances,
             max_instances=cluster.cluster_max_instances,

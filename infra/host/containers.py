@@ -43,6 +43,7 @@ from infra.host.layout import (
 from infra.host.mail_credentials import worker_environment
 from infra.host.observability import ContainerLogging
 from infra.postgres_log_safety import server_flags
+from infra.versioning import without_version
 
 BACKEND_SUBNET = "172.30.0.0/24"
 SERVICE_PORT = 8080
@@ -139,7 +140,10 @@ class Containers(pulumi.ComponentResource):
             replacement_trigger=args.instance_id,
         )
         labels = [docker.ContainerLabelArgs(label=key, value=value) for key, value in args.labels.items()]
-        network_labels = [docker.NetworkLabelArgs(label=key, value=value) for key, value in args.labels.items()]
+        # Labels force a new container or network: what outlives a release carries no version.
+        stable = without_version(args.labels)
+        stable_labels = [docker.ContainerLabelArgs(label=key, value=value) for key, value in stable.items()]
+        network_labels = [docker.NetworkLabelArgs(label=key, value=value) for key, value in stable.items()]
 
         # Internal: no route to the outside, so PostgreSQL and the service are reachable only from nginx.
         self.backend = docker.Network(
@@ -188,7 +192,7 @@ class Containers(pulumi.ComponentResource):
                 start_period="30s",
             ),
             restart=RESTART_POLICY,
-            labels=labels,
+            labels=stable_labels,
             opts=on_host,
             **args.logging.for_container(POSTGRES_CONTAINER),
         )

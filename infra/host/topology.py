@@ -34,7 +34,7 @@ from infra.host.observability import (
 from infra.host.placement import default_placement
 from infra.host.settings import HostSettings
 from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
-from infra.versioning import platform_labels, platform_tags, read_version
+from infra.versioning import platform_labels, platform_tags, read_version, without_version
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -191,7 +191,7 @@ def deploy_host_topology(settings: StackSettings, host_settings: HostSettings) -
                 network_id=containers.frontend.id,
                 instance_id=host.instance.id,
                 logging=logging.for_container(CERTBOT_CONTAINER),
-                labels=platform_labels(settings.project, settings.stack, version),
+                labels=without_version(platform_labels(settings.project, settings.stack, version)),
                 depends_on=[containers.host_ready],
             ),
         )

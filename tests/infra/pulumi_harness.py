@@ -40,7 +40,6 @@ CI_IMAGES = {"serviceImage": SERVICE_IMAGE, "webImage": WEB_IMAGE}
 # tests/infra tests the host topology with each stack file's settings (prod's own topology, cluster,
 # is tested in tests/infra/cluster).
 HOST = {"topology": "host"}
-ECS_AMI_ID = "ami-0mockedecs2023"
 ELB_ACCOUNT_ARN = "arn:aws:iam::156460612806:root"
 
 # The wire form of a secret in the resource monitor protocol: {SIG_KEY: SECRET_SIG, "value": ...}.
@@ -136,8 +135,6 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return {"id": self.region, "names": [f"{self.region}a", f"{self.region}b"], "zoneIds": ["z1", "z2"]}
         if args.token == "aws:ec2/getSubnets:getSubnets":
             return {"id": self.region, "ids": ["subnet-0b", "subnet-0a"]}
-        if args.token == "aws:ssm/getParameter:getParameter":
-            return {"id": args.args["name"], "name": args.args["name"], "type": "String", "value": ECS_AMI_ID}
         if args.token == "aws:elb/getServiceAccount:getServiceAccount":
             return {"id": "156460612806", "arn": ELB_ACCOUNT_ARN}
         if args.token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
