@@ -114,6 +114,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             "tls:index/locallySignedCert:LocallySignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},
             "tls:index/certRequest:CertRequest": {"certRequestPem": f"-----BEGIN CERTIFICATE REQUEST----- {args.name}"},
             "random:index/randomPassword:RandomPassword": {"result": f"generated-{args.name}"},
+            "random:index/randomString:RandomString": {"result": "k3x9q2vz"},
             **_cluster_outputs(args.name, args.inputs, self.region),
             **_mail_outputs(args.inputs, self.region),
         }.get(args.typ, {})
@@ -180,8 +181,8 @@ def _cluster_outputs(name: str, inputs: dict[str, Any], region: str) -> dict[str
         "aws:ec2/launchTemplate:LaunchTemplate": {"latestVersion": 1},
         "aws:rds/instance:Instance": {
             "address": f"{name}.abcdefghijkl.{region}.rds.amazonaws.com",
-            "identifier": name,
-            "arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{name}",
+            "identifier": inputs.get("identifier") or name,
+            "arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{inputs.get('identifier') or name}",
         },
         # A bucket without a name is named by the provider (here: after the resource).
         "aws:s3/bucket:Bucket": {"bucket": inputs.get("bucket") or name},
