@@ -11,7 +11,10 @@ deleteBeforeReplace):
   nginx's upstream rely on them) and the web container holds ports 80/443, so each is replaced
   delete-before-replace: a release costs a short outage (docs/deploy.md, Releases);
 - everything on the host is tied to the instance (`replacement_trigger`), so a new host gets every
-  container anew instead of Pulumi believing the old ones still exist;
+  container anew instead of Pulumi believing the old ones still exist. That replaces them after the
+  new instance exists, not before the old one goes: the engine deletes first only what takes an input
+  from the instance (infra/host/instance.py); the old containers' deletes find nothing on the new host,
+  which the provider accepts;
 - the web container is replaced with the service, so nginx resolves the new service address.
 
 Stopping: the provider removes a container with `force` (SIGKILL) unless `destroy_grace_seconds` is

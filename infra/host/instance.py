@@ -1,9 +1,20 @@
 """The EC2 host: a pinned Amazon Linux 2023 image, IMDSv2 only, encrypted volumes, least-privilege role,
 on the Elastic IP.
 
-Replacing the host (a new `amiName`) is deliberate and ordered: `delete_before_replace` on the instance
-makes the engine delete its dependents first (the containers, the volume attachment, the address
-association), so the data volume detaches from a stopped host before the new one boots and waits for it.
+Replacing the host (a new `amiName`) is deliberate and ordered. `delete_before_replace` on the instance
+makes the engine delete first the dependents it finds in calculateDependentReplacements (pulumi/pulumi
+pkg/resource/deploy/step_generator.go): those with an input whose value came from the instance (a
+property dependency) and which their provider's Diff then says must be replaced, those whose provider is
+replaced, and those `deleted_with` it. `depends_on` and `replacement_trigger` do not count. Here that is
+the volume attachment and the address association (`instance_id` forces their replacement), so the data
+volume detaches before the old host goes and attaches to the new one.
+
+The Docker objects are not among them: no input of theirs comes from the instance. They are replaced
+after the new host exists, through their `replacement_trigger` (the instance id); their
+delete-before-replace deletes then reach the new host through the reopened tunnel, where they do not
+exist, and kreuzwerker's provider treats that as deleted ("No such container" is ignored by
+resourceDockerContainerDelete; a network that inspects as missing counts as removed). The old
+containers went with the old instance.
 """
 
 from __future__ import annotations

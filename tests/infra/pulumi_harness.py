@@ -84,6 +84,9 @@ class Registration:
     replacement_trigger: Any = None
     replace_with: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    # input name -> URNs its value came from: what the engine's dependent replacement follows.
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    deleted_with: str = ""
 
 
 class PlatformMocks(pulumi.runtime.Mocks):
@@ -209,6 +212,10 @@ class RecordingMonitor(MockMonitor):
             registration = self.mocks.registrations.setdefault((request.type, request.name), Registration(request.type, request.name, {}))
             registration.protect = request.protect
             registration.dependencies = list(request.dependencies)
+            registration.property_dependencies = {
+                key: list(dependencies.urns) for key, dependencies in request.propertyDependencies.items()
+            }
+            registration.deleted_with = request.deletedWith
             registration.provider = request.provider
             registration.urn = response.urn
             registration.delete_before_replace = request.deleteBeforeReplace
