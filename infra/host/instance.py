@@ -26,6 +26,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.host.user_data import render_user_data
+from infra.iam import trust_policy
 from infra.machine_image import pinned_amazon_linux
 
 DATA_DEVICE = "/dev/sdf"
@@ -132,14 +133,7 @@ class Host(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             f"{name}-role",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy(service="ec2.amazonaws.com"),
             tags=args.tags,
             opts=child,
         )
