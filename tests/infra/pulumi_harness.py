@@ -85,6 +85,8 @@ class Registration:
     replacement_trigger: Any = None
     replace_with: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    # The customTimeouts option as the engine gets it: {"create": "2h", ...}, unset ones left out.
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
 
 
 class PlatformMocks(pulumi.runtime.Mocks):
@@ -219,6 +221,10 @@ class RecordingMonitor(MockMonitor):
             if request.HasField("replacement_trigger"):
                 registration.replacement_trigger = _reveal(_plain(request.replacement_trigger))
             registration.aliases = [*request.aliasURNs, *(alias.spec.name for alias in request.aliases)]
+            timeouts = request.customTimeouts
+            registration.custom_timeouts = {
+                operation: getattr(timeouts, operation) for operation in ("create", "update", "delete") if getattr(timeouts, operation)
+            }
             registration.secret_inputs = {
                 key for key, value in request.object.fields.items() if _contains_secret(value)
             }
