@@ -18,3 +18,5 @@ else:
 
 for name, value in stack.outputs.items():
     pulumi.export(name, value)
+# What promote.yml checks out to deploy prod with the program dev ran (docs/deploy.md, section 5).
+pulumi.export("source_commit", settings.source_commit)

@@ -21,6 +21,7 @@ ECR_DIGEST_REFERENCE = re.compile(
     r"^(?P<registry>\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com)/(?P<repository>[a-z0-9][a-z0-9._/-]*)@sha256:[0-9a-f]{64}$"
 )
 # An exact Amazon Linux 2023 image name: the same name in every region, and it never moves.
+COMMIT_SHA = re.compile(r"^[0-9a-f]{40}$")
 AMI_NAME = re.compile(r"^al2023-ami-2023\.\d+\.\d{8}\.\d+-kernel-[0-9.]+-x86_64$")
 AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 # A DNS name SES can verify as a domain identity (lower case, at least two labels).
@@ -52,6 +53,9 @@ class StackSettings:
     protect_stateful: bool
     service_image: str
     web_image: str
+    # The commit whose program runs this update (CI's pulumi-up sets it; "" by hand). Exported as
+    # source_commit: promote.yml deploys prod from the commit dev's stack records.
+    source_commit: str
     alarm_email: str
     log_retention_days: int
     backup_retention_days: int
@@ -90,6 +94,7 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         protect_stateful=_bool(config, "protectStateful"),
         service_image=config.require("serviceImage"),
         web_image=config.require("webImage"),
+        source_commit=config.get("sourceCommit") or "",
         alarm_email=config.get("alarmEmail") or "",
         log_retention_days=_int(config, "logRetentionDays"),
         backup_retention_days=_int(config, "backupRetentionDays"),
@@ -125,6 +130,8 @@ def validate(settings: StackSettings) -> None:
     """
     if settings.topology not in TOPOLOGIES:
         raise InsecureConfigError(f"topology must be one of {', '.join(TOPOLOGIES)}, got {settings.topology!r}.")
+    if settings.source_commit and not COMMIT_SHA.match(settings.source_commit):
+        raise ValueError(f"sourceCommit must be a full commit SHA (git rev-parse HEAD), got {settings.source_commit!r}.")
     for key, reference in (("serviceImage", settings.service_image), ("webImage", settings.web_image)):
         if not ECR_DIGEST_REFERENCE.match(reference):
             raise InsecureConfigError(

@@ -36,7 +36,9 @@ REGISTRY = f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com"
 # What CI's image build records and deploy.yml sets: one digest per image.
 SERVICE_IMAGE = f"{REGISTRY}/users-platform/service@sha256:{'a1' * 32}"
 WEB_IMAGE = f"{REGISTRY}/users-platform/web@sha256:{'b2' * 32}"
-CI_IMAGES = {"serviceImage": SERVICE_IMAGE, "webImage": WEB_IMAGE}
+# ...and the commit .github/actions/pulumi-up records (git rev-parse HEAD).
+SOURCE_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+CI_IMAGES = {"serviceImage": SERVICE_IMAGE, "webImage": WEB_IMAGE, "sourceCommit": SOURCE_COMMIT}
 # tests/infra tests the host topology with each stack file's settings (prod's own topology, cluster,
 # is tested in tests/infra/cluster).
 HOST = {"topology": "host"}

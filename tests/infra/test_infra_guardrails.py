@@ -28,6 +28,8 @@ INVALID = [
     ("dev", {"amiName": "al2023-ami-2023.*-x86_64"}, r"amiName must be one exact Amazon Linux 2023 x86_64 image name"),
     ("prod", {"amiName": ""}, r"amiName must be one exact"),
     ("dev", {"dockerTunnelPort": 80}, r"dockerTunnelPort must be an unprivileged port"),
+    # promote.yml checks out what dev exports: a branch name would move under it.
+    ("dev", {"sourceCommit": "main"}, r"sourceCommit must be a full commit SHA"),
     # Mail is real on every stack: SES needs a domain to send from.
     ("dev", {"mailDomain": "", "domain": ""}, r"mailDomain \(or domain\) must be a DNS name you control, got ''"),
     ("dev", {"mailDomain": "https://mail.example.com"}, r"mailDomain \(or domain\) must be a DNS name"),
