@@ -9,12 +9,13 @@ from infra.cluster.settings import load_cluster_settings
 from infra.cluster.topology import deploy_cluster_topology
 from infra.config import load_settings
 from infra.host_topology import deploy_host_topology
+from infra.production import require_production_guarantees
 
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"), pulumi.get_project(), pulumi.get_stack())
-if settings.topology == "cluster":
-    stack = deploy_cluster_topology(settings, load_cluster_settings(pulumi.Config(), settings))
-else:
-    stack = deploy_host_topology(settings)
+cluster = load_cluster_settings(pulumi.Config(), settings) if settings.topology == "cluster" else None
+# A stack is production by its `environment` setting, not its name (infra/production.py).
+require_production_guarantees(settings, cluster)
+stack = deploy_cluster_topology(settings, cluster) if cluster else deploy_host_topology(settings)
 
 for name, value in stack.outputs.items():
     pulumi.export(name, value)

@@ -49,6 +49,8 @@ class StackSettings:
     region: str
     # Read by both topologies.
     topology: str
+    # "production" gives the stack every guarantee of infra/production.py, whatever its name.
+    environment: str
     domain: str
     protect_stateful: bool
     service_image: str
@@ -90,6 +92,7 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         stack=stack,
         region=aws_config.require("region"),
         topology=config.require("topology"),
+        environment=config.require("environment"),
         domain=config.get("domain") or "",
         protect_stateful=_bool(config, "protectStateful"),
         service_image=config.require("serviceImage"),
@@ -166,12 +169,8 @@ def _validate_host(settings: StackSettings) -> None:
         _refuse_broad_cidr("adminCidrs", cidr, "SSH (22)")
     if settings.admin_cidrs and not settings.ssh_key_name:
         raise InsecureConfigError("adminCidrs opens SSH (22) but sshKeyName is empty; set a key pair or use SSM.")
-    if settings.stack == "prod" and not (settings.protect_stateful and settings.daily_snapshots):
-        raise InsecureConfigError("the prod stack needs protectStateful: true and dailySnapshots: true.")
     if settings.daily_snapshots and settings.snapshot_retention_days < 1:
         raise InsecureConfigError("snapshotRetentionDays must be at least 1 when dailySnapshots is on.")
-    if settings.stack == "prod" and not settings.backup_copy_region:
-        raise InsecureConfigError("the prod stack needs backupCopyRegion: snapshots must survive the loss of a region.")
     if not AMI_NAME.match(settings.ami_name):
         raise ValueError(
             f"amiName must be one exact Amazon Linux 2023 x86_64 image name "

@@ -16,9 +16,10 @@ def read_version(repo_root: Path) -> str:
     return version
 
 
-def platform_tags(project: str, stack: str, version: str) -> dict[str, str]:
-    """Tags every taggable AWS resource carries, so cost and inventory reports group by release."""
-    return {"Project": project, "Stack": stack, "Version": version, "ManagedBy": "pulumi"}
+def platform_tags(project: str, stack: str, version: str, environment: str) -> dict[str, str]:
+    """Tags every taggable AWS resource carries, so cost and inventory reports group by release.
+    `Environment` also tells the policy pack which resources owe production's guarantees."""
+    return {"Project": project, "Stack": stack, "Environment": environment, "Version": version, "ManagedBy": "pulumi"}
 
 
 def platform_labels(project: str, stack: str, version: str) -> dict[str, str]:

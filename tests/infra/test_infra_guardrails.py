@@ -12,8 +12,6 @@ REFUSED = [
     ("dev", {"adminCidrs": ["10.0.0.0/8"], "sshKeyName": "ops"}, r"adminCidrs: 10\.0\.0\.0/8 would open SSH \(22\) to a very broad range"),
     ("dev", {"adminCidrs": ["198.51.100.7/32"]}, r"sshKeyName is empty"),
     ("dev", {"adminCidrs": ["not-a-network"], "sshKeyName": "ops"}, r"'not-a-network' is not a network address"),
-    ("prod", {"protectStateful": False}, r"prod stack needs protectStateful: true and dailySnapshots: true"),
-    ("prod", {"dailySnapshots": False}, r"prod stack needs protectStateful: true and dailySnapshots: true"),
     ("dev", {"postgresImage": "postgres:latest"}, r"postgresImage must name an explicit tag"),
     ("dev", {"postgresImage": "postgres"}, r"postgresImage must name an explicit tag"),
     # Images by digest only: a tag can move under a stack, and `latest` always does.
