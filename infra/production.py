@@ -28,7 +28,7 @@ ACCEPTED_RISK_TAG = "AcceptedRisk"
 class Guarantee:
     # The topology it applies to; None: both.
     topology: str | None
-    # Given the stack's settings and the cluster's (None on the host topology).
+    # Given the stack's settings and its topology's (HostSettings or ClusterSettings).
     holds: Callable[[StackSettings, Any], bool]
     refusal: str
 
@@ -36,17 +36,17 @@ class Guarantee:
 GUARANTEES: dict[str, Guarantee] = {
     "stateful-resources-protected": Guarantee(
         None,
-        lambda stack, cluster: stack.protect_stateful,
+        lambda stack, topology: stack.protect_stateful,
         "a production stack needs protectStateful: true (its data volume, database and address survive a destroy).",
     ),
     "daily-snapshots": Guarantee(
         "host",
-        lambda stack, cluster: stack.daily_snapshots,
+        lambda stack, host: host.daily_snapshots,
         "a production host needs dailySnapshots: true.",
     ),
     "snapshots-copied-to-another-region": Guarantee(
         "host",
-        lambda stack, cluster: bool(stack.backup_copy_region),
+        lambda stack, host: bool(stack.backup_copy_region),
         "a production host needs backupCopyRegion: snapshots must survive the loss of a region.",
     ),
     "multi-az-database": Guarantee(
@@ -71,12 +71,12 @@ def is_production(stack: StackSettings) -> bool:
     return stack.environment == PRODUCTION
 
 
-def require_production_guarantees(stack: StackSettings, cluster: Any = None) -> None:
+def require_production_guarantees(stack: StackSettings, topology: Any) -> None:
     """Refuses a production stack whose settings break a guarantee of its topology."""
     if stack.environment not in ENVIRONMENTS:
         raise ValueError(f"environment must be one of {', '.join(ENVIRONMENTS)}, got {stack.environment!r}.")
     if not is_production(stack):
         return
     for guarantee in GUARANTEES.values():
-        if guarantee.topology in (None, stack.topology) and not guarantee.holds(stack, cluster):
+        if guarantee.topology in (None, stack.topology) and not guarantee.holds(stack, topology):
             raise InsecureConfigError(guarantee.refusal)

@@ -89,6 +89,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             region=settings.region,
             private_subnet_ids=private_subnet_ids,
             security_group_id=firewall.instances.id,
+            ami_name=cluster.cluster_ami_name,
             instance_type=cluster.cluster_instance_type,
             min_instances=cluster.cluster_min_instances,
             max_instances=cluster.cluster_max_instances,
@@ -107,6 +108,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             multi_az=cluster.db_multi_az,
             backup_retention_days=settings.backup_retention_days,
             backup_copy_region=settings.backup_copy_region,
+            log_retention_days=settings.log_retention_days,
             protect=protect,
             tags=database_tags,
         ),
@@ -204,7 +206,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
         "cluster_name": compute.cluster.name,
         "service_name": service.service.name,
         "db_endpoint": database.instance.address,
-        # RDS names the instance (no identifier is set); restores and the CLI need that name.
+        # The stack's name plus a suffix drawn at creation; restores and the CLI need it.
         "db_instance_identifier": database.instance.identifier,
         "alarm_topic_arn": observability.topic.arn,
         "mail_worker_service_name": mail_worker.service.name,

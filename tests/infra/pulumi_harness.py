@@ -42,7 +42,6 @@ CI_IMAGES = {"serviceImage": SERVICE_IMAGE, "webImage": WEB_IMAGE, "sourceCommit
 # tests/infra tests the host topology with each stack file's settings (prod's own topology, cluster,
 # is tested in tests/infra/cluster).
 HOST = {"topology": "host"}
-ECS_AMI_ID = "ami-0mockedecs2023"
 ELB_ACCOUNT_ARN = "arn:aws:iam::156460612806:root"
 
 # The wire form of a secret in the resource monitor protocol: {SIG_KEY: SECRET_SIG, "value": ...}.
@@ -119,6 +118,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             "tls:index/locallySignedCert:LocallySignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},
             "tls:index/certRequest:CertRequest": {"certRequestPem": f"-----BEGIN CERTIFICATE REQUEST----- {args.name}"},
             "random:index/randomPassword:RandomPassword": {"result": f"generated-{args.name}"},
+            "random:index/randomString:RandomString": {"result": "k3x9q2vz"},
             **_cluster_outputs(args.name, args.inputs, self.region),
             **_mail_outputs(args.inputs, self.region),
         }.get(args.typ, {})
@@ -140,8 +140,6 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return {"id": self.region, "names": [f"{self.region}a", f"{self.region}b"], "zoneIds": ["z1", "z2"]}
         if args.token == "aws:ec2/getSubnets:getSubnets":
             return {"id": self.region, "ids": ["subnet-0b", "subnet-0a"]}
-        if args.token == "aws:ssm/getParameter:getParameter":
-            return {"id": args.args["name"], "name": args.args["name"], "type": "String", "value": ECS_AMI_ID}
         if args.token == "aws:elb/getServiceAccount:getServiceAccount":
             return {"id": "156460612806", "arn": ELB_ACCOUNT_ARN}
         if args.token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
@@ -187,8 +185,8 @@ def _cluster_outputs(name: str, inputs: dict[str, Any], region: str) -> dict[str
         "aws:ec2/launchTemplate:LaunchTemplate": {"latestVersion": 1},
         "aws:rds/instance:Instance": {
             "address": f"{name}.abcdefghijkl.{region}.rds.amazonaws.com",
-            "identifier": name,
-            "arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{name}",
+            "identifier": inputs.get("identifier") or name,
+            "arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{inputs.get('identifier') or name}",
         },
         # A bucket without a name is named by the provider (here: after the resource).
         "aws:s3/bucket:Bucket": {"bucket": inputs.get("bucket") or name},

@@ -166,7 +166,7 @@ if [ "$1 $2" = "s3 cp" ]; then cp "$3" "$RECORD/uploaded.dump"; fi
 
 
 def run_dump(tmp_path, postgres, db_name: str) -> subprocess.CompletedProcess[str]:
-    from infra.backups import dump_timer_script
+    from infra.host.backups import dump_timer_script
     from localplatform.postgres import POSTGRES_BIN_PATH
 
     rendered = dump_timer_script(

@@ -8,6 +8,8 @@ import yaml
 from pulumi_harness import REPO_ROOT, stack_file
 
 from infra.cluster.settings import ClusterSettings
+from infra.config import StackSettings
+from infra.host.settings import HostSettings
 
 NOT_CONFIG = {"project", "stack", "region"}
 
@@ -24,10 +26,11 @@ def test_every_setting_is_declared_typed_and_documented(deploy, stack_name):
     guide = (REPO_ROOT / "docs" / "deploy.md").read_text()
 
     def check():
-        cluster_fields = {field.name for field in dataclasses.fields(ClusterSettings)}
-        # One reader per key: what both topologies read lives in StackSettings only.
-        assert not set(vars(run.program["settings"])) & cluster_fields
-        fields = [*vars(run.program["settings"]), *cluster_fields]
+        shared, host, cluster = ({field.name for field in dataclasses.fields(kind)} for kind in (StackSettings, HostSettings, ClusterSettings))
+        # One reader per key: what both topologies read lives in StackSettings, each topology's own in its settings.
+        assert not (shared & host or shared & cluster or host & cluster)
+        assert run.program["host_settings"] == HostSettings(**{name: getattr(run.program["host_settings"], name) for name in host})
+        fields = [*shared, *host, *cluster]
         read_by_program = {_camel(name) for name in fields if name not in NOT_CONFIG}
         schema = project["config"]
         assert read_by_program == set(schema)
@@ -56,3 +59,10 @@ def test_stack_files_hold_no_secret_and_the_project_runs_from_the_venv(deploy, s
         assert run.program["settings"].stack == stack_name
 
     return run.settled(check)
+
+
+def test_each_topology_reads_its_own_settings_and_shares_only_what_both_read():
+    """Host-only keys live in infra/host/settings.py (HostSettings), as the cluster's in ClusterSettings."""
+    host_only = {"instance_type", "ami_name", "postgres_image", "certbot_image", "docker_tunnel_port", "admin_cidrs", "daily_snapshots"}
+    assert host_only <= {field.name for field in dataclasses.fields(HostSettings)}
+    assert not host_only & {field.name for field in dataclasses.fields(StackSettings)}

@@ -1,5 +1,5 @@
 """Mail on the host topology: the SES identity and its DNS, the events topic, the one send permission,
-and the mail worker that uses it (infra/mail.py, infra/mail_credentials.py, infra/containers.py).
+and the mail worker that uses it (infra/mail.py, infra/host/mail_credentials.py, infra/host/containers.py).
 
 The SES resources are the same module the cluster uses; tests/infra/cluster/test_cluster_mail.py
 checks how the cluster wires them."""
@@ -247,8 +247,8 @@ print(json.dumps(jmespath.search(sys.argv[sys.argv.index("--query") + 1], sts)))
 
 
 def refresh_mail_credentials(tmp_path, failures: int) -> subprocess.CompletedProcess[str]:
-    from infra.host_layout import MAIL_CREDENTIALS_DIR
-    from infra.mail_credentials import mail_credentials_script
+    from infra.host.layout import MAIL_CREDENTIALS_DIR
+    from infra.host.mail_credentials import mail_credentials_script
 
     rendered = mail_credentials_script(role_arn=f"arn:aws:iam::{ACCOUNT_ID}:role/mail-sender", region=REGION)
     script = rendered.split("<<'REFRESH'\n", 1)[1].split("\nREFRESH\n", 1)[0]

@@ -93,7 +93,7 @@ def test_promotion_tags_what_it_deploys_before_the_update_so_the_registry_keeps_
 
 def test_every_up_runs_the_policy_pack_and_no_runner_needs_a_fixed_address():
     up = (ACTIONS / "pulumi-up" / "action.yml").read_text()
-    assert "--policy-pack policy" in up and "infra.docker_tunnel" in up
+    assert "--policy-pack policy" in up and "infra.host.docker_tunnel" in up
     preview = workflow("preview.yml")
     action = next(s for s in preview["jobs"]["preview"]["steps"] if s.get("uses", "").startswith("pulumi/actions"))
     assert action["with"]["command"] == "preview" and action["with"]["policyPacks"] == "policy"

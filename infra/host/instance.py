@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from infra.user_data import render_user_data
+from infra.host.user_data import render_user_data
+from infra.machine_image import pinned_amazon_linux
 
 DATA_DEVICE = "/dev/sdf"
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
@@ -42,20 +43,6 @@ class HostArgs:
     tags: dict[str, str]
     # Backup timer and CloudWatch agent lines for the user data.
     operations_script: str = ""
-
-
-def pinned_amazon_linux(region: str, ami_name: str) -> aws.ec2.GetAmiResult:
-    """The one image with this exact name from Amazon: the same release in every region, never a moving target."""
-    return aws.ec2.get_ami(
-        owners=["amazon"],
-        filters=[
-            aws.ec2.GetAmiFilterArgs(name="name", values=[ami_name]),
-            aws.ec2.GetAmiFilterArgs(name="architecture", values=["x86_64"]),
-        ],
-        # A pinned release stays deployable after Amazon deprecates it.
-        include_deprecated=True,
-        region=region,
-    )
 
 
 class Host(pulumi.ComponentResource):

@@ -204,7 +204,7 @@ def dump_timer_script(*, bucket_name: str, region: str, stack: str, data_mount: 
         "user": db_user, "db": db_name, "dumps": f"{data_mount}/dumps",
     }.items()}
     return f"""
-# Nightly logical backup (infra/backups.py): pg_dump inside the database container, checked with
+# Nightly logical backup (infra/host/backups.py): pg_dump inside the database container, checked with
 # pg_restore --list, uploaded to the stack's bucket, then a metric the backup alarm watches.
 cat > /usr/local/sbin/platform-pg-dump <<'DUMP'
 #!/bin/bash

@@ -29,8 +29,8 @@ import pulumi
 import pulumi_command as command
 import pulumi_docker as docker
 
-from infra.certificates import ACME_WEBROOT, ACME_WEBROOT_IN_CONTAINER
-from infra.host_layout import (
+from infra.host.certificates import ACME_WEBROOT, ACME_WEBROOT_IN_CONTAINER
+from infra.host.layout import (
     DATA_DIR,
     MAIL_CREDENTIALS_DIR,
     MAIL_CREDENTIALS_IN_CONTAINER,
@@ -40,9 +40,10 @@ from infra.host_layout import (
     WEB_CONTAINER,
     WEB_TLS_DIR,
 )
-from infra.mail_credentials import worker_environment
-from infra.observability import ContainerLogging
+from infra.host.mail_credentials import worker_environment
+from infra.host.observability import ContainerLogging
 from infra.postgres_log_safety import server_flags
+from infra.versioning import without_version
 
 BACKEND_SUBNET = "172.30.0.0/24"
 SERVICE_PORT = 8080
@@ -57,8 +58,8 @@ STOP_SECONDS = 30
 DB_NAME = "platform"
 DB_USER = "platform"
 # The Pulumi CLI runs the program and its providers with infra/ (Pulumi.yaml `main`) as the working
-# directory; the readiness command runs from the repo root, where `-m infra.docker_ready` resolves.
-READY_COMMAND = "python3 -m infra.docker_ready"
+# directory; the readiness command runs from the repo root, where `-m infra.host.docker_ready` resolves.
+READY_COMMAND = "python3 -m infra.host.docker_ready"
 READY_COMMAND_DIR = ".."
 
 
@@ -139,7 +140,10 @@ class Containers(pulumi.ComponentResource):
             replacement_trigger=args.instance_id,
         )
         labels = [docker.ContainerLabelArgs(label=key, value=value) for key, value in args.labels.items()]
-        network_labels = [docker.NetworkLabelArgs(label=key, value=value) for key, value in args.labels.items()]
+        # Labels force a new container or network: what outlives a release carries no version.
+        stable = without_version(args.labels)
+        stable_labels = [docker.ContainerLabelArgs(label=key, value=value) for key, value in stable.items()]
+        network_labels = [docker.NetworkLabelArgs(label=key, value=value) for key, value in stable.items()]
 
         # Internal: no route to the outside, so PostgreSQL and the service are reachable only from nginx.
         self.backend = docker.Network(
@@ -188,7 +192,7 @@ class Containers(pulumi.ComponentResource):
                 start_period="30s",
             ),
             restart=RESTART_POLICY,
-            labels=labels,
+            labels=stable_labels,
             opts=on_host,
             **args.logging.for_container(POSTGRES_CONTAINER),
         )
