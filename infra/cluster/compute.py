@@ -9,12 +9,12 @@ instance refresh. No key pair and no inbound rule: operators use SSM Session Man
 from __future__ import annotations
 
 import base64
-import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
+from infra.iam import trust_policy
 from infra.machine_image import pinned_amazon_linux
 from infra.versioning import without_version
 
@@ -149,14 +149,7 @@ class ClusterCompute(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             f"{name}-instance",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy(service="ec2.amazonaws.com"),
             tags=tags,
             opts=child,
         )

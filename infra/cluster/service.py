@@ -22,6 +22,7 @@ from infra.cluster.containers import (
     service_containers,
 )
 from infra.cluster.firewall import WEB_PORT
+from infra.iam import trust_policy
 
 # The Pulumi CLI runs the program and its providers from infra/ (Pulumi.yaml `main`); the command
 # runs from the repo root, where `-m infra.cluster.run_migration` resolves, as the host's readiness
@@ -225,14 +226,7 @@ class PlatformService(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             f"{name}-execution",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy(service="ecs-tasks.amazonaws.com"),
             tags=args.tags,
             opts=child,
         )

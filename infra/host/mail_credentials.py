@@ -11,7 +11,6 @@ keys to a directory that only the worker mounts, read-only; the worker's SDK rea
 
 from __future__ import annotations
 
-import json
 import shlex
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.host.layout import MAIL_CREDENTIALS_DIR, MAIL_CREDENTIALS_IN_CONTAINER, SERVICE_IMAGE_GID
+from infra.iam import may_assume, trust_policy
 
 # Role chaining caps a session at one hour (IAM User Guide, "Role chaining"); a refresh every
 # 15 minutes keeps at least 45 minutes of validity on disk, beyond botocore's 15-minute refresh window.
@@ -77,22 +77,12 @@ class MailSenderRole(pulumi.ComponentResource):
 
 
 def assumed_by(host_role_arn: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"AWS": host_role_arn}, "Action": "sts:AssumeRole"}],
-        }
-    )
+    return trust_policy(role_arn=host_role_arn)
 
 
 def assume_policy(mail_role_arn: str) -> str:
     """The instance role's one grant here: become the mail sender, nothing more."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": mail_role_arn}],
-        }
-    )
+    return may_assume(mail_role_arn)
 
 
 def mail_credentials_script(*, role_arn: str, region: str) -> str:

@@ -88,6 +88,9 @@ class Registration:
     aliases: list[str] = field(default_factory=list)
     # The customTimeouts option as the engine gets it: {"create": "2h", ...}, unset ones left out.
     custom_timeouts: dict[str, str] = field(default_factory=dict)
+    # input name -> URNs its value came from: what the engine's dependent replacement follows.
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    deleted_with: str = ""
 
 
 class PlatformMocks(pulumi.runtime.Mocks):
@@ -213,6 +216,10 @@ class RecordingMonitor(MockMonitor):
             registration = self.mocks.registrations.setdefault((request.type, request.name), Registration(request.type, request.name, {}))
             registration.protect = request.protect
             registration.dependencies = list(request.dependencies)
+            registration.property_dependencies = {
+                key: list(dependencies.urns) for key, dependencies in request.propertyDependencies.items()
+            }
+            registration.deleted_with = request.deletedWith
             registration.provider = request.provider
             registration.urn = response.urn
             registration.delete_before_replace = request.deleteBeforeReplace

@@ -66,3 +66,13 @@ def test_each_topology_reads_its_own_settings_and_shares_only_what_both_read():
     host_only = {"instance_type", "ami_name", "postgres_image", "certbot_image", "docker_tunnel_port", "admin_cidrs", "daily_snapshots"}
     assert host_only <= {field.name for field in dataclasses.fields(HostSettings)}
     assert not host_only & {field.name for field in dataclasses.fields(StackSettings)}
+
+
+def test_the_hosts_postgresql_major_is_rds_and_local_or_the_guide_says_why_not():
+    """One major everywhere, unless docs/deploy.md explains the exception for the versions in force."""
+    schema = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"]
+    host_major = re.search(r":(\d+)", schema["postgresImage"]["default"].rsplit("/", 1)[-1])[1]
+    rds_major = schema["dbEngineVersion"]["default"].split(".")[0]
+    if host_major != rds_major:
+        guide = (REPO_ROOT / "docs" / "deploy.md").read_text()
+        assert f"Why the host runs PostgreSQL {host_major} while RDS and local development run {rds_major}" in guide

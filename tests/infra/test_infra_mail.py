@@ -197,8 +197,8 @@ def test_the_mail_worker_runs_the_service_image_with_the_service_settings(settle
     for name, container in containers.items():
         if name != "platform-mail-worker":
             assert f"{networks['platform-outbound'].name}-id" not in {a["name"] for a in container.inputs["networksAdvanced"]}, name
-    # The image's health check asks the API, which the worker does not serve.
-    assert worker.inputs["healthcheck"]["tests"] == ["NONE"]
+    # Its own heartbeat, not the image's check (the API, which the worker does not serve).
+    assert worker.inputs["healthcheck"]["tests"] == ["CMD", "python", "-m", "service", "mail-worker-health", "--max-age", "120"]
     # Started once the role it assumes and its grants exist.
     for suffix in ("Role::users-platform-{0}-mail-sender", "RolePolicy::users-platform-{0}-mail-sender-send",
                    "RolePolicy::users-platform-{0}-mail-sender-assume"):
