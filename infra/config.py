@@ -15,6 +15,7 @@ TOPOLOGIES = ("host", "cluster")
 ECR_DIGEST_REFERENCE = re.compile(
     r"^(?P<registry>\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com)/(?P<repository>[a-z0-9][a-z0-9._/-]*)@sha256:[0-9a-f]{64}$"
 )
+COMMIT_SHA = re.compile(r"^[0-9a-f]{40}$")
 AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 # A DNS name SES can verify as a domain identity (lower case, at least two labels).
 DOMAIN_NAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -41,10 +42,15 @@ class StackSettings:
     region: str
     # Read by both topologies.
     topology: str
+    # "production" gives the stack every guarantee of infra/production.py, whatever its name.
+    environment: str
     domain: str
     protect_stateful: bool
     service_image: str
     web_image: str
+    # The commit whose program runs this update (CI's pulumi-up sets it; "" by hand). Exported as
+    # source_commit: promote.yml deploys prod from the commit dev's stack records.
+    source_commit: str
     alarm_email: str
     log_retention_days: int
     backup_retention_days: int
@@ -67,10 +73,12 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         stack=stack,
         region=aws_config.require("region"),
         topology=config.require("topology"),
+        environment=config.require("environment"),
         domain=config.get("domain") or "",
         protect_stateful=boolean(config, "protectStateful"),
         service_image=config.require("serviceImage"),
         web_image=config.require("webImage"),
+        source_commit=config.get("sourceCommit") or "",
         alarm_email=config.get("alarmEmail") or "",
         log_retention_days=integer(config, "logRetentionDays"),
         backup_retention_days=integer(config, "backupRetentionDays"),
@@ -93,6 +101,8 @@ def validate(settings: StackSettings) -> None:
     """
     if settings.topology not in TOPOLOGIES:
         raise InsecureConfigError(f"topology must be one of {', '.join(TOPOLOGIES)}, got {settings.topology!r}.")
+    if settings.source_commit and not COMMIT_SHA.match(settings.source_commit):
+        raise ValueError(f"sourceCommit must be a full commit SHA (git rev-parse HEAD), got {settings.source_commit!r}.")
     for key, reference in (("serviceImage", settings.service_image), ("webImage", settings.web_image)):
         if not ECR_DIGEST_REFERENCE.match(reference):
             raise InsecureConfigError(

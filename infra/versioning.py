@@ -20,9 +20,10 @@ VERSION_TAG = "Version"
 VERSION_LABEL = "org.opencontainers.image.version"
 
 
-def platform_tags(project: str, stack: str, version: str) -> dict[str, str]:
-    """Tags every taggable AWS resource carries, so cost and inventory reports group by release."""
-    return {"Project": project, "Stack": stack, VERSION_TAG: version, "ManagedBy": "pulumi"}
+def platform_tags(project: str, stack: str, version: str, environment: str) -> dict[str, str]:
+    """Tags every taggable AWS resource carries, so cost and inventory reports group by release.
+    `Environment` also tells the policy pack which resources owe production's guarantees."""
+    return {"Project": project, "Stack": stack, "Environment": environment, VERSION_TAG: version, "ManagedBy": "pulumi"}
 
 
 def platform_labels(project: str, stack: str, version: str) -> dict[str, str]:

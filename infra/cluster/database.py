@@ -73,6 +73,16 @@ def parameters() -> dict[str, str]:
     }
 
 
+# terraform-provider-aws gives up waiting after 40 min to create an instance, 80 to update and 60 to
+# delete one (internal/service/rds/instance.go), and after 75 min for a backup replication to reach
+# REPLICATING (instance_automated_backups_replication.go; hashicorp/terraform-provider-aws#25776,
+# #33362). A Multi-AZ create or a first replication of a grown database can take longer, and a
+# timeout fails the update with the resource half made. Pulumi hands these to the provider
+# (customTimeouts). Both in a row fit in promote.yml's 5 h job (tests/infra/cluster).
+INSTANCE_TIMEOUTS = pulumi.CustomTimeouts(create="2h", update="2h", delete="2h")
+REPLICATION_TIMEOUTS = pulumi.CustomTimeouts(create="2h", delete="2h")
+
+
 def apply_method(parameter: str) -> str:
     return "pending-reboot" if parameter in STATIC_PARAMETERS else "immediate"
 
@@ -114,7 +124,7 @@ def replicate_backups(
         # the replication of the SOURCE instance (StopDBInstanceAutomatedBackupsReplication takes only
         # SourceDBInstanceArn): created before the old one went, the new replication would collide
         # with it, then be stopped by its delete. A new backupRetentionDays replaces it this way.
-        opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=True),
+        opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=True, custom_timeouts=REPLICATION_TIMEOUTS),
     )
 
 
@@ -201,7 +211,9 @@ class Database(pulumi.ComponentResource):
             database_insights_mode=DATABASE_INSIGHTS_MODE,
             enabled_cloudwatch_logs_exports=list(EXPORTED_LOGS),
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=self.log_groups),
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.protect, depends_on=self.log_groups, custom_timeouts=INSTANCE_TIMEOUTS
+            ),
         )
         if args.backup_copy_region:
             self.backup_copy = replicate_backups(f"{name}-backup-copy", self.instance, args, parent=self)

@@ -87,7 +87,6 @@ def load_cluster_settings(config: ConfigSource, stack: StackSettings) -> Cluster
 
 def validate_cluster(settings: ClusterSettings, stack: StackSettings) -> None:
     """Refuses a cluster that would expose instances, lose data or lose its only zone; the message names the fix."""
-    prod = stack.stack == "prod"
     if settings.cluster_instance_subnets != "private":
         raise InsecureConfigError(
             f"clusterInstanceSubnets: {settings.cluster_instance_subnets!r} is refused; ECS instances run only in private "
@@ -102,14 +101,6 @@ def validate_cluster(settings: ClusterSettings, stack: StackSettings) -> None:
         raise InsecureConfigError("clusterAvailabilityZones must be at least 2: the ALB and RDS Multi-AZ need two zones.")
     if settings.cluster_nat_gateways not in NAT_STRATEGIES:
         raise InsecureConfigError(f"clusterNatGateways must be one of {', '.join(NAT_STRATEGIES)}.")
-    if prod and not settings.db_multi_az and not settings.allow_single_az_db:
-        raise InsecureConfigError(
-            "dbMultiAz: false on prod leaves the database in one zone; set allowSingleAzDb: true to accept that."
-        )
-    if prod and not settings.waf_enabled and not settings.allow_prod_without_waf:
-        raise InsecureConfigError("wafEnabled: false on prod removes the WAF; set allowProdWithoutWaf: true to accept that.")
-    if prod and settings.cluster_min_tasks < 2:
-        raise InsecureConfigError("clusterMinTasks must be at least 2 on prod, so a task or a zone can fail.")
     if not MIN_BACKUP_DAYS <= stack.backup_retention_days <= MAX_BACKUP_DAYS:
         raise InsecureConfigError(
             f"backupRetentionDays must be {MIN_BACKUP_DAYS} to {MAX_BACKUP_DAYS} for the cluster's database (point-in-time recovery)."

@@ -24,6 +24,7 @@ from infra.cluster.settings import ClusterSettings
 from infra.cluster.waf import WebFirewall, WebFirewallArgs
 from infra.config import StackSettings
 from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
+from infra.production import ACCEPTED_RISK_TAG, is_production
 from infra.versioning import platform_tags, read_version
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -47,10 +48,15 @@ class ClusterStack:
 def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -> ClusterStack:
     """Declares the whole cluster stack."""
     version = read_version(REPO_ROOT)
-    tags = platform_tags(settings.project, settings.stack, version)
+    tags = platform_tags(settings.project, settings.stack, version, settings.environment)
     prefix = f"{settings.project}-{settings.stack}"
     account_id = aws.get_caller_identity().account_id
     protect = settings.protect_stateful
+    # What a production stack goes without on purpose (allowSingleAzDb, allowProdWithoutWaf) is
+    # written on the resource, where the policy pack reads it (infra/production.py).
+    accepted = is_production(settings)
+    database_tags = {**tags, ACCEPTED_RISK_TAG: "single-az-database"} if accepted and not cluster.db_multi_az else tags
+    edge_tags = {**tags, ACCEPTED_RISK_TAG: "no-waf"} if accepted and not cluster.waf_enabled else tags
 
     zones = availability_zones(settings.region, cluster.cluster_availability_zones)
     network = ClusterNetwork(f"{prefix}-vpc", ClusterNetworkArgs(settings.region, zones, cluster.cluster_nat_gateways, tags))
@@ -72,7 +78,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             hosted_zone_id=settings.hosted_zone_id,
             certificate_arn=cluster.certificate_arn,
             deletion_protection=protect,
-            tags=tags,
+            tags=edge_tags,
         ),
     )
     if cluster.waf_enabled:
@@ -104,7 +110,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             backup_copy_region=settings.backup_copy_region,
             log_retention_days=settings.log_retention_days,
             protect=protect,
-            tags=tags,
+            tags=database_tags,
         ),
     )
     secrets = ClusterSecrets(f"{prefix}-secrets", ClusterSecretsArgs(database.url, cluster.secret_key, cluster.password_pepper,

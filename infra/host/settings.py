@@ -61,12 +61,8 @@ def validate_host(settings: HostSettings, stack: StackSettings) -> None:
         refuse_broad_cidr("adminCidrs", cidr, "SSH (22)")
     if settings.admin_cidrs and not settings.ssh_key_name:
         raise InsecureConfigError("adminCidrs opens SSH (22) but sshKeyName is empty; set a key pair or use SSM.")
-    if stack.stack == "prod" and not (stack.protect_stateful and settings.daily_snapshots):
-        raise InsecureConfigError("the prod stack needs protectStateful: true and dailySnapshots: true.")
     if settings.daily_snapshots and settings.snapshot_retention_days < 1:
         raise InsecureConfigError("snapshotRetentionDays must be at least 1 when dailySnapshots is on.")
-    if stack.stack == "prod" and not stack.backup_copy_region:
-        raise InsecureConfigError("the prod stack needs backupCopyRegion: snapshots must survive the loss of a region.")
     if not AMI_NAME.match(settings.ami_name):
         raise ValueError(
             f"amiName must be one exact Amazon Linux 2023 x86_64 image name "

@@ -54,7 +54,7 @@ class HostStack:
 
 def deploy_host_topology(settings: StackSettings, host_settings: HostSettings) -> HostStack:
     version = read_version(REPO_ROOT)
-    tags = platform_tags(settings.project, settings.stack, version)
+    tags = platform_tags(settings.project, settings.stack, version, settings.environment)
     prefix = f"{settings.project}-{settings.stack}"
     parameter_prefix = f"/{settings.project}/{settings.stack}/docker-tls"
     snapshot_tag = {"Snapshot": f"{prefix}-pgdata"}

@@ -36,7 +36,9 @@ REGISTRY = f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com"
 # What CI's image build records and deploy.yml sets: one digest per image.
 SERVICE_IMAGE = f"{REGISTRY}/users-platform/service@sha256:{'a1' * 32}"
 WEB_IMAGE = f"{REGISTRY}/users-platform/web@sha256:{'b2' * 32}"
-CI_IMAGES = {"serviceImage": SERVICE_IMAGE, "webImage": WEB_IMAGE}
+# ...and the commit .github/actions/pulumi-up records (git rev-parse HEAD).
+SOURCE_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+CI_IMAGES = {"serviceImage": SERVICE_IMAGE, "webImage": WEB_IMAGE, "sourceCommit": SOURCE_COMMIT}
 # tests/infra tests the host topology with each stack file's settings (prod's own topology, cluster,
 # is tested in tests/infra/cluster).
 HOST = {"topology": "host"}
@@ -84,6 +86,8 @@ class Registration:
     replacement_trigger: Any = None
     replace_with: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    # The customTimeouts option as the engine gets it: {"create": "2h", ...}, unset ones left out.
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
     # input name -> URNs its value came from: what the engine's dependent replacement follows.
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     deleted_with: str = ""
@@ -224,6 +228,10 @@ class RecordingMonitor(MockMonitor):
             if request.HasField("replacement_trigger"):
                 registration.replacement_trigger = _reveal(_plain(request.replacement_trigger))
             registration.aliases = [*request.aliasURNs, *(alias.spec.name for alias in request.aliases)]
+            timeouts = request.customTimeouts
+            registration.custom_timeouts = {
+                operation: getattr(timeouts, operation) for operation in ("create", "update", "delete") if getattr(timeouts, operation)
+            }
             registration.secret_inputs = {
                 key for key, value in request.object.fields.items() if _contains_secret(value)
             }

@@ -126,7 +126,6 @@ def test_user_data_runs_a_checked_nightly_dump_to_the_bucket(deploy, stack_name)
 
 
 REFUSED = [
-    ("prod", {"backupCopyRegion": ""}, r"prod stack needs backupCopyRegion"),
     ("prod", {"backupCopyRegion": "eu-west-1"}, r"backupCopyRegion must differ from the stack's region \(eu-west-1\)"),
     ("dev", {"backupRetentionDays": 0}, r"backupRetentionDays must be at least 1"),
 ]

@@ -29,7 +29,7 @@ def test_every_setting_is_declared_typed_and_documented(deploy, stack_name):
         shared, host, cluster = ({field.name for field in dataclasses.fields(kind)} for kind in (StackSettings, HostSettings, ClusterSettings))
         # One reader per key: what both topologies read lives in StackSettings, each topology's own in its settings.
         assert not (shared & host or shared & cluster or host & cluster)
-        assert run.program["host_settings"] == HostSettings(**{name: getattr(run.program["host_settings"], name) for name in host})
+        assert run.program["topology_settings"] == HostSettings(**{name: getattr(run.program["topology_settings"], name) for name in host})
         fields = [*shared, *host, *cluster]
         read_by_program = {_camel(name) for name in fields if name not in NOT_CONFIG}
         schema = project["config"]

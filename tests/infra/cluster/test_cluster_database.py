@@ -1,6 +1,9 @@
 """RDS PostgreSQL: the local major version, TLS only, sane timeouts, backups, insights, secrets."""
 
+import re
+
 import psycopg2
+import pytest
 import yaml
 from cluster_run import named
 from pulumi_harness import REPO_ROOT, settled_run
@@ -152,6 +155,46 @@ def test_without_a_copy_region_the_backups_stay_home(minimal):
     assert not minimal.settings_file.get("users-platform:backupCopyRegion")
     assert minimal.of_type("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication") == []
     assert [key.name for key in minimal.of_type("aws:kms/key:Key") if key.inputs.get("region")] == []
+
+
+# How long terraform-provider-aws waits before it fails an operation, when no customTimeouts is set
+# (internal/service/rds/instance.go; instance_automated_backups_replication.go).
+PROVIDER_DEFAULT_MINUTES = {
+    ("aws:rds/instance:Instance", "create"): 40,
+    ("aws:rds/instance:Instance", "update"): 80,
+    ("aws:rds/instance:Instance", "delete"): 60,
+    ("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "create"): 75,
+    ("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "delete"): 75,
+}
+# After the instance: the migration task (run_migration's waiter) and the ECS services' steady
+# state (the provider's 20 min), which run beside the replication, not after it.
+AFTER_THE_INSTANCE_MINUTES = 10 + 20
+
+
+def minutes(duration: str) -> float:
+    """A Go duration as customTimeouts takes it ("2h", "90m", "1h30m")."""
+    units = {"h": 60, "m": 1, "s": 1 / 60}
+    parts = re.findall(r"(\d+)([hms])", duration)
+    assert "".join(f"{n}{u}" for n, u in parts) == duration, duration
+    return sum(int(number) * units[unit] for number, unit in parts)
+
+
+@pytest.mark.parametrize(("typ", "operation"), list(PROVIDER_DEFAULT_MINUTES))
+def test_rds_operations_wait_longer_than_the_providers_default(prod, typ, operation):
+    """A first Multi-AZ create or replication can outlast the provider's wait: it would fail the
+    update with the database half made."""
+    (resource,) = prod.of_type(typ)
+    assert minutes(resource.custom_timeouts[operation]) > PROVIDER_DEFAULT_MINUTES[(typ, operation)]
+
+
+def test_the_first_prod_update_fits_in_the_promote_job(prod):
+    (instance,) = prod.of_type("aws:rds/instance:Instance")
+    (replication,) = prod.of_type("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")
+    promote = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "promote.yml").read_text())
+    longest_path = minutes(instance.custom_timeouts["create"]) + max(
+        minutes(replication.custom_timeouts["create"]), AFTER_THE_INSTANCE_MINUTES
+    )
+    assert longest_path < promote["jobs"]["up"]["timeout-minutes"]
 
 
 def test_the_final_snapshot_is_named_per_creation_so_a_recreated_stack_can_be_destroyed_again(prod):
