@@ -70,3 +70,14 @@ def test_narrow_networks_are_accepted(deploy):
 
 def _assert_zero(count: int) -> None:
     assert count == 0
+
+
+@pulumi.runtime.test
+def test_a_third_party_image_pinned_by_digest_as_renovate_writes_it_is_accepted(deploy):
+    pinned = f"public.ecr.aws/docker/library/postgres:17-bookworm@sha256:{'cd' * 32}"
+    run = deploy("dev", {"postgresImage": pinned})
+
+    def check():
+        assert pinned in [image.inputs["name"] for image in run.of_type("docker:index/remoteImage:RemoteImage")]
+
+    return run.settled(check)

@@ -2,6 +2,7 @@
 are built once (only in deploy.yml), prod promotes digests, previews run the policy pack, drift
 and the e2e deploy run on schedules. actionlint (`make lint-workflows`) checks their syntax."""
 
+import json
 import re
 
 import pulumi
@@ -242,3 +243,27 @@ def test_the_e2e_teardown_cannot_leave_the_stack_behind_a_closed_tunnel():
     assert "--target-dependents" in script
     assert script.index("pulumi state delete") < script.index("pulumi destroy")
     assert "|| true" not in script
+
+
+def _renovate_pattern(expression: str) -> re.Pattern:
+    # Renovate's regex is ECMAScript (re2): (?<name>...) is Python's (?P<name>...).
+    return re.compile(expression.replace("(?<", "(?P<"))
+
+
+def test_renovate_pins_and_bumps_every_third_party_image_the_host_runs():
+    """postgres and certbot come from public registries by tag: Renovate adds the digest (pinDigests)
+    and proposes new tags and digests as pull requests, through its regex manager on Pulumi.yaml."""
+    config = json.loads((REPO_ROOT / "renovate.json").read_text())
+    (manager,) = config["customManagers"]
+    assert manager["datasourceTemplate"] == "docker"
+    assert re.search(manager["managerFilePatterns"][0].strip("/"), "Pulumi.yaml")
+    (pattern,) = (_renovate_pattern(expression) for expression in manager["matchStrings"])
+    schema = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())["config"]
+    text = (REPO_ROOT / "Pulumi.yaml").read_text()
+    found = {m["depName"] for m in pattern.finditer(text)}
+    for key in ("postgresImage", "certbotImage"):
+        assert schema[key]["default"].split("@")[0].rsplit(":", 1)[0] in found, key
+    # Once pinned, the same line still matches, with its digest.
+    pinned = pattern.search(f"    default: docker.io/certbot/certbot:v5.8.0@sha256:{'ab' * 32}\n")
+    assert pinned["currentValue"] == "v5.8.0" and pinned["currentDigest"] == f"sha256:{'ab' * 32}"
+    assert any(rule.get("pinDigests") is True for rule in config["packageRules"])
