@@ -5,6 +5,7 @@ on the resources of a program that lost it. A development stack owes none of the
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pulumi
 import pytest
@@ -130,3 +131,18 @@ def _without_copies(policy: pack.Resource) -> pack.Resource:
 
 def _assert_zero(count: int) -> None:
     assert count == 0
+
+
+@pytest.mark.parametrize(("guarantee", "topology"), LOSS_CELLS)
+def test_each_stack_policy_reports_through_the_sdk_what_the_analyzer_hands_it(guarantee, topology):
+    """The pack's StackValidationPolicy, called as the analyzer calls it: PolicyResources with
+    their type, name, props and options."""
+    lost = [changed for r in _resources(prod_run(topology)) if (changed := LOSSES[guarantee](r)) is not None]
+    analyzed = SimpleNamespace(resources=[
+        SimpleNamespace(resource_type=r.type, name=r.name, props=r.props, opts=SimpleNamespace(protect=r.protect))
+        for r in lost
+    ])
+    (policy,) = [p for p in pack.POLICIES if p.name == f"production-{guarantee}"]
+    reported: list[str] = []
+    policy.validate(analyzed, lambda message, urn=None: reported.append(message))
+    assert reported == pack.problems(guarantee, lost) != []
