@@ -146,3 +146,16 @@ def test_each_stack_policy_reports_through_the_sdk_what_the_analyzer_hands_it(gu
     reported: list[str] = []
     policy.validate(analyzed, lambda message, urn=None: reported.append(message))
     assert reported == pack.problems(guarantee, lost) != []
+
+
+def test_a_guarantee_given_up_by_an_explicit_setting_is_accepted_by_the_program_and_the_pack():
+    run = settled_run("prod", {"dbMultiAz": False, "allowSingleAzDb": True, "wafEnabled": False, "allowProdWithoutWaf": True})
+    resources = _resources(run)
+    assert pack.is_production(resources)
+    assert pack.problems("multi-az-database", resources) == pack.problems("web-application-firewall", resources) == []
+    (database,) = [r for r in resources if r.type == pack.RDS_INSTANCE]
+    assert database.props["tags"]["AcceptedRisk"] == "single-az-database"
+    # The tag is what the pack honours: without it the same resources are reported.
+    untagged = [_with(r, tags={k: v for k, v in r.props["tags"].items() if k != "AcceptedRisk"})
+                if isinstance(r.props.get("tags"), dict) else r for r in resources]
+    assert pack.problems("multi-az-database", untagged) and pack.problems("web-application-firewall", untagged)
