@@ -7,7 +7,7 @@ import logging
 import falcon
 import peewee
 
-from service.api.errors import JSON_TYPE, ApiError, serialize_error, unavailable
+from service.api.errors import JSON_TYPE, ApiError, serialize_error, throttled, unavailable
 from service.api.middleware.access_control import AccessControl, require_declared_access
 from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
@@ -27,10 +27,10 @@ from service.domain.email_verification import EmailVerification
 from service.domain.identifiers import UsernameRules
 from service.domain.live_sessions import LiveSessions
 from service.domain.new_device_notice import NewDeviceNotice
+from service.domain.password_check import PasswordCheck
 from service.domain.password_reset import PasswordResets
-from service.domain.request_throttle import RequestThrottle
 from service.domain.sessions import Sessions
-from service.domain.throttle import LoginThrottleStore
+from service.domain.throttle import Throttle, Throttled
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
 from service.runtime.json_media import json_handler
@@ -51,21 +51,19 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
                           settings.token_issuer, settings.token_audience)
     accounts = Accounts(database, hasher, UsernameRules.from_file(settings.reserved_usernames_file))
     sessions = Sessions(database, settings.refresh_token_ttl)
-    throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
-                                  settings.login_window)
+    passwords = PasswordCheck(accounts, hasher, Throttle(
+        "login", {"account": settings.login_max_failures, "ip": settings.login_max_failures_per_ip},
+        settings.login_window))
     outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
     # Confirmation links are throttled like reset links, under their own counters.
-    verification = EmailVerification(database, accounts, outbox, composer, RequestThrottle(
-        "verify-email", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window))
+    verification = EmailVerification(database, accounts, outbox, composer, mail_throttle("verify-email", settings))
     administration = Administration(database, accounts, sessions, verification)
     new_device = NewDeviceNotice(outbox, composer).after_login if settings.new_device_login_notice else None
-    authentication = Authentication(accounts, sessions, tokens, hasher, throttle, verification,
+    authentication = Authentication(accounts, sessions, tokens, hasher, passwords, verification,
                                     settings.require_verified_email, after_login=new_device)
     cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
-    resets = PasswordResets(database, accounts, sessions, outbox, composer, RequestThrottle(
-        "password-reset", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window), verification)
+    resets = PasswordResets(database, accounts, sessions, outbox, composer,
+                            mail_throttle("password-reset", settings), verification)
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
     if settings.cors_allow_origins:
@@ -78,6 +76,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.req_options.strip_url_path_trailing_slash = True
     app.set_error_serializer(serialize_error)
     app.add_error_handler(Exception, _internal_error)
+    app.add_error_handler(Throttled, throttled)
     app.add_error_handler(peewee.OperationalError, _database_unavailable(database))
     app.add_error_handler(peewee.InterfaceError, _database_unavailable(database))
 
@@ -94,7 +93,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_route(f"{api}/auth/verify-email", email_verification.EmailConfirmation(verification))
     app.add_route(f"{api}/auth/verify-email/resend", email_verification.EmailConfirmationResend(verification))
     app.add_route(f"{api}/users", users.UserCollection(accounts, administration))
-    deletion = AccountDeletion(database, hasher, throttle, outbox, composer)
+    deletion = AccountDeletion(database, passwords, outbox, composer)
     app.add_route(f"{api}/users/me", my_account.MyAccount(verification, deletion, cookie))
     app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
     live_sessions = LiveSessions()
@@ -124,6 +123,12 @@ def password_hasher(settings: Settings) -> PasswordHasher:
     previous = [Pepper.of(secret) for secret in settings.previous_password_peppers]
     return PasswordHasher(Pepper.of(settings.password_pepper), settings.bcrypt_rounds,
                           previous=[*previous, Pepper.legacy(settings.secret_key)])
+
+
+def mail_throttle(action: str, settings: Settings) -> Throttle:
+    """Requests that mail a link, counted per client IP and per address, whether or not they mail."""
+    return Throttle(action, {"ip": settings.password_reset_max_per_ip, "email": settings.password_reset_max_per_email},
+                    settings.login_window)
 
 
 def _api_not_found(req, resp, **kwargs):

@@ -4,11 +4,12 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import ApiError, refresh_raced, throttled, unauthorized
+from service.api.errors import ApiError, refresh_raced, unauthorized
 from service.api.refusals import refusals
 from service.api.resources.payload import user_view, validated
 from service.contract.schemas import LoginRequest, RegisterRequest
-from service.domain.authentication import EmailUnverified, LoginFailed, LoginThrottled
+from service.domain.authentication import EmailUnverified
+from service.domain.password_check import LoginFailed
 from service.domain.sessions import RefreshRaced
 from service.security.tokens import InvalidToken
 
@@ -69,8 +70,6 @@ class Login:
         body = validated(req, LoginRequest)
         try:
             grant = self._authentication.login(body.email, body.password, req.context.client)
-        except LoginThrottled as wait:
-            raise throttled(wait.retry_after) from None
         except LoginFailed:
             raise unauthorized("Invalid email or password.") from None
         except EmailUnverified:

@@ -4,11 +4,10 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, requests_throttled
+from service.api.errors import bad_request
 from service.api.resources.payload import validated
 from service.contract.account_lifecycle import VerifyEmailRequest, VerifyEmailResendRequest
 from service.domain.email_verification import EmailVerification, InvalidVerificationToken
-from service.domain.request_throttle import RequestThrottled
 
 INVALID_LINK = "This link is invalid or has expired."
 # One answer whether or not an account waits on the address, so the route finds no accounts.
@@ -39,9 +38,6 @@ class EmailConfirmationResend:
 
     def on_post(self, req, resp):
         body = validated(req, VerifyEmailResendRequest)
-        try:
-            self._verification.resend(body.email, req.context.client.ip)
-        except RequestThrottled as wait:
-            raise requests_throttled("confirmation requests", wait.retry_after) from None
+        self._verification.resend(body.email, req.context.client.ip)
         resp.status = falcon.HTTP_202
         resp.media = {"status": "success", "message": RESENT}

@@ -6,15 +6,15 @@ import re
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, requests_throttled, throttled
+from service.api.errors import bad_request
 from service.api.refusals import refusals
 from service.api.resources.payload import user_fields, user_from_path, user_view, validated
 from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
 from service.domain.accounts import Accounts, InvalidCursor
 from service.domain.administration import Administration
-from service.domain.authentication import Authentication, LoginFailed, LoginThrottled
+from service.domain.authentication import Authentication
 from service.domain.email_verification import EmailVerification
-from service.domain.request_throttle import RequestThrottled
+from service.domain.password_check import WrongPassword
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -99,11 +99,8 @@ class MyProfile:
 
     def on_patch(self, req, resp):
         changes = changes_of(validated(req, ProfileUpdateRequest))
-        try:
-            with refusals():
-                user = self._verification.update_own_profile(req.context.user, changes, req.context.client.ip)
-        except RequestThrottled as wait:
-            raise requests_throttled("confirmation requests", wait.retry_after) from None
+        with refusals():
+            user = self._verification.update_own_profile(req.context.user, changes, req.context.client.ip)
         message = "Profile updated."
         if user.pending_email:
             message += f" Confirm {user.pending_email} with the link we sent there; until then your email stays."
@@ -122,8 +119,6 @@ class MyPassword:
             with refusals(password_field="new_password"):
                 self._authentication.change_password(req.context.identity, body.current_password,
                                                      body.new_password, req.context.client)
-        except LoginThrottled as wait:
-            raise throttled(wait.retry_after) from None
-        except LoginFailed:
+        except WrongPassword:
             raise bad_request("Invalid payload.", {"current_password": ["Current password is incorrect."]}) from None
         resp.media = {"status": "success", "message": "Password changed."}
