@@ -35,6 +35,10 @@ class AccountDeletion:
         self._passwords.confirm(user, password, client, "account_deletion")
         with self._db.atomic():
             keep_an_admin(user)
+            # Locked before anything else is read: a login racing this one has either opened its
+            # session and queued its mail (both go below) or waits, then finds no account.
+            if User.select(User.id).where(User.id == user.id).for_update().get_or_none() is None:
+                return  # a concurrent deletion of the same account got here first and mailed
             addresses = [address for address in (user.email, user.pending_email) if address]
             MailOutbox.delete().where(MailOutbox.recipient.in_(addresses), MailOutbox.status == "pending").execute()
             self._outbox.enqueue("account_deleted", self._composer.compose(

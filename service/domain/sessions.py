@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import uuid
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,6 +21,10 @@ ROTATION_GRACE = timedelta(seconds=30)
 
 class RefreshReuse(InvalidToken):
     """An old refresh token came back: the chain is compromised and the session is revoked."""
+
+
+class AccountGone(Exception):
+    """The account was deleted or deactivated while its login was under way."""
 
 
 class RefreshRaced(Exception):
@@ -58,14 +63,26 @@ class Sessions:
         self._db = database
         self._ttl = timedelta(seconds=ttl_seconds)
 
-    def open(self, user: User, client: ClientInfo) -> Opened:
+    def open(self, user: User, client: ClientInfo, then: Callable[[User, Session], None] | None = None) -> Opened:
+        """A new session, and `then` (e.g. the new-device notice) in the same transaction.
+        Raises AccountGone.
+
+        The account's row is locked first (FOR SHARE), so a deletion racing the login either
+        went first (AccountGone) or waits for this to commit and takes the session with it."""
         session_id = uuid.uuid4()
         token = RefreshToken.new(session_id)
         now = utcnow()
-        session = Session.create(
-            id=session_id, user=user, refresh_hash=token.digest, created_at=now, last_used_at=now,
-            expires_at=now + self._ttl, user_agent=client.user_agent, ip=client.ip[:45],
-        )
+        with self._db.atomic():
+            live = (User.select(User.id).where(User.id == user.id, User.active)
+                    .for_update("FOR SHARE").get_or_none())
+            if live is None:
+                raise AccountGone()
+            session = Session.create(
+                id=session_id, user=user, refresh_hash=token.digest, created_at=now, last_used_at=now,
+                expires_at=now + self._ttl, user_agent=client.user_agent, ip=client.ip[:45],
+            )
+            if then is not None:
+                then(user, session)
         return Opened(session, token)
 
     def rotate(self, presented: RefreshToken) -> tuple[User, Opened]:
