@@ -7,11 +7,12 @@ import logging
 import falcon
 import peewee
 
-from service.api.errors import JSON_TYPE, ApiError, serialize_error, throttled, unavailable
+from service.api.errors import JSON_TYPE, ApiError, serialize_error, unavailable
 from service.api.middleware.access_control import AccessControl, require_declared_access
 from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
+from service.api.refusals import register_refusals
 from service.api.request_context import ApiRequest
 from service.api.resources import auth_routes, docs, email_verification, meta, my_account, password_reset, users
 from service.api.resources import sessions as session_routes
@@ -30,7 +31,7 @@ from service.domain.new_device_notice import NewDeviceNotice
 from service.domain.password_check import PasswordCheck
 from service.domain.password_reset import PasswordResets
 from service.domain.sessions import Sessions
-from service.domain.throttle import Throttle, Throttled
+from service.domain.throttle import Throttle
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
 from service.runtime.json_media import json_handler
@@ -76,9 +77,9 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.req_options.strip_url_path_trailing_slash = True
     app.set_error_serializer(serialize_error)
     app.add_error_handler(Exception, _internal_error)
-    app.add_error_handler(Throttled, throttled)
     app.add_error_handler(peewee.OperationalError, _database_unavailable(database))
     app.add_error_handler(peewee.InterfaceError, _database_unavailable(database))
+    register_refusals(app)  # every domain refusal's HTTP answer, from one table
 
     api = "/api/v1"
     app.add_route(f"{api}/ping", meta.Ping(settings.version))

@@ -4,8 +4,6 @@ from __future__ import annotations
 import falcon
 from pydantic import ValidationError
 
-from service.domain.throttle import Throttled
-
 JSON_TYPE = "application/json; charset=utf-8"
 
 FIELD_MESSAGES = {
@@ -70,12 +68,10 @@ def refresh_raced() -> ApiError:
     return ApiError(falcon.HTTP_409, "Refresh token already replaced; retry with the current cookie.")
 
 
-def throttled(req, resp, error: Throttled, params) -> None:
-    """The error handler for every throttle's refusal (create_app registers it): failed
-    passwords, reset and confirmation mails alike."""
-    seconds = error.retry_after
-    raise ApiError(falcon.HTTP_429, f"Too many attempts. Try again in {seconds} second{'s' * (seconds != 1)}.",
-                   headers={"Retry-After": str(seconds)})
+def throttled(seconds: int) -> ApiError:
+    """Every throttle's refusal: failed passwords, reset and confirmation mails alike."""
+    return ApiError(falcon.HTTP_429, f"Too many attempts. Try again in {seconds} second{'s' * (seconds != 1)}.",
+                    headers={"Retry-After": str(seconds)})
 
 
 def unavailable() -> ApiError:

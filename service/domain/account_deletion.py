@@ -32,7 +32,7 @@ class AccountDeletion:
     def delete_own(self, user: User, password: str, client: ClientInfo) -> None:
         """Raises Throttled, WrongPassword, or LastActiveAdmin (administration's rule)."""
         # Wrong passwords count as failed logins: a stolen access token cannot guess its way further.
-        self._passwords.confirm(user, password, client, "account_deletion")
+        self._passwords.confirm(user, password, client, "account_deletion", field="password")
         with self._db.atomic():
             keep_an_admin(user)
             # Locked before anything else is read: a login racing this one has either opened its

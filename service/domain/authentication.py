@@ -9,8 +9,8 @@ from service.data.models import User
 from service.domain.accounts import Accounts
 from service.domain.client_info import ClientInfo
 from service.domain.email_verification import EmailVerification
-from service.domain.password_check import LoginFailed, PasswordCheck
-from service.domain.sessions import AccountGone, Opened, RefreshReuse, Sessions
+from service.domain.password_check import PasswordCheck
+from service.domain.sessions import Opened, RefreshReuse, Sessions
 from service.security.passwords import PasswordHasher
 from service.security.tokens import AccessTokens, InvalidToken, RefreshToken
 
@@ -74,10 +74,8 @@ class Authentication:
         if self._hasher.needs_rehash(user.password_hash):
             self._accounts.set_password_hash(user, password)
         events.info("login succeeded", extra={"event": "login_succeeded", "user_id": user.id, **client.log_fields()})
-        try:
-            opened = self._sessions.open(user, client, then=self._after_login)
-        except AccountGone:  # deleted or deactivated since its password checked out
-            raise LoginFailed() from None
+        # AccountGone (a LoginFailed) if the account was deleted or deactivated meanwhile.
+        opened = self._sessions.open(user, client, then=self._after_login)
         return self._grant(user, opened)
 
     def refresh(self, cookie_value: str | None, client: ClientInfo) -> Grant:
@@ -107,7 +105,7 @@ class Authentication:
                         client: ClientInfo) -> None:
         """Raises Throttled, WrongPassword or PasswordRefused."""
         user = identity.user
-        self._passwords.confirm(user, current_password, client, "password_change")
+        self._passwords.confirm(user, current_password, client, "password_change", field="current_password")
         self._accounts.set_password(user, new_password)
         revoked = self._sessions.revoke_all(user, keep=identity.session_id)
         events.info("password changed", extra={"event": "password_changed", "user_id": user.id,

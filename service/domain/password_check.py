@@ -13,18 +13,19 @@ from service.data.models import User
 from service.domain.accounts import Accounts
 from service.domain.client_info import ClientInfo
 from service.domain.identifiers import throttle_digest
+from service.domain.refusals import WrongPassword
 from service.domain.throttle import Reservation, Throttle, Throttled
 from service.security.passwords import PasswordHasher
 
 events = logging.getLogger("service.auth")
 
 
+# What a wrong password is told, by the request field that carried it.
+WRONG_PASSWORD = {"password": "Password is incorrect.", "current_password": "Current password is incorrect."}
+
+
 class LoginFailed(Exception):
     """Unknown email, wrong password and disabled account look the same from outside."""
-
-
-class WrongPassword(Exception):
-    """A signed-in user's current password did not check out."""
 
 
 class PasswordCheck:
@@ -48,14 +49,15 @@ class PasswordCheck:
         self._passed(reservation, email)
         return user
 
-    def confirm(self, user: User, password: str, client: ClientInfo, purpose: str) -> None:
+    def confirm(self, user: User, password: str, client: ClientInfo, purpose: str, field: str) -> None:
         """The signed-in user proves it is them, before `purpose` (e.g. "password_change", the
-        prefix of the events logged). Raises Throttled or WrongPassword."""
+        prefix of the events logged). Raises Throttled, or WrongPassword on `field`, the request
+        field that carried the password."""
         reservation = self._reserve(user.email, client, purpose, user_id=user.id)
         if not self._hasher.verify(password, user.password_hash):
             events.warning(f"{purpose} refused: wrong password", extra={
                 "event": f"{purpose}_failed", "user_id": user.id, **client.log_fields()})
-            raise WrongPassword()
+            raise WrongPassword(field, WRONG_PASSWORD[field])
         self._passed(reservation, user.email)
 
     def _reserve(self, email: str, client: ClientInfo, purpose: str, **fields) -> Reservation:

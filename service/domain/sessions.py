@@ -12,6 +12,7 @@ import peewee
 
 from service.data.models import Session, User, utcnow
 from service.domain.client_info import ClientInfo
+from service.domain.password_check import LoginFailed
 from service.security.tokens import InvalidToken, RefreshToken
 
 # A refresh token replaced this recently is a race between tabs, not a theft: refuse it
@@ -23,8 +24,9 @@ class RefreshReuse(InvalidToken):
     """An old refresh token came back: the chain is compromised and the session is revoked."""
 
 
-class AccountGone(Exception):
-    """The account was deleted or deactivated while its login was under way."""
+class AccountGone(LoginFailed):
+    """The account was deleted or deactivated while its login was under way: to the caller, a
+    failed login like any other."""
 
 
 class RefreshRaced(Exception):
