@@ -36,7 +36,7 @@ class AccountDeletion:
         with self._db.atomic():
             keep_an_admin(user)
             # Locked before anything else is read: a login racing this one has either opened its
-            # session and queued its mail (both go below) or waits, then finds no account.
+            # session (it goes below) or waits, then finds no account.
             if User.select(User.id).where(User.id == user.id).for_update().get_or_none() is None:
                 return  # a concurrent deletion of the same account got here first and mailed
             addresses = [address for address in (user.email, user.pending_email) if address]

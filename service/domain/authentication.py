@@ -74,8 +74,9 @@ class Authentication:
         if self._hasher.needs_rehash(user.password_hash):
             self._accounts.set_password_hash(user, password)
         events.info("login succeeded", extra={"event": "login_succeeded", "user_id": user.id, **client.log_fields()})
-        # AccountGone (a LoginFailed) if the account was deleted or deactivated meanwhile.
-        opened = self._sessions.open(user, client, then=self._after_login)
+        opened = self._sessions.open(user, client)  # AccountGone, a LoginFailed, if deleted meanwhile
+        if self._after_login:
+            self._after_login(user, opened.session)
         return self._grant(user, opened)
 
     def refresh(self, cookie_value: str | None, client: ClientInfo) -> Grant:

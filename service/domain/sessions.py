@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import uuid
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -65,12 +64,12 @@ class Sessions:
         self._db = database
         self._ttl = timedelta(seconds=ttl_seconds)
 
-    def open(self, user: User, client: ClientInfo, then: Callable[[User, Session], None] | None = None) -> Opened:
-        """A new session, and `then` (e.g. the new-device notice) in the same transaction.
-        Raises AccountGone.
+    def open(self, user: User, client: ClientInfo) -> Opened:
+        """A new session. Raises AccountGone.
 
         The account's row is locked first (FOR SHARE), so a deletion racing the login either
-        went first (AccountGone) or waits for this to commit and takes the session with it."""
+        went first (AccountGone) or waits for this to commit and takes the session with it.
+        Nothing slow happens under the lock: a deletion waits at most lock_timeout."""
         session_id = uuid.uuid4()
         token = RefreshToken.new(session_id)
         now = utcnow()
@@ -83,8 +82,6 @@ class Sessions:
                 id=session_id, user=user, refresh_hash=token.digest, created_at=now, last_used_at=now,
                 expires_at=now + self._ttl, user_agent=client.user_agent, ip=client.ip[:45],
             )
-            if then is not None:
-                then(user, session)
         return Opened(session, token)
 
     def rotate(self, presented: RefreshToken) -> tuple[User, Opened]:
