@@ -30,10 +30,10 @@ from service.domain.email_verification import EmailVerification
 from service.domain.identifiers import UsernameRules
 from service.domain.live_sessions import LiveSessions
 from service.domain.new_device_notice import NewDeviceNotice
+from service.domain.password_check import PasswordCheck
 from service.domain.password_reset import PasswordResets
-from service.domain.request_throttle import RequestThrottle
 from service.domain.sessions import Sessions
-from service.domain.throttle import LoginThrottleStore
+from service.domain.throttle import Throttle
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
 from service.runtime.json_media import json_handler
@@ -54,22 +54,20 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
                           settings.token_issuer, settings.token_audience)
     accounts = Accounts(database, hasher, UsernameRules.from_file(settings.reserved_usernames_file))
     sessions = Sessions(database, settings.refresh_token_ttl)
-    throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
-                                  settings.login_window)
+    passwords = PasswordCheck(accounts, hasher, Throttle(
+        "login", {"account": settings.login_max_failures, "ip": settings.login_max_failures_per_ip},
+        settings.login_window))
     outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
     # Confirmation links are throttled like reset links, under their own counters.
-    verification = EmailVerification(database, accounts, outbox, composer, RequestThrottle(
-        "verify-email", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window))
+    verification = EmailVerification(database, accounts, outbox, composer, mail_throttle("verify-email", settings))
     administration = Administration(database, accounts, sessions, verification)
     new_device = NewDeviceNotice(outbox, composer).after_login if settings.new_device_login_notice else None
-    authentication = Authentication(accounts, sessions, tokens, hasher, throttle, verification,
+    authentication = Authentication(accounts, sessions, tokens, hasher, passwords, verification,
                                     settings.require_verified_email, after_login=new_device)
     cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
-    resets = PasswordResets(database, accounts, sessions, outbox, composer, RequestThrottle(
-        "password-reset", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window), verification)
-    deletion = AccountDeletion(database, hasher, throttle, outbox, composer)
+    resets = PasswordResets(database, accounts, sessions, outbox, composer,
+                            mail_throttle("password-reset", settings), verification)
+    deletion = AccountDeletion(database, passwords, outbox, composer)
     live_sessions = LiveSessions()
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
@@ -126,6 +124,12 @@ def password_hasher(settings: Settings) -> PasswordHasher:
     previous = [Pepper.of(secret) for secret in settings.previous_password_peppers]
     return PasswordHasher(Pepper.of(settings.password_pepper), settings.bcrypt_rounds,
                           previous=[*previous, Pepper.legacy(settings.secret_key)])
+
+
+def mail_throttle(action: str, settings: Settings) -> Throttle:
+    """Requests that mail a link, counted per client IP and per address, whether or not they mail."""
+    return Throttle(action, {"ip": settings.password_reset_max_per_ip, "email": settings.password_reset_max_per_email},
+                    settings.login_window)
 
 
 def _api_not_found(req, resp, **kwargs):

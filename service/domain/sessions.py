@@ -11,6 +11,7 @@ import peewee
 
 from service.data.models import Session, User, utcnow
 from service.domain.client_info import ClientInfo
+from service.domain.password_check import LoginFailed
 from service.security.tokens import InvalidToken, RefreshToken
 
 # A refresh token replaced this recently is a race between tabs, not a theft: refuse it
@@ -20,6 +21,11 @@ ROTATION_GRACE = timedelta(seconds=30)
 
 class RefreshReuse(InvalidToken):
     """An old refresh token came back: the chain is compromised and the session is revoked."""
+
+
+class AccountGone(LoginFailed):
+    """The account was deleted or deactivated while its login was under way: to the caller, a
+    failed login like any other."""
 
 
 class RefreshRaced(Exception):
@@ -59,13 +65,23 @@ class Sessions:
         self._ttl = timedelta(seconds=ttl_seconds)
 
     def open(self, user: User, client: ClientInfo) -> Opened:
+        """A new session. Raises AccountGone.
+
+        The account's row is locked first (FOR SHARE), so a deletion racing the login either
+        went first (AccountGone) or waits for this to commit and takes the session with it.
+        Nothing slow happens under the lock: a deletion waits at most lock_timeout."""
         session_id = uuid.uuid4()
         token = RefreshToken.new(session_id)
         now = utcnow()
-        session = Session.create(
-            id=session_id, user=user, refresh_hash=token.digest, created_at=now, last_used_at=now,
-            expires_at=now + self._ttl, user_agent=client.user_agent, ip=client.ip[:45],
-        )
+        with self._db.atomic():
+            live = (User.select(User.id).where(User.id == user.id, User.active)
+                    .for_update("FOR SHARE").get_or_none())
+            if live is None:
+                raise AccountGone()
+            session = Session.create(
+                id=session_id, user=user, refresh_hash=token.digest, created_at=now, last_used_at=now,
+                expires_at=now + self._ttl, user_agent=client.user_agent, ip=client.ip[:45],
+            )
         return Opened(session, token)
 
     def rotate(self, presented: RefreshToken) -> tuple[User, Opened]:

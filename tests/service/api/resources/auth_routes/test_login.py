@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from service.domain.throttle import LoginThrottleStore
+from service.domain.identifiers import throttle_digest
 from tests.service.conftest import PASSWORD
 
 URL = "/api/v1/auth/login"
@@ -54,12 +54,20 @@ def test_repeated_failures_for_one_account_are_throttled_with_retry_after(client
     retry_after = int(result.headers["retry-after"])
     assert 1 <= retry_after <= 60
     assert result.json == {"status": "fail",
-                           "message": f"Too many failed attempts. Try again in {retry_after} seconds."}
+                           "message": f"Too many attempts. Try again in {retry_after} seconds."}
 
 
 def test_throttling_per_ip_covers_many_accounts(client, user):
     for n in range(6):  # LOGIN_MAX_FAILURES_PER_IP=6, each email fails once
         assert login(client, email=f"guess{n}@example.com").status_code == 401
+    assert login(client).status_code == 429
+
+
+def test_a_right_password_gives_its_attempt_back_to_the_address(client, user):
+    for n in range(5):
+        assert login(client, email=f"guess{n}@example.com").status_code == 401
+    assert login(client).status_code == 200  # reserved like any attempt, then given back
+    assert login(client, email="guess5@example.com").status_code == 401  # the 6th failure
     assert login(client).status_code == 429
 
 
@@ -93,7 +101,7 @@ def test_a_new_window_starts_counting_from_one(client, user, database):
     database.execute_sql("UPDATE login_throttle SET window_started_at = window_started_at - interval '61 seconds'")
     login(client, password="wrong password 1")
     counts = dict(database.execute_sql("SELECT key, failures FROM login_throttle").fetchall())
-    assert counts[LoginThrottleStore.keys("alice@example.com", "")["account"]] == 1
+    assert counts[f"login:account:{throttle_digest('alice@example.com')}"] == 1
 
 
 def test_success_resets_the_account_count(client, user, database):
