@@ -6,12 +6,9 @@ from datetime import UTC, datetime
 import falcon
 
 from service.api.access import Access
-from service.api.errors import ApiError, refresh_raced, throttled, unauthorized
-from service.api.refusals import refusals
+from service.api.errors import not_json
 from service.api.resources.payload import user_view, validated
 from service.contract.schemas import LoginRequest, RegisterRequest
-from service.domain.authentication import EmailUnverified, LoginFailed, LoginThrottled
-from service.domain.sessions import RefreshRaced
 from service.security.tokens import InvalidToken
 
 REFRESH_COOKIE = "refresh_token"
@@ -20,7 +17,6 @@ REFRESH_COOKIE = "refresh_token"
 SECURE_REFRESH_COOKIE = f"__Secure-{REFRESH_COOKIE}"
 REFRESH_COOKIE_PATH = "/api/v1/auth"
 CONFIRM_THEN_LOG_IN = "Check your email to confirm your address, then log in."
-CONFIRM_FIRST = "Confirm your email address first. We can send you a new link."
 
 
 class RefreshCookie:
@@ -52,7 +48,7 @@ def refuse_form_posts(req) -> None:
     same-origin; refusing it before any cookie work keeps its answer from touching the victim's cookie."""
     json_body = (req.content_type or "").split(";")[0].strip().lower() == "application/json"
     if not (json_body or req.get_header("Sec-Fetch-Site") == "same-origin"):
-        raise ApiError(falcon.HTTP_415, "Content-Type must be application/json.")
+        raise not_json()
 
 
 def grant_response(resp, cookie: RefreshCookie, grant, message: str) -> None:
@@ -70,8 +66,7 @@ class Register:
 
     def on_post(self, req, resp):
         body = validated(req, RegisterRequest)
-        with refusals():
-            signup = self._authentication.register(body.username, body.email, body.password, req.context.client)
+        signup = self._authentication.register(body.username, body.email, body.password, req.context.client)
         resp.status = falcon.HTTP_201
         if signup.grant is None:  # REQUIRE_VERIFIED_EMAIL: no session until the address is confirmed
             resp.media = {"status": "success", "message": CONFIRM_THEN_LOG_IN, "verification_required": True,
@@ -89,14 +84,7 @@ class Login:
 
     def on_post(self, req, resp):
         body = validated(req, LoginRequest)
-        try:
-            grant = self._authentication.login(body.email, body.password, req.context.client)
-        except LoginThrottled as wait:
-            raise throttled(wait.retry_after) from None
-        except LoginFailed:
-            raise unauthorized("Invalid email or password.") from None
-        except EmailUnverified:
-            raise ApiError(falcon.HTTP_403, CONFIRM_FIRST, reason="email_unverified") from None
+        grant = self._authentication.login(body.email, body.password, req.context.client)
         grant_response(resp, self._cookie, grant, "Successfully logged in.")
 
 
@@ -112,13 +100,14 @@ class Refresh:
         cookie_value = self._cookie.read(req)
         try:
             grant = self._authentication.refresh(cookie_value, req.context.client)
-        except RefreshRaced:
-            # Another tab's refresh just won; clearing here could delete its new cookie.
-            raise refresh_raced() from None
-        except InvalidToken as error:
-            if cookie_value is not None:  # never a clearing Set-Cookie for a request that sent none
+        except InvalidToken:
+            # The one refusal that changes the answer beyond its status: a refused cookie is dropped,
+            # but never with a clearing Set-Cookie for a request that sent none (a cross-site POST).
+            # The 401 itself comes from service.api.refusals. RefreshRaced is not an InvalidToken:
+            # another tab's refresh just won, and clearing here could delete its new cookie.
+            if cookie_value is not None:
                 self._cookie.clear(resp)
-            raise unauthorized(str(error)) from None
+            raise
         grant_response(resp, self._cookie, grant, "Token refreshed.")
 
 
