@@ -188,3 +188,20 @@ def test_a_chosen_port_that_is_busy_is_one_line_naming_its_variable(tmp_path, po
     assert result.returncode == 1
     assert result.stderr == f"127.0.0.1:{busy} is already in use; choose another port with {variable}=...\n"
     assert not (tmp_path / "pg").exists()  # refused before starting anything
+
+
+def test_a_pg_port_held_by_another_program_is_one_line_naming_the_variable(tmp_path, ports):
+    port, pg_port = ports
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", pg_port))
+    holder.listen()  # answers connections, never speaks PostgreSQL
+    try:
+        env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "APP_ENV")},
+               "VAR_DIR": str(tmp_path), "PORT": str(port), "PG_PORT": str(pg_port), **mail_ports()}
+        result = subprocess.run([sys.executable, "-m", "localplatform.dev_server"], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        holder.close()
+    assert result.returncode == 1
+    assert result.stderr == (f"Port {pg_port} is held by another program, not PostgreSQL. Stop it or choose "
+                             f"another port (PG_PORT=... make run, STACK_PG_PORT=... make stack).\n")
