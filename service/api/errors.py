@@ -64,6 +64,10 @@ def conflict(errors: dict) -> ApiError:
     return ApiError(falcon.HTTP_409, "That username or email is already taken.", errors)
 
 
+def not_json() -> ApiError:
+    return ApiError(falcon.HTTP_415, "Content-Type must be application/json.")
+
+
 def refresh_raced() -> ApiError:
     return ApiError(falcon.HTTP_409, "Refresh token already replaced; retry with the current cookie.")
 

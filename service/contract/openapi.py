@@ -27,7 +27,8 @@ ERRORS = {
     409: "The username or email is already taken (case-insensitive); on /auth/refresh, another tab "
          "refreshed moments ago: retry, the browser already holds the new cookie.",
     414: "Request line too long (refused by nginx or the app server before the API).",
-    415: "Request body is not JSON.",
+    415: "Request body is not JSON; on /auth/refresh, the request is not sent as `application/json` "
+         "(nor `Sec-Fetch-Site: same-origin`), as a cross-site form's would be: nothing is touched.",
     429: "Too many requests or failed logins; see `Retry-After`. nginx rate-limits credential guesses, "
          "refresh per session, and every /api/ route under a general ceiling.",
     431: "Request headers too many or too large (refused by nginx or the app server before the API).",
@@ -87,7 +88,9 @@ def build_openapi(version: str, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) ->
             "schemas": components,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
-                "refreshCookie": {"type": "apiKey", "in": "cookie", "name": "refresh_token"},
+                "refreshCookie": {"type": "apiKey", "in": "cookie", "name": "refresh_token",
+                                  "description": "`__Secure-refresh_token` where the cookie is Secure "
+                                                 "(production's default), `refresh_token` over plain HTTP."},
             },
             "responses": {str(code): _error_response(text) for code, text in errors.items()},
         },
@@ -110,7 +113,8 @@ def _operation(route: Route, method: str, op: Operation) -> dict:
         ok["content"] = {"application/json": {"schema": {"$ref": REF.format(model=model.__name__)}}}
     if op.sets_cookie:
         ok["headers"] = {"Set-Cookie": {"schema": {"type": "string"},
-                                        "description": "`refresh_token`, HttpOnly, SameSite=Strict, Path=/api/v1/auth"}}
+                                        "description": "`__Secure-refresh_token` (Secure) or, over plain HTTP, "
+                                                       "`refresh_token`; HttpOnly, SameSite=Strict, Path=/api/v1/auth"}}
     path = documented_path(route.path)
     operation = {
         "operationId": f"{method.lower()}{path.replace('/', '_').replace('{', '').replace('}', '')}",

@@ -10,6 +10,7 @@ from service.domain.accounts import Accounts
 from service.domain.client_info import ClientInfo
 from service.domain.email_verification import EmailVerification
 from service.domain.password_check import PasswordCheck
+from service.domain.password_reset import PasswordResets
 from service.domain.sessions import Opened, RefreshReuse, Sessions
 from service.security.passwords import PasswordHasher
 from service.security.tokens import AccessTokens, InvalidToken, RefreshToken
@@ -74,6 +75,10 @@ class Authentication:
         if self._hasher.needs_rehash(user.password_hash):
             self._accounts.set_password_hash(user, password)
         events.info("login succeeded", extra={"event": "login_succeeded", "user_id": user.id, **client.log_fields()})
+        # Whoever knows the password needs no reset link: one left unused (asked for, then the password
+        # came back to mind) would otherwise work for its full 30 minutes from the browser history,
+        # which keeps the link's fragment even after the page takes it out of the address bar.
+        PasswordResets.links.retire(user)
         opened = self._sessions.open(user, client)  # AccountGone, a LoginFailed, if deleted meanwhile
         if self._after_login:
             self._after_login(user, opened.session)

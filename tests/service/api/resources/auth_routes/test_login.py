@@ -4,7 +4,7 @@ import logging
 import pytest
 
 from service.domain.identifiers import throttle_digest
-from tests.service.conftest import PASSWORD
+from tests.service.conftest import JSON, PASSWORD
 
 URL = "/api/v1/auth/login"
 GENERIC = {"status": "fail", "message": "Invalid email or password."}
@@ -170,9 +170,10 @@ def test_every_auth_event_gets_one_line_without_tokens(client, user, database, c
         for _ in range(3):
             login(client, password="wrong password 1")
         login(client)  # throttled
-        first = client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie})
+        cookies = {"refresh_token": user.refresh_cookie}
+        first = client.simulate_post("/api/v1/auth/refresh", cookies=cookies, headers=JSON)
         database.execute_sql("UPDATE sessions SET rotated_at = rotated_at - interval '1 hour'")
-        client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie})  # reuse
+        client.simulate_post("/api/v1/auth/refresh", cookies=cookies, headers=JSON)  # reuse
         other = client.simulate_post("/api/v1/auth/register", json={
             "username": "bob", "email": "bob@example.com", "password": PASSWORD})
         client.simulate_post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {other.json['auth_token']}"})
