@@ -23,9 +23,10 @@ from service.domain.account_deletion import AccountDeletion
 from service.domain.accounts import Accounts
 from service.domain.administration import Administration
 from service.domain.authentication import Authentication
+from service.domain.credential_events import CredentialEvents
+from service.domain.current_password import CurrentPassword
 from service.domain.email_verification import EmailVerification
 from service.domain.identifiers import UsernameRules
-from service.domain.live_sessions import LiveSessions
 from service.domain.new_device_notice import NewDeviceNotice
 from service.domain.password_reset import PasswordResets
 from service.domain.request_throttle import RequestThrottle
@@ -54,18 +55,21 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
                                   settings.login_window)
     outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
+    # What each password, address and session event ends: every flow below applies this one table.
+    credential_events = CredentialEvents(database, sessions, PasswordResets.links, EmailVerification.links,
+                                         outbox, composer)
     # Confirmation links are throttled like reset links, under their own counters.
     verification = EmailVerification(database, accounts, outbox, composer, RequestThrottle(
         "verify-email", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window))
-    administration = Administration(database, accounts, sessions, verification)
+        settings.login_window), credential_events, CurrentPassword(hasher, throttle))
+    administration = Administration(database, accounts, verification, credential_events)
     new_device = NewDeviceNotice(outbox, composer).after_login if settings.new_device_login_notice else None
-    authentication = Authentication(accounts, sessions, tokens, hasher, throttle, verification,
+    authentication = Authentication(accounts, sessions, tokens, hasher, throttle, verification, credential_events,
                                     settings.require_verified_email, after_login=new_device)
     cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
-    resets = PasswordResets(database, accounts, sessions, outbox, composer, RequestThrottle(
+    resets = PasswordResets(database, accounts, outbox, composer, RequestThrottle(
         "password-reset", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window), verification)
+        settings.login_window), credential_events)
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
     if settings.cors_allow_origins:
@@ -94,14 +98,14 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_route(f"{api}/auth/verify-email", email_verification.EmailConfirmation(verification))
     app.add_route(f"{api}/auth/verify-email/resend", email_verification.EmailConfirmationResend(verification))
     app.add_route(f"{api}/users", users.UserCollection(accounts, administration))
-    deletion = AccountDeletion(database, hasher, throttle, outbox, composer)
+    deletion = AccountDeletion(database, hasher, throttle, credential_events)
     app.add_route(f"{api}/users/me", my_account.MyAccount(verification, deletion, cookie))
     app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
-    live_sessions = LiveSessions()
-    my_sessions = session_routes.MySessions(live_sessions)
+    my_sessions = session_routes.MySessions(sessions, credential_events)
     app.add_route(f"{api}/users/me/sessions", my_sessions)
     app.add_route(f"{api}/users/me/sessions/{{session_id}}", my_sessions, suffix="one")
-    app.add_route(f"{api}/users/{{user_id}}/sessions", session_routes.UserSessions(accounts, live_sessions))
+    app.add_route(f"{api}/users/{{user_id}}/sessions", session_routes.UserSessions(accounts, sessions,
+                                                                                     credential_events))
     app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, administration))
     app.add_route(f"{api}/users/{{user_id}}/password-reset", password_reset.AdminPasswordReset(accounts, resets))
     app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version, settings.max_body_bytes)))

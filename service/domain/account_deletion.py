@@ -2,9 +2,10 @@
 service.domain.administration), a confirmation mail.
 
 The account is deleted, not anonymised: nothing else refers to a user (no posts, no audit
-trail), so a tombstone would keep personal data for no one. Its sessions and reset links go
-with it (ON DELETE CASCADE), so its tokens and cookie stop working at once; mail still queued
-for it is dropped, and the only thing that outlives it is the confirmation mail to its address.
+trail), so a tombstone would keep personal data for no one. What the deletion ends is the
+event table's ACCOUNT_DELETED row (service.domain.credential_events), and its sessions and links
+also go with the row (ON DELETE CASCADE), so its tokens and cookie stop working at once; mail
+still queued for it is dropped, and the only thing that outlives it is the confirmation mail.
 """
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ import peewee
 
 from service.data.models import MailOutbox, User
 from service.domain.administration import keep_an_admin
+from service.domain.credential_events import CredentialEvents, Event
 from service.domain.throttle import LoginThrottleStore
-from service.mail.composer import MailComposer
-from service.mail.outbox import Outbox
 from service.security.passwords import PasswordHasher
 
 events = logging.getLogger("service.auth")
@@ -34,12 +34,11 @@ class DeletionThrottled(Exception):
 
 class AccountDeletion:
     def __init__(self, database: peewee.Database, hasher: PasswordHasher, throttle: LoginThrottleStore,
-                 outbox: Outbox, composer: MailComposer):
+                 credential_events: CredentialEvents):
         self._db = database
         self._hasher = hasher
         self._throttle = throttle
-        self._outbox = outbox
-        self._composer = composer
+        self._credential_events = credential_events
 
     def delete_own(self, user: User, password: str, ip: str) -> None:
         """Raises DeletionThrottled, WrongPassword, or LastActiveAdmin (administration's rule)."""
@@ -54,7 +53,6 @@ class AccountDeletion:
             keep_an_admin(user)
             addresses = [address for address in (user.email, user.pending_email) if address]
             MailOutbox.delete().where(MailOutbox.recipient.in_(addresses), MailOutbox.status == "pending").execute()
-            self._outbox.enqueue("account_deleted", self._composer.compose(
-                "account_deleted", user.email, username=user.username))
+            self._credential_events.apply(Event.ACCOUNT_DELETED, user)  # the confirmation mail among them
             User.delete().where(User.id == user.id).execute()
         events.info("account deleted", extra={"event": "account_deleted", "user_id": user.id, "ip": ip})

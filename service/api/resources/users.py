@@ -13,6 +13,7 @@ from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest
 from service.domain.accounts import Accounts, InvalidCursor
 from service.domain.administration import Administration
 from service.domain.authentication import Authentication, LoginFailed, LoginThrottled
+from service.domain.current_password import CurrentPasswordRequired, CurrentPasswordThrottled, CurrentPasswordWrong
 from service.domain.email_verification import EmailVerification
 from service.domain.request_throttle import RequestThrottled
 
@@ -98,12 +99,24 @@ class MyProfile:
         self._verification = verification
 
     def on_patch(self, req, resp):
-        changes = changes_of(validated(req, ProfileUpdateRequest))
+        body = validated(req, ProfileUpdateRequest)
+        changes = changes_of(body)
+        current_password = changes.pop("current_password", None)
+        if not changes:
+            raise bad_request("Nothing to update.")
         try:
             with refusals():
-                user = self._verification.update_own_profile(req.context.user, changes, req.context.client.ip)
+                user = self._verification.update_own_profile(req.context.user, changes, req.context.client.ip,
+                                                             current_password)
         except RequestThrottled as wait:
             raise requests_throttled("confirmation requests", wait.retry_after) from None
+        except CurrentPasswordRequired:
+            raise bad_request("Invalid payload.", {"current_password": [
+                "Enter your current password to change your email."]}) from None
+        except CurrentPasswordWrong:
+            raise bad_request("Invalid payload.", {"current_password": ["Current password is incorrect."]}) from None
+        except CurrentPasswordThrottled as wait:
+            raise throttled(wait.retry_after) from None
         message = "Profile updated."
         if user.pending_email:
             message += f" Confirm {user.pending_email} with the link we sent there; until then your email stays."
