@@ -3,6 +3,7 @@ remains, which also guards an admin deleting their own account (service.domain.a
 from __future__ import annotations
 
 import logging
+import uuid
 
 import peewee
 
@@ -54,8 +55,8 @@ class Administration:
         return self._verification.create_account(username, email, password, admin=admin, active=active,
                                                  allow_reserved=True)
 
-    def update(self, actor: User, target: User, changes: dict) -> User:
-        """Change `target` as `actor`. Raises Refused, or what Accounts.update raises.
+    def update(self, actor: User, target: User, changes: dict, session: uuid.UUID | None = None) -> User:
+        """Change `target` as `actor`, who acts in `session`. Raises Refused, or what Accounts.update raises.
 
         A new password, a deactivation and a new email each end what the event table says
         (service.domain.credential_events). A new email takes effect at once (the admin vouches
@@ -66,13 +67,14 @@ class Administration:
             if changes.get("active") is False:
                 raise Refused("You cannot deactivate your own account.")
         removes_admin = changes.get("admin") is False or changes.get("active") is False
+        own_session = session if target.id == actor.id else None  # none of the target's otherwise
         old_email, old_email_key = target.email, target.email_key
         with self._db.atomic():
             if removes_admin:
                 keep_an_admin(target, actor)
             user = self._accounts.update(target, changes, allow_reserved=True)
             if "password" in changes:
-                self._credential_events.apply(Event.ADMIN_SET_PASSWORD, user)
+                self._credential_events.apply(Event.ADMIN_SET_PASSWORD, user, session=own_session)
             if changes.get("active") is False:
                 self._credential_events.apply(Event.ADMIN_DEACTIVATED, user)
             if user.email_key != old_email_key:

@@ -57,8 +57,10 @@ class Notice:
 
 @dataclass(frozen=True)
 class Effects:
-    """`this_session` is the session the event happens in or names (the one ended, the one whose
-    refresh token came back); for an admin's event it is the target's sessions like any other."""
+    """`this_session` is the session the event happens in or names: the one a user acts in, the
+    one ended, the one whose refresh token came back. An admin acting on someone else's account
+    acts in none of that account's sessions, so all of them are the "other sessions"; an admin
+    acting on their own account through the admin routes keeps the session they act in."""
 
     this_session_ends: bool
     other_sessions_end: bool
@@ -79,13 +81,13 @@ PASSWORD_CHANGED_NOTICE = Notice("password_changed", To.ADDRESS)
 EFFECTS: dict[Event, Effects] = {
     Event.PASSWORD_CHANGED: Effects(False, True, Pending.CANCELLED, True, True, (PASSWORD_CHANGED_NOTICE,)),
     Event.PASSWORD_RESET: Effects(True, True, Pending.CANCELLED, True, True, (PASSWORD_CHANGED_NOTICE,)),
-    Event.ADMIN_SET_PASSWORD: Effects(True, True, Pending.CANCELLED, True, True, (PASSWORD_CHANGED_NOTICE,)),
-    Event.ADMIN_DEACTIVATED: Effects(True, True, Pending.CANCELLED, True, True),
+    Event.ADMIN_SET_PASSWORD: Effects(False, True, Pending.CANCELLED, True, True, (PASSWORD_CHANGED_NOTICE,)),
+    Event.ADMIN_DEACTIVATED: Effects(False, True, Pending.CANCELLED, True, True),
     Event.ADMIN_CHANGED_EMAIL: Effects(False, False, Pending.CANCELLED, True, True,
                                        (Notice("email_changed_by_admin", To.OLD_ADDRESS),)),
     Event.EMAIL_CHANGE_CONFIRMED: Effects(False, False, Pending.APPLIED, True, True),
     Event.EMAIL_CHANGE_WITHDRAWN: Effects(False, False, Pending.CANCELLED, False, True),
-    Event.ADDRESS_CONFIRMED: Effects(False, False, Pending.KEPT, False, True),
+    Event.ADDRESS_CONFIRMED: Effects(False, False, Pending.CANCELLED, False, True),
     Event.SESSION_ENDED: Effects(True, False, Pending.KEPT, False, False),
     Event.OTHER_SESSIONS_ENDED: Effects(False, True, Pending.CANCELLED, False, True),
     Event.ADMIN_ENDED_SESSIONS: Effects(False, True, Pending.CANCELLED, False, True),

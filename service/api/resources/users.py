@@ -82,7 +82,7 @@ class UserItem:
         user = self._find(user_id)
         changes = changes_of(validated(req, UserUpdateRequest))
         with refusals():
-            user = self._administration.update(req.context.user, user, changes)
+            user = self._administration.update(req.context.user, user, changes, req.context.identity.session_id)
         resp.media = {"status": "success", "message": "User updated.", "data": user_view(user, full=True)}
 
     def on_delete(self, req, resp, user_id):
