@@ -100,10 +100,11 @@ OPERATIONS = (
     Operation("post", "/users", "Create a user (admin)", "users",
               (201, "Created.", schemas.UserEnvelope), body=schemas.UserCreateRequest, bearer="required",
               errors=(*BODY_ERRORS, 401, 403, 409)),
-    Operation("patch", "/users/me", "Change my username or email; a new email waits in `pending_email` until "
-              "confirmed from the link mailed to it, and the old address gets a notice", "users",
+    Operation("patch", "/users/me", "Change my username or email; a new email needs `current_password` and "
+              "waits in `pending_email` until confirmed from the link mailed to it, and the old address gets a "
+              "notice", "users",
               (200, "Updated.", schemas.UserEnvelope), body=schemas.ProfileUpdateRequest, bearer="required",
-              errors=(*BODY_ERRORS, 401, 409)),
+              errors=(*BODY_ERRORS, 401, 409, 429)),
     Operation("delete", "/users/me", "Delete my account (current password); every session ends, a confirmation "
               "is mailed", "users", (204, "Deleted; the refresh cookie is cleared.", None),
               body=account_lifecycle.AccountDeleteRequest, bearer="required", errors=(*BODY_ERRORS, 401, 403, 429)),
