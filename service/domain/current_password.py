@@ -8,18 +8,11 @@ from __future__ import annotations
 import logging
 
 from service.data.models import User
+from service.domain.refusals import FieldRefused, WrongPassword
 from service.domain.throttle import LoginThrottleStore
 from service.security.passwords import PasswordHasher
 
 events = logging.getLogger("service.auth")
-
-
-class CurrentPasswordRequired(Exception):
-    pass
-
-
-class CurrentPasswordWrong(Exception):
-    pass
 
 
 class CurrentPasswordThrottled(Exception):
@@ -33,10 +26,11 @@ class CurrentPassword:
         self._hasher = hasher
         self._throttle = throttle
 
-    def confirm(self, user: User, password: str | None, ip: str) -> None:
-        """Raises CurrentPasswordRequired, CurrentPasswordThrottled or CurrentPasswordWrong."""
+    def confirm(self, user: User, password: str | None, ip: str, why: str) -> None:
+        """`why` finishes "Enter your current password to ...". Raises FieldRefused (none given),
+        CurrentPasswordThrottled, or WrongPassword, each about the `current_password` field."""
         if password is None:
-            raise CurrentPasswordRequired()
+            raise FieldRefused("current_password", f"Enter your current password to {why}.")
         retry_after = self._throttle.retry_after(user.email, ip)
         if retry_after:
             raise CurrentPasswordThrottled(retry_after)
@@ -44,4 +38,4 @@ class CurrentPassword:
             self._throttle.record_failure(user.email, ip)
             events.warning("current password refused", extra={
                 "event": "current_password_failed", "user_id": user.id, "ip": ip})
-            raise CurrentPasswordWrong()
+            raise WrongPassword("current_password", "Current password is incorrect.")

@@ -67,7 +67,7 @@ class EmailVerification:
         changes = dict(changes)
         email = changes.pop("email", None)
         if email is not None and email_key(email) != user.email_key:
-            self._current_password.confirm(user, current_password, ip)
+            self._current_password.confirm(user, current_password, ip, why="change your email")
             self._throttle.check(email, ip)
         with self._db.atomic():
             if changes:

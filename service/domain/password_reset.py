@@ -8,7 +8,7 @@ from datetime import timedelta
 import peewee
 
 from service.data.models import PasswordResetToken, User
-from service.domain.accounts import Accounts, PasswordRefused
+from service.domain.accounts import Accounts
 from service.domain.credential_events import CredentialEvents, Event
 from service.domain.link_tokens import LinkTokens
 from service.domain.request_throttle import RequestThrottle, RequestThrottled
@@ -21,10 +21,6 @@ events = logging.getLogger("service.auth")
 
 class InvalidResetToken(Exception):
     """Unknown, used, expired, superseded, or for a deactivated account: all look the same."""
-
-
-class WeakPassword(ValueError):
-    pass
 
 
 class PasswordResets:
@@ -72,10 +68,8 @@ class PasswordResets:
                 events.warning("password reset refused", extra={"event": "password_reset_refused", "ip": ip})
                 raise InvalidResetToken()
             user = link.user
-            try:
-                self._accounts.set_password(user, new_password)  # the account's own password policy
-            except PasswordRefused as refused:
-                raise WeakPassword(str(refused)) from None  # the link stays usable for a better password
+            # The account's own password policy; a refusal rolls back, so the link stays usable.
+            self._accounts.set_password(user, new_password)
             revoked = self._credential_events.apply(Event.PASSWORD_RESET, user)
         events.info("password reset", extra={"event": "password_reset", "user_id": user.id,
                                              "sessions_revoked": revoked, "ip": ip})

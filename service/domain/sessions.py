@@ -22,7 +22,7 @@ class RefreshReuse(InvalidToken):
     """An old refresh token came back: the chain is compromised. What that ends is the
     REFRESH_REUSE row of service.domain.credential_events."""
 
-    def __init__(self, message: str, session: Session):
+    def __init__(self, message: str, session: Session | None = None):
         super().__init__(message)
         self.session = session
 

@@ -21,6 +21,14 @@ def session_list(sessions: list, current: uuid.UUID | None) -> dict:
     return SessionListEnvelope(data={"sessions": views}).model_dump(mode="json")
 
 
+def session_id_of(raw: str) -> uuid.UUID | None:
+    """The session a `{session_id}` path segment names; a malformed id names none."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
 def ended(count: int) -> dict:
     return {"status": "success", "message": f"Ended {count} session{'' if count == 1 else 's'}."}
 
@@ -43,11 +51,9 @@ class MySessions:
                                                          session=identity.session_id))
 
     def on_delete_one(self, req, resp, session_id):
-        try:
-            session = uuid.UUID(session_id)
-        except ValueError:
-            raise not_found("Session not found.") from None
-        if not self._credential_events.apply(Event.SESSION_ENDED, req.context.user, session=session):
+        session = session_id_of(session_id)
+        if session is None or not self._credential_events.apply(Event.SESSION_ENDED, req.context.user,
+                                                                session=session):
             raise not_found("Session not found.")
         resp.status = falcon.HTTP_204
 

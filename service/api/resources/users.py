@@ -6,16 +6,13 @@ import re
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, requests_throttled, throttled
-from service.api.refusals import refusals
+from service.api.errors import bad_request
 from service.api.resources.payload import user_fields, user_from_path, user_view, validated
 from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
-from service.domain.accounts import Accounts, InvalidCursor
+from service.domain.accounts import Accounts
 from service.domain.administration import Administration
-from service.domain.authentication import Authentication, LoginFailed, LoginThrottled
-from service.domain.current_password import CurrentPasswordRequired, CurrentPasswordThrottled, CurrentPasswordWrong
+from service.domain.authentication import Authentication
 from service.domain.email_verification import EmailVerification
-from service.domain.request_throttle import RequestThrottled
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -50,17 +47,13 @@ class UserCollection:
 
     def on_get(self, req, resp):
         limit = page_limit(req)
-        try:
-            users, next_cursor = self._accounts.page(limit, req.get_param("cursor"), user_fields(is_admin(req)))
-        except InvalidCursor:
-            raise bad_request("Invalid query.", {"cursor": ["Invalid cursor."]}) from None
+        users, next_cursor = self._accounts.page(limit, req.get_param("cursor"), user_fields(is_admin(req)))
         resp.media = {"status": "success", "data": {"users": users, "next_cursor": next_cursor}}
 
     def on_post(self, req, resp):
         body = validated(req, UserCreateRequest)
-        with refusals():
-            user = self._administration.create(body.username, body.email, body.password,
-                                               admin=body.admin, active=body.active)
+        user = self._administration.create(body.username, body.email, body.password,
+                                           admin=body.admin, active=body.active)
         resp.status = falcon.HTTP_201
         resp.media = {"status": "success", "message": "User created.", "data": user_view(user, full=True)}
 
@@ -81,14 +74,12 @@ class UserItem:
     def on_patch(self, req, resp, user_id):
         user = self._find(user_id)
         changes = changes_of(validated(req, UserUpdateRequest))
-        with refusals():
-            user = self._administration.update(req.context.user, user, changes, req.context.identity.session_id)
+        user = self._administration.update(req.context.user, user, changes, req.context.identity.session_id)
         resp.media = {"status": "success", "message": "User updated.", "data": user_view(user, full=True)}
 
     def on_delete(self, req, resp, user_id):
         user = self._find(user_id)
-        with refusals():
-            self._administration.delete(req.context.user, user)
+        self._administration.delete(req.context.user, user)
         resp.status = falcon.HTTP_204
 
 
@@ -99,24 +90,12 @@ class MyProfile:
         self._verification = verification
 
     def on_patch(self, req, resp):
-        body = validated(req, ProfileUpdateRequest)
-        changes = changes_of(body)
+        changes = changes_of(validated(req, ProfileUpdateRequest))
         current_password = changes.pop("current_password", None)
         if not changes:
             raise bad_request("Nothing to update.")
-        try:
-            with refusals():
-                user = self._verification.update_own_profile(req.context.user, changes, req.context.client.ip,
-                                                             current_password)
-        except RequestThrottled as wait:
-            raise requests_throttled("confirmation requests", wait.retry_after) from None
-        except CurrentPasswordRequired:
-            raise bad_request("Invalid payload.", {"current_password": [
-                "Enter your current password to change your email."]}) from None
-        except CurrentPasswordWrong:
-            raise bad_request("Invalid payload.", {"current_password": ["Current password is incorrect."]}) from None
-        except CurrentPasswordThrottled as wait:
-            raise throttled(wait.retry_after) from None
+        user = self._verification.update_own_profile(req.context.user, changes, req.context.client.ip,
+                                                     current_password)
         message = "Profile updated."
         if user.pending_email:
             message += f" Confirm {user.pending_email} with the link we sent there; until then your email stays."
@@ -131,12 +110,6 @@ class MyPassword:
 
     def on_post(self, req, resp):
         body = validated(req, PasswordChangeRequest)
-        try:
-            with refusals(password_field="new_password"):
-                self._authentication.change_password(req.context.identity, body.current_password,
-                                                     body.new_password, req.context.client)
-        except LoginThrottled as wait:
-            raise throttled(wait.retry_after) from None
-        except LoginFailed:
-            raise bad_request("Invalid payload.", {"current_password": ["Current password is incorrect."]}) from None
+        self._authentication.change_password(req.context.identity, body.current_password, body.new_password,
+                                             req.context.client)
         resp.media = {"status": "success", "message": "Password changed."}
