@@ -52,6 +52,8 @@ def test_the_same_address_again_needs_no_password(client, user):
     """Only a new address can hand the account over; a username change or a no-op needs nothing."""
     answer = client.simulate_patch(ME, headers=user.headers, json={"username": "alicia", "email": "ALICE@example.com"})
     assert answer.status_code == 200 and answer.json["data"]["username"] == "alicia"
+    renamed = client.simulate_patch(ME, headers=user.headers, json={"username": "alicia2"})
+    assert renamed.status_code == 200 and renamed.json["data"]["username"] == "alicia2"
 
 
 def _change_password(client, user, admin):
