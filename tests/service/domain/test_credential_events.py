@@ -226,3 +226,12 @@ def markdown_row(event: Event) -> str:
 @pytest.mark.parametrize("event", list(Event), ids=lambda e: e.name.lower())
 def test_docs_security_shows_the_same_row(event):
     assert markdown_row(event) in SECURITY_DOC.read_text().splitlines()
+
+
+def test_an_admin_setting_their_own_password_keeps_the_session_they_act_in(client, admin):
+    """An admin's events name none of another account's sessions; on their own, the one they act in stays."""
+    elsewhere = Actor(client, client.simulate_post("/api/v1/auth/login", json={
+        "email": "chief@example.com", "password": PASSWORD}))
+    assert client.simulate_patch(f"/api/v1/users/{admin.id}", headers=admin.headers,
+                                 json={"password": NEW_PASSWORD}).status_code == 200
+    assert (status(client, admin), status(client, elsewhere)) == (200, 401)
