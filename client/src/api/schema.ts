@@ -291,7 +291,7 @@ export interface paths {
         delete: operations["delete_users_id"];
         options?: never;
         head?: never;
-        /** Change a user (admin); admins cannot demote or disable themselves, and one active admin always remains. A new email applies at once, unverified, and a confirmation link is mailed to it; reset links mailed to the old address stop working */
+        /** Change a user (admin); admins cannot demote or disable themselves, and one active admin always remains. A new email applies at once, unverified, and a confirmation link is mailed to it; the old address is told, and reset links mailed to it stop working */
         patch: operations["patch_users_id"];
         trace?: never;
     };
