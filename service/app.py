@@ -26,9 +26,9 @@ from service.domain.account_deletion import AccountDeletion
 from service.domain.accounts import Accounts
 from service.domain.administration import Administration
 from service.domain.authentication import Authentication
+from service.domain.credential_events import CredentialEvents
 from service.domain.email_verification import EmailVerification
 from service.domain.identifiers import UsernameRules
-from service.domain.live_sessions import LiveSessions
 from service.domain.new_device_notice import NewDeviceNotice
 from service.domain.password_check import PasswordCheck
 from service.domain.password_reset import PasswordResets
@@ -58,17 +58,20 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
         "login", {"account": settings.login_max_failures, "ip": settings.login_max_failures_per_ip},
         settings.login_window))
     outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
+    # What each password, address and session event ends: every flow below applies this one table.
+    credential_events = CredentialEvents(database, sessions, PasswordResets.links, EmailVerification.links,
+                                         outbox, composer)
     # Confirmation links are throttled like reset links, under their own counters.
-    verification = EmailVerification(database, accounts, outbox, composer, mail_throttle("verify-email", settings))
-    administration = Administration(database, accounts, sessions, verification)
+    verification = EmailVerification(database, accounts, outbox, composer, mail_throttle("verify-email", settings),
+                                     credential_events, passwords)
+    administration = Administration(database, accounts, verification, credential_events)
     new_device = NewDeviceNotice(outbox, composer).after_login if settings.new_device_login_notice else None
-    authentication = Authentication(accounts, sessions, tokens, hasher, passwords, verification,
+    authentication = Authentication(accounts, sessions, tokens, hasher, passwords, verification, credential_events,
                                     settings.require_verified_email, after_login=new_device)
     cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
-    resets = PasswordResets(database, accounts, sessions, outbox, composer,
-                            mail_throttle("password-reset", settings), verification)
-    deletion = AccountDeletion(database, passwords, outbox, composer)
-    live_sessions = LiveSessions()
+    resets = PasswordResets(database, accounts, outbox, composer, mail_throttle("password-reset", settings),
+                            credential_events)
+    deletion = AccountDeletion(database, passwords, credential_events)
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
     if settings.cors_allow_origins:
@@ -101,8 +104,8 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
         users.UserCollection(accounts, administration),
         my_account.MyAccount(verification, deletion, cookie),
         users.MyPassword(authentication),
-        session_routes.MySessions(live_sessions),
-        session_routes.UserSessions(accounts, live_sessions),
+        session_routes.MySessions(sessions, credential_events),
+        session_routes.UserSessions(accounts, sessions, credential_events),
         users.UserItem(accounts, administration),
         password_reset.AdminPasswordReset(accounts, resets),
         docs.OpenApiDocument(build_openapi(settings.version, settings.max_body_bytes)),

@@ -97,10 +97,11 @@ ROUTES = (
                           body=schemas.UserCreateRequest, errors=(*BODY_ERRORS, 401, 403, 409)),
     }),
     Route("/users/me", my_account.MyAccount, {
-        "PATCH": Operation("Change my username or email; a new email waits in `pending_email` until "
-                           "confirmed from the link mailed to it, and the old address gets a notice", "users",
+        "PATCH": Operation("Change my username or email; a new email needs `current_password` and waits in "
+                           "`pending_email` until confirmed from the link mailed to it, and the old address gets a "
+                           "notice", "users",
                            (200, "Updated.", schemas.UserEnvelope), body=schemas.ProfileUpdateRequest,
-                           errors=(*BODY_ERRORS, 401, 409)),
+                           errors=(*BODY_ERRORS, 401, 409, 429)),
         "DELETE": Operation("Delete my account (current password); every session ends, a confirmation "
                             "is mailed", "users", (204, "Deleted; the refresh cookie is cleared.", None),
                             body=account_lifecycle.AccountDeleteRequest, errors=(*BODY_ERRORS, 401, 403, 429)),
@@ -135,7 +136,7 @@ ROUTES = (
                          errors=(401, 404), params=(USER_ID,)),
         "PATCH": Operation("Change a user (admin); admins cannot demote or disable themselves, and one active admin "
                            "always remains. A new email applies at once, unverified, and a confirmation link is "
-                           "mailed to it; reset links mailed to the old address stop working", "users",
+                           "mailed to it; the old address is told, and reset links mailed to it stop working", "users",
                            (200, "Updated.", schemas.UserEnvelope), body=schemas.UserUpdateRequest,
                            errors=(*BODY_ERRORS, 401, 403, 404, 409), params=(USER_ID,)),
         "DELETE": Operation("Delete a user (admin); admins cannot delete themselves, and one active admin always "

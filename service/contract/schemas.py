@@ -95,6 +95,10 @@ class UserUpdateRequest(PartialUpdate):
 class ProfileUpdateRequest(PartialUpdate):
     username: Username = None
     email: Email = None
+    current_password: AnyPassword = Field(None, description=(
+        "Required with an `email` other than the current one: a new address can take the account "
+        "over, so it needs the password, not only a token (ASVS 5.0 V7.5.1). Wrong guesses count "
+        "as failed logins."))
 
 
 class PasswordChangeRequest(Request):

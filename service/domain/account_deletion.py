@@ -2,9 +2,10 @@
 service.domain.administration), a confirmation mail.
 
 The account is deleted, not anonymised: nothing else refers to a user (no posts, no audit
-trail), so a tombstone would keep personal data for no one. Its sessions and reset links go
-with it (ON DELETE CASCADE), so its tokens and cookie stop working at once; mail still queued
-for it is dropped, and the only thing that outlives it is the confirmation mail to its address.
+trail), so a tombstone would keep personal data for no one. What the deletion ends is the
+event table's ACCOUNT_DELETED row (service.domain.credential_events), and its sessions and links
+also go with the row (ON DELETE CASCADE), so its tokens and cookie stop working at once; mail
+still queued for it is dropped, and the only thing that outlives it is the confirmation mail.
 """
 from __future__ import annotations
 
@@ -15,19 +16,17 @@ import peewee
 from service.data.models import MailOutbox, User
 from service.domain.administration import keep_an_admin
 from service.domain.client_info import ClientInfo
+from service.domain.credential_events import CredentialEvents, Event
 from service.domain.password_check import PasswordCheck
-from service.mail.composer import MailComposer
-from service.mail.outbox import Outbox
 
 events = logging.getLogger("service.auth")
 
 
 class AccountDeletion:
-    def __init__(self, database: peewee.Database, passwords: PasswordCheck, outbox: Outbox, composer: MailComposer):
+    def __init__(self, database: peewee.Database, passwords: PasswordCheck, credential_events: CredentialEvents):
         self._db = database
         self._passwords = passwords
-        self._outbox = outbox
-        self._composer = composer
+        self._credential_events = credential_events
 
     def delete_own(self, user: User, password: str, client: ClientInfo) -> None:
         """Raises Throttled, WrongPassword, or LastActiveAdmin (administration's rule)."""
@@ -41,7 +40,6 @@ class AccountDeletion:
                 return  # a concurrent deletion of the same account got here first and mailed
             addresses = [address for address in (user.email, user.pending_email) if address]
             MailOutbox.delete().where(MailOutbox.recipient.in_(addresses), MailOutbox.status == "pending").execute()
-            self._outbox.enqueue("account_deleted", self._composer.compose(
-                "account_deleted", user.email, username=user.username))
+            self._credential_events.apply(Event.ACCOUNT_DELETED, user)  # the confirmation mail among them
             User.delete().where(User.id == user.id).execute()
         events.info("account deleted", extra={"event": "account_deleted", "user_id": user.id, "ip": client.ip})

@@ -112,13 +112,12 @@ class Accounts:
 
     def set_pending_email(self, user: User, email: str) -> bool:
         """Park a new address until its owner confirms it. Returns False, dropping any pending
-        change, when it is the current address. Raises IdentifierRefused or Conflict."""
+        change, when it is the current address. Raises IdentifierRefused.
+
+        An address another account has is parked too, so the answer tells nobody whether it is
+        registered; confirm_email refuses to move onto it."""
         address = email_of(email)
         changes = address.key != user.email_key
-        if changes:
-            taken = self._taken(user.username_key, address.key, exclude=user.id)
-            if taken:
-                raise Conflict(taken)
         user.pending_email, user.pending_email_key = (address.display, address.key) if changes else (None, None)
         user.updated_at = utcnow()
         user.save(only=[User.pending_email, User.pending_email_key, User.updated_at])

@@ -3,14 +3,14 @@ remains, which also guards an admin deleting their own account (service.domain.a
 from __future__ import annotations
 
 import logging
+import uuid
 
 import peewee
 
 from service.data.models import User
 from service.domain.accounts import Accounts
+from service.domain.credential_events import CredentialEvents, Event
 from service.domain.email_verification import EmailVerification
-from service.domain.password_reset import PasswordResets
-from service.domain.sessions import Sessions
 
 events = logging.getLogger("service.auth")
 
@@ -42,12 +42,12 @@ def keep_an_admin(leaving: User, actor: User | None = None) -> None:
 
 
 class Administration:
-    def __init__(self, database: peewee.Database, accounts: Accounts, sessions: Sessions,
-                 verification: EmailVerification):
+    def __init__(self, database: peewee.Database, accounts: Accounts, verification: EmailVerification,
+                 credential_events: CredentialEvents):
         self._db = database
         self._accounts = accounts
-        self._sessions = sessions
         self._verification = verification
+        self._credential_events = credential_events
 
     def create(self, username: str, email: str, password: str, *, admin: bool, active: bool) -> User:
         """Admins may give out reserved usernames; the owner confirms the address by mail.
@@ -55,30 +55,31 @@ class Administration:
         return self._verification.create_account(username, email, password, admin=admin, active=active,
                                                  allow_reserved=True)
 
-    def update(self, actor: User, target: User, changes: dict) -> User:
-        """Change `target` as `actor`. Raises Refused, or what Accounts.update raises.
+    def update(self, actor: User, target: User, changes: dict, session: uuid.UUID | None = None) -> User:
+        """Change `target` as `actor`, who acts in `session`. Raises Refused, or what Accounts.update raises.
 
-        Deactivating or changing the password ends the target's sessions. A new email takes
-        effect at once (the admin vouches for the change) but stays unverified until its owner
-        follows the link mailed to it; reset links mailed to the old address stop working."""
+        A new password, a deactivation and a new email each end what the event table says
+        (service.domain.credential_events). A new email takes effect at once (the admin vouches
+        for the change) but stays unverified until its owner follows the link mailed to it."""
         if target.id == actor.id:
             if changes.get("admin") is False:
                 raise Refused("You cannot remove your own admin rights.")
             if changes.get("active") is False:
                 raise Refused("You cannot deactivate your own account.")
         removes_admin = changes.get("admin") is False or changes.get("active") is False
-        old_email_key = target.email_key
+        own_session = session if target.id == actor.id else None  # none of the target's otherwise
+        old_email, old_email_key = target.email, target.email_key
         with self._db.atomic():
             if removes_admin:
                 keep_an_admin(target, actor)
             user = self._accounts.update(target, changes, allow_reserved=True)
-            if changes.get("active") is False or "password" in changes:
-                self._sessions.revoke_all(user)
+            if "password" in changes:
+                self._credential_events.apply(Event.ADMIN_SET_PASSWORD, user, session=own_session)
+            if changes.get("active") is False:
+                self._credential_events.apply(Event.ADMIN_DEACTIVATED, user)
             if user.email_key != old_email_key:
+                self._credential_events.apply(Event.ADMIN_CHANGED_EMAIL, user, old_email=old_email)
                 self._verification.send_link(user, user.email)
-                # A reset link mailed to the old address must not outlive the address: the
-                # change may be why the admin was asked (a lost or taken-over mailbox).
-                PasswordResets.links.retire(user)
         return user
 
     def delete(self, actor: User, target: User) -> None:

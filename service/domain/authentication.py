@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from service.data.models import User
 from service.domain.accounts import Accounts
 from service.domain.client_info import ClientInfo
+from service.domain.credential_events import CredentialEvents, Event
 from service.domain.email_verification import EmailVerification
 from service.domain.password_check import PasswordCheck
 from service.domain.password_reset import PasswordResets
@@ -47,8 +48,9 @@ class Identity:
 class Authentication:
     def __init__(self, accounts: Accounts, sessions: Sessions, tokens: AccessTokens,
                  hasher: PasswordHasher, passwords: PasswordCheck, verification: EmailVerification,
-                 require_verified_email: bool = False, after_login=None):
+                 credential_events: CredentialEvents, require_verified_email: bool = False, after_login=None):
         self._accounts = accounts
+        self._credential_events = credential_events
         self._verification = verification
         self._require_verified_email = require_verified_email
         self._sessions = sessions
@@ -90,14 +92,15 @@ class Authentication:
         presented = RefreshToken.parse(cookie_value)
         try:
             user, opened = self._sessions.rotate(presented)
-        except RefreshReuse:
+        except RefreshReuse as reuse:
+            self._credential_events.apply(Event.REFRESH_REUSE, reuse.session.user, session=reuse.session.id)
             events.warning("refresh token reuse", extra={
                 "event": "refresh_reuse", "session_id": str(presented.session_id), **client.log_fields()})
             raise
         return self._grant(user, opened)
 
     def logout(self, identity: Identity, client: ClientInfo) -> None:
-        self._sessions.revoke(identity.session_id)
+        self._credential_events.apply(Event.SESSION_ENDED, identity.user, session=identity.session_id)
         events.info("logged out", extra={"event": "logout", "user_id": identity.user.id, **client.log_fields()})
 
     def authenticate(self, bearer_token: str) -> Identity:
@@ -112,8 +115,9 @@ class Authentication:
         """Raises Throttled, WrongPassword or PasswordRefused."""
         user = identity.user
         self._passwords.confirm(user, current_password, client, "password_change", field="current_password")
-        self._accounts.set_password(user, new_password)
-        revoked = self._sessions.revoke_all(user, keep=identity.session_id)
+        with self._credential_events.transaction():
+            self._accounts.set_password(user, new_password)
+            revoked = self._credential_events.apply(Event.PASSWORD_CHANGED, user, session=identity.session_id)
         events.info("password changed", extra={"event": "password_changed", "user_id": user.id,
                                                "sessions_revoked": revoked})
 

@@ -1,6 +1,8 @@
 """Confirming email addresses: a link on sign-up and on every change of address, confirmed by
-POST, resent on request. A self-service change waits in `pending_email` until the new address
-is confirmed; the old address is told at once."""
+POST, resent on request. A self-service change needs the current password and waits in
+`pending_email` until the new address is confirmed; the old address is told at once. An address
+that already has an account is accepted the same way, but is mailed a notice instead of a link,
+so a change can never move an account onto another's address, nor tell who has one."""
 from __future__ import annotations
 
 import logging
@@ -10,8 +12,12 @@ import peewee
 
 from service.data.models import EmailVerificationToken, User
 from service.domain.accounts import Accounts, Conflict
+from service.domain.client_info import ClientInfo
+from service.domain.credential_events import CredentialEvents, Event
 from service.domain.identifiers import email_key, throttle_digest
 from service.domain.link_tokens import LinkTokens
+from service.domain.password_check import PasswordCheck
+from service.domain.refusals import FieldRefused
 from service.domain.throttle import Throttle, Throttled
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
@@ -29,12 +35,14 @@ class EmailVerification:
     links = LinkTokens(EmailVerificationToken, VERIFY_TTL)
 
     def __init__(self, database: peewee.Database, accounts: Accounts, outbox: Outbox, composer: MailComposer,
-                 throttle: Throttle):
+                 throttle: Throttle, credential_events: CredentialEvents, passwords: PasswordCheck):
         self._db = database
         self._accounts = accounts
         self._outbox = outbox
         self._composer = composer
         self._throttle = throttle
+        self._credential_events = credential_events
+        self._passwords = passwords
 
     def create_account(self, username: str, email: str, password: str, **options) -> User:
         """Accounts.create, with the confirmation link queued in the same transaction."""
@@ -52,14 +60,20 @@ class EmailVerification:
                 link=self._composer.link("/verify-email", f"token={token}"),
                 hours=int(VERIFY_TTL.total_seconds() // 3600)))
 
-    def update_own_profile(self, user: User, changes: dict, ip: str) -> User:
+    def update_own_profile(self, user: User, changes: dict, client: ClientInfo,
+                           current_password: str | None = None) -> User:
         """The owner's own changes, all or none: a new email waits until confirmed, the rest
-        applies now. Raises what Accounts.update raises, or Throttled: each new address
-        is mailed a link, so changes count with resends (no mail bombing from one account)."""
+        applies now. A new email needs `current_password` (ASVS 5.0 V7.5.1): an access token
+        alone must not be able to move the account. Raises FieldRefused (no password given), what
+        PasswordCheck.confirm and Accounts.update raise, or Throttled: each new address is mailed,
+        so changes count with resends (no mail bombing from one account)."""
         changes = dict(changes)
         email = changes.pop("email", None)
         if email is not None and email_key(email) != user.email_key:
-            self._throttle.reserve(ip=ip, email=throttle_digest(email))
+            if current_password is None:
+                raise FieldRefused("current_password", "Enter your current password to change your email.")
+            self._passwords.confirm(user, current_password, client, "email_change", field="current_password")
+            self._throttle.reserve(ip=client.ip, email=throttle_digest(email))
         with self._db.atomic():
             if changes:
                 self._accounts.update(user, changes)
@@ -71,21 +85,22 @@ class EmailVerification:
         """The old address hears of the change at once."""
         with self._db.atomic():
             if not self._accounts.set_pending_email(user, email):
-                self.links.retire(user)  # back to the current address: a pending link must not switch it
+                # Back to the current address: a pending link must not switch it.
+                self._credential_events.apply(Event.EMAIL_CHANGE_WITHDRAWN, user)
                 return
-            self.send_link(user, user.pending_email)
+            if self._accounts.find_by_email(user.pending_email) is None:
+                self.send_link(user, user.pending_email)
+            else:
+                # Same answer and same mail to the old address as for a free one; the holder of
+                # the new address is told, and no link exists that could move it.
+                self.links.retire(user)
+                self._outbox.enqueue("email_change_to_registered", self._composer.compose(
+                    "email_change_to_registered", user.pending_email,
+                    reset_link=self._composer.link("/forgot-password")))
             self._outbox.enqueue("email_change_requested", self._composer.compose(
                 "email_change_requested", user.email, username=user.username, new_email=user.pending_email,
                 reset_link=self._composer.link("/forgot-password")))
         events.info("email change requested", extra={"event": "email_change_requested", "user_id": user.id})
-
-    def cancel_pending_change(self, user: User) -> None:
-        """Drop a change of address not yet confirmed, and every open link: a password reset
-        does this, so a session taken over cannot finish moving the account to a new address."""
-        with self._db.atomic():
-            if user.pending_email_key is not None:
-                self._accounts.set_pending_email(user, user.email)
-            self.links.retire(user)
 
     def confirm(self, token: str, ip: str) -> User:
         """Raises InvalidVerificationToken."""
@@ -97,13 +112,15 @@ class EmailVerification:
             if link is None or email_key(link.email) not in (user.email_key, user.pending_email_key):
                 events.warning("email verification refused", extra={"event": "email_verify_refused", "ip": ip})
                 raise InvalidVerificationToken()
+            old_email, moves = user.email, email_key(link.email) != user.email_key
             try:
                 self._accounts.confirm_email(user, link.email)
             except Conflict:
                 events.warning("email verification refused: address taken", extra={
                     "event": "email_verify_refused", "user_id": user.id, "ip": ip})
                 raise InvalidVerificationToken() from None
-            self.links.retire(user)
+            self._credential_events.apply(Event.EMAIL_CHANGE_CONFIRMED if moves else Event.ADDRESS_CONFIRMED,
+                                          user, old_email=old_email)
         events.info("email verified", extra={"event": "email_verified", "user_id": user.id, "ip": ip})
         return user
 

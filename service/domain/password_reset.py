@@ -1,4 +1,5 @@
-"""Forgotten passwords: a single-use link by mail, then a new password that ends every session."""
+"""Forgotten passwords: a single-use link by mail, then a new password (what that ends:
+service.domain.credential_events, PASSWORD_RESET)."""
 from __future__ import annotations
 
 import logging
@@ -8,10 +9,9 @@ import peewee
 
 from service.data.models import PasswordResetToken, User
 from service.domain.accounts import Accounts
-from service.domain.email_verification import EmailVerification
+from service.domain.credential_events import CredentialEvents, Event
 from service.domain.identifiers import throttle_digest
 from service.domain.link_tokens import LinkTokens
-from service.domain.sessions import Sessions
 from service.domain.throttle import Throttle, Throttled
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
@@ -27,12 +27,11 @@ class InvalidResetToken(Exception):
 class PasswordResets:
     links = LinkTokens(PasswordResetToken, RESET_TTL)
 
-    def __init__(self, database: peewee.Database, accounts: Accounts, sessions: Sessions, outbox: Outbox,
-                 composer: MailComposer, throttle: Throttle, verification: EmailVerification):
+    def __init__(self, database: peewee.Database, accounts: Accounts, outbox: Outbox, composer: MailComposer,
+                 throttle: Throttle, credential_events: CredentialEvents):
         self._db = database
         self._accounts = accounts
-        self._verification = verification
-        self._sessions = sessions
+        self._credential_events = credential_events
         self._outbox = outbox
         self._composer = composer
         self._throttle = throttle
@@ -72,12 +71,7 @@ class PasswordResets:
             user = link.user
             # The account's own password policy; a refusal rolls back, so the link stays usable.
             self._accounts.set_password(user, new_password)
-            self.links.retire(user)
-            revoked = self._sessions.revoke_all(user)
-            self._verification.cancel_pending_change(user)
-            self._outbox.enqueue("password_changed", self._composer.compose(
-                "password_changed", user.email, username=user.username,
-                reset_link=self._composer.link("/forgot-password")))
+            revoked = self._credential_events.apply(Event.PASSWORD_RESET, user)
         events.info("password reset", extra={"event": "password_reset", "user_id": user.id,
                                              "sessions_revoked": revoked, "ip": ip})
         return user

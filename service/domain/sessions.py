@@ -1,4 +1,4 @@
-"""Login sessions: each holds the hash of its current refresh token and can be revoked."""
+"""Login sessions: each holds the hash of its current refresh token; listed and ended by their owner."""
 from __future__ import annotations
 
 import functools
@@ -24,7 +24,12 @@ FORMER_SECRETS_KEPT = 64
 
 
 class RefreshReuse(InvalidToken):
-    """An old refresh token came back: the chain is compromised and the session is revoked."""
+    """An old refresh token came back: the chain is compromised. What that ends is the
+    REFRESH_REUSE row of service.domain.credential_events."""
+
+    def __init__(self, message: str, session: Session | None = None):
+        super().__init__(message)
+        self.session = session
 
 
 class AccountGone(LoginFailed):
@@ -89,7 +94,9 @@ class Sessions:
         return Opened(session, token)
 
     def rotate(self, presented: RefreshToken) -> tuple[User, Opened]:
-        """Swap a live refresh token for a new one. Raises InvalidToken, RefreshReuse or RefreshRaced."""
+        """Swap a live refresh token for a new one. Raises InvalidToken, RefreshReuse or RefreshRaced.
+
+        RefreshReuse ends nothing itself: the caller applies the event table's REFRESH_REUSE."""
         new = RefreshToken.new(presented.session_id)
         now = utcnow()
         refusal: Exception | None = None
@@ -108,7 +115,6 @@ class Sessions:
                 session.rotated_at = session.last_used_at = now
                 session.save(only=[Session.former_hashes, Session.refresh_hash, Session.rotated_at,
                                    Session.last_used_at])
-        # Raised only after commit: a revocation must not roll back with the error.
         if refusal is not None:
             raise refusal
         return session.user, Opened(session, new)
@@ -122,9 +128,8 @@ class Sessions:
         if former and presented.matches(former[0]) and session.rotated_at and now - session.rotated_at < ROTATION_GRACE:
             return RefreshRaced()
         if any(presented.matches(digest) for digest in former):
-            session.revoked_at = now
-            session.save(only=[Session.revoked_at])
-            return RefreshReuse("Refresh token reuse detected; the session is revoked.")
+            # What reuse ends is the table's REFRESH_REUSE row, applied by the caller.
+            return RefreshReuse("Refresh token reuse detected; the session is revoked.", session)
         return InvalidToken("Invalid refresh token.")
 
     def live_user(self, session_id: uuid.UUID, user_id: int) -> User | None:
@@ -136,12 +141,24 @@ class Sessions:
             _PREPARED.add(connection)
         return next(iter(User.raw(f"EXECUTE {LIVE_USER} (%s, %s)", str(session_id), user_id)), None)
 
-    def revoke(self, session_id: uuid.UUID) -> None:
-        (Session.update(revoked_at=utcnow())
-         .where(Session.id == session_id, Session.revoked_at.is_null()).execute())
+    def live_of(self, user: User) -> list[Session]:
+        """Where the account is signed in: its live sessions, most recently used first."""
+        return list(Session.select()
+                    .where(Session.user == user, Session.revoked_at.is_null(), Session.expires_at > utcnow())
+                    .order_by(Session.last_used_at.desc(), Session.created_at.desc()))
 
-    def revoke_all(self, user: User, keep: uuid.UUID | None = None) -> int:
-        query = Session.update(revoked_at=utcnow()).where(Session.user == user, Session.revoked_at.is_null())
+    def end(self, user: User, session_id: uuid.UUID) -> bool:
+        """End one of this user's live sessions; False if there is no such live session."""
+        return bool(Session.update(revoked_at=utcnow())
+                    .where(Session.id == session_id, Session.user == user, Session.revoked_at.is_null(),
+                           Session.expires_at > utcnow())
+                    .execute())
+
+    def end_all(self, user: User, keep: uuid.UUID | None = None) -> int:
+        """End every live session of this user but `keep`; returns how many ended. Which credential
+        event ends which sessions is service.domain.credential_events' table, the one caller."""
+        query = Session.update(revoked_at=utcnow()).where(Session.user == user, Session.revoked_at.is_null(),
+                                                          Session.expires_at > utcnow())
         if keep is not None:
             query = query.where(Session.id != keep)
         return query.execute()

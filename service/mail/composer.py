@@ -19,6 +19,8 @@ SUBJECTS = {
     "account_deleted": "Your account has been deleted",
     "verify_email": "Confirm your email address",
     "email_change_requested": "Your account's email is being changed",
+    "email_changed_by_admin": "Your account's email was changed",
+    "email_change_to_registered": "This address already has an account",
 }
 
 

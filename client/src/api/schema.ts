@@ -220,7 +220,7 @@ export interface paths {
         delete: operations["delete_users_me"];
         options?: never;
         head?: never;
-        /** Change my username or email; a new email waits in `pending_email` until confirmed from the link mailed to it, and the old address gets a notice */
+        /** Change my username or email; a new email needs `current_password` and waits in `pending_email` until confirmed from the link mailed to it, and the old address gets a notice */
         patch: operations["patch_users_me"];
         trace?: never;
     };
@@ -291,7 +291,7 @@ export interface paths {
         delete: operations["delete_users_id"];
         options?: never;
         head?: never;
-        /** Change a user (admin); admins cannot demote or disable themselves, and one active admin always remains. A new email applies at once, unverified, and a confirmation link is mailed to it; reset links mailed to the old address stop working */
+        /** Change a user (admin); admins cannot demote or disable themselves, and one active admin always remains. A new email applies at once, unverified, and a confirmation link is mailed to it; the old address is told, and reset links mailed to it stop working */
         patch: operations["patch_users_id"];
         trace?: never;
     };
@@ -471,6 +471,11 @@ export interface components {
         };
         /** ProfileUpdateRequest */
         ProfileUpdateRequest: {
+            /**
+             * Current Password
+             * @description Required with an `email` other than the current one: a new address can take the account over, so it needs the password, not only a token (ASVS 5.0 V7.5.1). Wrong guesses count as failed logins.
+             */
+            current_password?: string;
             /**
              * Email
              * Format: email

@@ -57,21 +57,57 @@ describe("StatusPage", () => {
     expect(detail("Username")).toBe("alice2");
   });
 
-  it("shows a taken email next to the email field", async () => {
+  it("shows a taken username next to the username field", async () => {
     server.use(
       http.patch(api("/users/me"), () =>
-        fail(409, "Email is already registered.", { email: ["Email is already registered."] }),
+        fail(409, "That username or email is already taken.", { username: ["Username is already taken."] }),
+      ),
+    );
+    const { user } = await openStatus();
+    const form = screen.getByRole("form", { name: "Change username or email" });
+    const username = within(form).getByLabelText("Username");
+    await user.clear(username);
+    await user.type(username, "bob");
+    await user.click(within(form).getByRole("button", { name: "Save changes" }));
+
+    expect(await within(form).findByText("Username is already taken.")).toBeInTheDocument();
+    expect(username).toHaveAccessibleDescription(/Username is already taken\./);
+  });
+
+  it("asks for the current password only when the email changes", async () => {
+    const { user } = await openStatus();
+    const form = screen.getByRole("form", { name: "Change username or email" });
+    expect(within(form).queryByLabelText("Current password")).not.toBeInTheDocument();
+    const email = within(form).getByLabelText("Email");
+    await user.clear(email);
+    await user.type(email, "new@example.com");
+
+    const password = within(form).getByLabelText("Current password");
+    expect(password).toHaveAccessibleDescription("Needed to change your email.");
+    expect(within(form).getByRole("button", { name: "Save changes" })).toBeDisabled();
+    await user.clear(email);
+    await user.type(email, "alice@example.com");
+    expect(within(form).queryByLabelText("Current password")).not.toBeInTheDocument();
+  });
+
+  it("shows a wrong current password next to it in the profile form", async () => {
+    server.use(
+      http.patch(api("/users/me"), () =>
+        fail(400, "Invalid payload.", { current_password: ["Current password is incorrect."] }),
       ),
     );
     const { user } = await openStatus();
     const form = screen.getByRole("form", { name: "Change username or email" });
     const email = within(form).getByLabelText("Email");
     await user.clear(email);
-    await user.type(email, "bob@example.com");
+    await user.type(email, "new@example.com");
+    await user.type(within(form).getByLabelText("Current password"), "wrong");
     await user.click(within(form).getByRole("button", { name: "Save changes" }));
 
-    expect(await within(form).findByText("Email is already registered.")).toBeInTheDocument();
-    expect(email).toHaveAccessibleDescription(/Email is already registered\./);
+    expect(await within(form).findByText("Current password is incorrect.")).toBeInTheDocument();
+    expect(within(form).getByLabelText("Current password")).toHaveAccessibleDescription(
+      /Current password is incorrect\./,
+    );
   });
 
   it("changes the password with the current one and clears the form", async () => {
@@ -129,22 +165,27 @@ describe("StatusPage", () => {
     );
   });
 
-  it("changes the email: the old one stays until the new one is confirmed", async () => {
+  it("changes the email with the current password: the old one stays until the new one is confirmed", async () => {
     const message =
       "Profile updated. Confirm new@example.com with the link we sent there; until then your email stays.";
+    let body: unknown = null;
     server.use(
-      http.patch(api("/users/me"), () =>
-        HttpResponse.json({ status: "success", message, data: { ...alice, pending_email: "new@example.com" } }),
-      ),
+      http.patch(api("/users/me"), async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ status: "success", message, data: { ...alice, pending_email: "new@example.com" } });
+      }),
     );
     const { user } = await openStatus();
     const form = screen.getByRole("form", { name: "Change username or email" });
     const email = within(form).getByLabelText("Email");
     await user.clear(email);
     await user.type(email, "new@example.com");
+    await user.type(within(form).getByLabelText("Current password"), "old secret");
     await user.click(within(form).getByRole("button", { name: "Save changes" }));
 
     expect(await screen.findByText(message)).toBeInTheDocument();
+    expect(body).toEqual({ email: "new@example.com", current_password: "old secret" });
+    expect(within(form).queryByLabelText("Current password")).not.toBeInTheDocument();
     expect(email).toHaveValue("alice@example.com");
     expect(detail("Email")).toBe("alice@example.com");
     expect(detail("New email")).toBe("new@example.com (waiting for confirmation)");

@@ -10,8 +10,9 @@ from service.api.errors import not_found
 from service.api.resources.payload import user_from_path
 from service.contract.account_lifecycle import SessionListEnvelope
 from service.domain.accounts import Accounts
+from service.domain.credential_events import CredentialEvents, Event
 from service.domain.devices import device_name
-from service.domain.live_sessions import LiveSessions
+from service.domain.sessions import Sessions
 
 
 def session_list(sessions: list, current: uuid.UUID | None) -> dict:
@@ -35,21 +36,24 @@ def ended(count: int) -> dict:
 class MySessions:
     access = {"GET": Access.USER, "DELETE": Access.USER}
 
-    def __init__(self, live: LiveSessions):
-        self._live = live
+    def __init__(self, sessions: Sessions, credential_events: CredentialEvents):
+        self._sessions = sessions
+        self._credential_events = credential_events
 
     def on_get(self, req, resp):
         identity = req.context.identity
-        resp.media = session_list(self._live.of(identity.user), identity.session_id)
+        resp.media = session_list(self._sessions.live_of(identity.user), identity.session_id)
 
     def on_delete(self, req, resp):
         """Every session but this one."""
         identity = req.context.identity
-        resp.media = ended(self._live.end_all(identity.user, keep=identity.session_id))
+        resp.media = ended(self._credential_events.apply(Event.OTHER_SESSIONS_ENDED, identity.user,
+                                                         session=identity.session_id))
 
     def on_delete_one(self, req, resp, session_id):
         session = session_id_of(session_id)
-        if session is None or not self._live.end(req.context.user, session):
+        if session is None or not self._credential_events.apply(Event.SESSION_ENDED, req.context.user,
+                                                                session=session):
             raise not_found("Session not found.")
         resp.status = falcon.HTTP_204
 
@@ -57,18 +61,19 @@ class MySessions:
 class UserSessions:
     access = {"GET": Access.ADMIN, "DELETE": Access.ADMIN}
 
-    def __init__(self, accounts: Accounts, live: LiveSessions):
+    def __init__(self, accounts: Accounts, sessions: Sessions, credential_events: CredentialEvents):
         self._accounts = accounts
-        self._live = live
+        self._sessions = sessions
+        self._credential_events = credential_events
 
     def _find(self, user_id: str):
         return user_from_path(self._accounts, user_id)
 
     def on_get(self, req, resp, user_id):
-        resp.media = session_list(self._live.of(self._find(user_id)), req.context.identity.session_id)
+        resp.media = session_list(self._sessions.live_of(self._find(user_id)), req.context.identity.session_id)
 
     def on_delete(self, req, resp, user_id):
         user = self._find(user_id)
         # An admin ending their own sessions here keeps the one they are using.
         keep = req.context.identity.session_id if user.id == req.context.user.id else None
-        resp.media = ended(self._live.end_all(user, keep=keep))
+        resp.media = ended(self._credential_events.apply(Event.ADMIN_ENDED_SESSIONS, user, session=keep))

@@ -74,7 +74,7 @@ class UserItem:
     def on_patch(self, req, resp, user_id):
         user = self._find(user_id)
         changes = changes_of(validated(req, UserUpdateRequest))
-        user = self._administration.update(req.context.user, user, changes)
+        user = self._administration.update(req.context.user, user, changes, req.context.identity.session_id)
         resp.media = {"status": "success", "message": "User updated.", "data": user_view(user, full=True)}
 
     def on_delete(self, req, resp, user_id):
@@ -91,7 +91,11 @@ class MyProfile:
 
     def on_patch(self, req, resp):
         changes = changes_of(validated(req, ProfileUpdateRequest))
-        user = self._verification.update_own_profile(req.context.user, changes, req.context.client.ip)
+        current_password = changes.pop("current_password", None)
+        if not changes:
+            raise bad_request("Nothing to update.")
+        user = self._verification.update_own_profile(req.context.user, changes, req.context.client,
+                                                     current_password)
         message = "Profile updated."
         if user.pending_email:
             message += f" Confirm {user.pending_email} with the link we sent there; until then your email stays."

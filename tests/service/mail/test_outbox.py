@@ -152,7 +152,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_another_skips_its_locked_row
         silent.close()
         sink.stop()
     assert sorted(m["To"] for m in _mails(sink)) == ["first@example.com", "second@example.com"]
-    assert "every session was signed out" in text_of(_mails(sink)[0])
+    assert "signed out on your other devices" in text_of(_mails(sink)[0])
 
 
 def _mails(sink):

@@ -16,13 +16,22 @@ interface ProfileFormProps {
 interface Profile {
   username: string;
   email: string;
+  current_password: string;
 }
 
-/** Only what differs from the saved account: the API is sent nothing else. */
+function movesEmail(user: User, entered: Profile): boolean {
+  return entered.email.trim() !== user.email;
+}
+
+/** Only what differs from the saved account: the API is sent nothing else. A new email goes with
+ * the current password, which the API requires for it (a session alone must not move the account). */
 function changesOf(user: User, entered: Profile): UpdateMeRequest {
   const changes: UpdateMeRequest = {};
   if (entered.username !== user.username) changes.username = entered.username;
-  if (entered.email.trim() !== user.email) changes.email = entered.email.trim();
+  if (movesEmail(user, entered)) {
+    changes.email = entered.email.trim();
+    changes.current_password = entered.current_password;
+  }
   return changes;
 }
 
@@ -37,16 +46,20 @@ export function ProfileForm({ user, onSaved }: ProfileFormProps) {
   const api = useApi();
   const { show } = useMessages();
   const { values, textField, errors, busy, handleSubmit } = useForm<Profile>({
-    initial: { username: user.username, email: user.email },
+    initial: { username: user.username, email: user.email, current_password: "" },
     submit: async (entered) => {
       const result = await api.updateMe(changesOf(user, entered));
       onSaved(result.user);
       show("success", result.message);
-      return { username: result.user.username, email: result.user.email };
+      return { username: result.user.username, email: result.user.email, current_password: "" };
     },
   });
 
-  const valid = passesAll(USERNAME_RULES, values.username) && passesAll(EMAIL_RULES, values.email);
+  const asksPassword = movesEmail(user, values);
+  const valid =
+    passesAll(USERNAME_RULES, values.username) &&
+    passesAll(EMAIL_RULES, values.email) &&
+    (!asksPassword || values.current_password.length > 0);
   const changed = Object.keys(changesOf(user, values)).length > 0;
 
   return (
@@ -71,6 +84,16 @@ export function ProfileForm({ user, onSaved }: ProfileFormProps) {
         rules={EMAIL_RULES}
         hint={pendingNote(user)}
       />
+      {asksPassword && (
+        <TextField
+          id="profile-current-password"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          {...textField("current_password")}
+          hint="Needed to change your email."
+        />
+      )}
       <SubmitButton busy={busy} busyLabel="Saving…" disabled={!valid || !changed}>
         Save changes
       </SubmitButton>

@@ -35,6 +35,11 @@ def resend(client, email="alice@example.com", ip="127.0.0.1"):
     return client.simulate_post(RESEND, json={"email": email}, remote_addr=ip)
 
 
+def change_email(client, actor, email, password=PASSWORD):
+    return client.simulate_patch("/api/v1/users/me", headers=actor.headers,
+                                 json={"email": email, "current_password": password})
+
+
 def me(client, actor) -> dict:
     return client.simulate_get("/api/v1/auth/status", headers=actor.headers).json["data"]
 
@@ -79,7 +84,7 @@ def test_expired_unknown_superseded_and_deactivated_links_get_one_answer(client,
 def test_changing_my_email_waits_for_the_new_address_and_tells_the_old_one(client, user, database, mail_sink,
                                                                            mailbox):
     mailed_token(database, mail_sink, mailbox)  # the sign-up's link, out of the way
-    changed = client.simulate_patch("/api/v1/users/me", headers=user.headers, json={"email": "New@Example.com"})
+    changed = change_email(client, user, "New@Example.com")
     assert changed.status_code == 200
     assert (changed.json["data"]["email"], changed.json["data"]["pending_email"]) == (
         "alice@example.com", "New@example.com")
@@ -97,7 +102,7 @@ def test_changing_my_email_waits_for_the_new_address_and_tells_the_old_one(clien
 
 def test_changing_back_to_the_current_address_cancels_the_pending_change(client, user, database, mail_sink,
                                                                          mailbox):
-    client.simulate_patch("/api/v1/users/me", headers=user.headers, json={"email": "new@example.com"})
+    change_email(client, user, "new@example.com")
     token = mailed_token(database, mail_sink, mailbox, to="new@example.com")
     back = client.simulate_patch("/api/v1/users/me", headers=user.headers, json={"email": "ALICE@example.com"})
     assert back.status_code == 200 and back.json["data"]["pending_email"] is None
@@ -106,7 +111,7 @@ def test_changing_back_to_the_current_address_cancels_the_pending_change(client,
 
 
 def test_a_link_for_an_address_taken_meanwhile_is_refused(client, user, register, database, mail_sink, mailbox):
-    client.simulate_patch("/api/v1/users/me", headers=user.headers, json={"email": "new@example.com"})
+    change_email(client, user, "new@example.com")
     token = mailed_token(database, mail_sink, mailbox, to="new@example.com")
     register("bob", email="new@example.com")  # a pending change reserves nothing
     assert verify(client, token).json == INVALID
@@ -116,7 +121,7 @@ def test_a_link_for_an_address_taken_meanwhile_is_refused(client, user, register
 
 def test_a_password_reset_cancels_a_pending_change(client, user, database, mail_sink, mailbox):
     """A stolen session must not be able to finish moving the account to the thief's address."""
-    client.simulate_patch("/api/v1/users/me", headers=user.headers, json={"email": "thief@example.com"})
+    change_email(client, user, "thief@example.com")
     token = mailed_token(database, mail_sink, mailbox, to="thief@example.com")
     client.simulate_post("/api/v1/auth/password-reset", json={"email": "alice@example.com"})
     deliver(database, mail_sink.url)
@@ -149,7 +154,7 @@ def test_resend_answers_alike_and_mails_only_an_address_waiting_for_confirmation
     verify(client, mailed_token(database, mail_sink, mailbox, to="carol@example.com"))
     register("dave")
     database.execute_sql("UPDATE users SET active = false WHERE username = 'dave'")
-    client.simulate_patch("/api/v1/users/me", headers=user.headers, json={"email": "next@example.com"})
+    change_email(client, user, "next@example.com")
     MailOutbox.delete().execute()
     answers = [resend(client, email) for email in (
         "alice@example.com", "next@example.com", "nobody@example.com", "carol@example.com", "dave@example.com")]
@@ -174,7 +179,8 @@ def test_changes_of_address_count_with_resends_per_ip(postgres, database, mail_s
     token = strict.simulate_post("/api/v1/auth/register", json={
         "username": "alice", "email": "alice@example.com", "password": PASSWORD}).json["auth_token"]
     answers = [strict.simulate_patch("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"},
-                                     json={"email": f"victim{i}@example.com"}) for i in range(3)]
+                                     json={"email": f"victim{i}@example.com", "current_password": PASSWORD})
+               for i in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert MailOutbox.select().where(MailOutbox.kind == "verify_email").count() == 3  # sign-up + 2 changes
 

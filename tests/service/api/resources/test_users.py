@@ -198,15 +198,16 @@ def test_admin_deletes_a_user(client, admin, user):
 
 def test_user_updates_own_profile(client, user, register):
     result = client.simulate_patch("/api/v1/users/me", headers=user.headers,
-                                   json={"username": "alicia", "email": "ALICIA@Example.com"})
+                                   json={"username": "alicia", "email": "ALICIA@Example.com",
+                                         "current_password": PASSWORD})
     assert result.status_code == 200
     assert result.json["data"]["username"] == "alicia"
     # The new email waits for its confirmation (tests/service/api/resources/test_email_verification.py).
     assert (result.json["data"]["email"], result.json["data"]["pending_email"]) == (
         "alice@example.com", "ALICIA@example.com")
     register("bob")
-    taken = client.simulate_patch("/api/v1/users/me", headers=user.headers, json={"email": "bob@EXAMPLE.com"})
-    assert taken.status_code == 409 and taken.json["errors"] == {"email": ["Email is already registered."]}
+    taken = client.simulate_patch("/api/v1/users/me", headers=user.headers, json={"username": "bob"})
+    assert taken.status_code == 409 and taken.json["errors"] == {"username": ["Username is already taken."]}
 
 
 def test_profile_update_cannot_touch_privileges(client, user):
