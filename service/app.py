@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+from collections.abc import Callable
 
 import falcon
 import peewee
@@ -19,6 +21,7 @@ from service.api.resources.docs import SWAGGER_ASSETS
 from service.contract.openapi import build_openapi
 from service.data import db as database_module
 from service.data.models import MODELS
+from service.domain import mail_requests
 from service.domain.account_deletion import AccountDeletion
 from service.domain.accounts import Accounts
 from service.domain.administration import Administration
@@ -54,18 +57,12 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
                                   settings.login_window)
     outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
-    # Confirmation links are throttled like reset links, under their own counters.
-    verification = EmailVerification(database, accounts, outbox, composer, RequestThrottle(
-        "verify-email", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window))
+    verification, resets = link_flows(settings, database, accounts, sessions, outbox, composer)
     administration = Administration(database, accounts, sessions, verification)
     new_device = NewDeviceNotice(outbox, composer).after_login if settings.new_device_login_notice else None
     authentication = Authentication(accounts, sessions, tokens, hasher, throttle, verification,
                                     settings.require_verified_email, after_login=new_device)
     cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
-    resets = PasswordResets(database, accounts, sessions, outbox, composer, RequestThrottle(
-        "password-reset", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window), verification)
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
     if settings.cors_allow_origins:
@@ -117,6 +114,28 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_static_route(f"{api}/docs/static", SWAGGER_ASSETS)
     require_declared_access(app)
     return app
+
+
+def link_flows(settings: Settings, database: peewee.Database, accounts: Accounts, sessions: Sessions,
+               outbox: Outbox, composer: MailComposer) -> tuple[EmailVerification, PasswordResets]:
+    """The flows that mail links: the API asks through them, the mail worker resolves through them."""
+    # Confirmation links are throttled like reset links, under their own counters.
+    verification = EmailVerification(database, accounts, outbox, composer, RequestThrottle(
+        "verify-email", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
+        settings.login_window))
+    resets = PasswordResets(database, accounts, sessions, outbox, composer, RequestThrottle(
+        "password-reset", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
+        settings.login_window), verification)
+    return verification, resets
+
+
+def mail_request_resolver(settings: Settings, database: peewee.Database) -> Callable[[], int]:
+    """What the mail worker runs before each pass: anonymous link requests become outbox mail."""
+    accounts = Accounts(database, password_hasher(settings), UsernameRules.from_file(settings.reserved_usernames_file))
+    verification, resets = link_flows(settings, database, accounts, Sessions(database, settings.refresh_token_ttl),
+                                      Outbox(), MailComposer(settings.public_url, settings.mail_from))
+    resolvers = {"password_reset": resets.resolve_request, "verify_email": verification.resolve_resend}
+    return functools.partial(mail_requests.resolve_pending, database, resolvers)
 
 
 def password_hasher(settings: Settings) -> PasswordHasher:

@@ -12,7 +12,8 @@ from service.data.models import EmailVerificationToken, User
 from service.domain.accounts import Accounts, Conflict
 from service.domain.identifiers import email_key
 from service.domain.link_tokens import LinkTokens
-from service.domain.request_throttle import RequestThrottle, RequestThrottled
+from service.domain.mail_requests import LinkRequests
+from service.domain.request_throttle import RequestThrottle
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
 
@@ -35,6 +36,7 @@ class EmailVerification:
         self._outbox = outbox
         self._composer = composer
         self._throttle = throttle
+        self._resend_requests = LinkRequests("verify_email", throttle)
 
     def create_account(self, username: str, email: str, password: str, **options) -> User:
         """Accounts.create, with the confirmation link queued in the same transaction."""
@@ -108,20 +110,19 @@ class EmailVerification:
         return user
 
     def resend(self, email: str, ip: str) -> None:
-        """A new link if an active account waits to confirm this address. Says nothing either way.
+        """Queue a new link for this address; the mail worker sends one if an active account
+        waits to confirm it (resolve_resend). The same work either way. Raises RequestThrottled
+        (per IP only)."""
+        self._resend_requests.submit(email, ip)
 
-        Raises RequestThrottled."""
-        try:
-            self._throttle.check(email, ip)
-        except RequestThrottled:
-            events.warning("verification resend throttled", extra={"event": "email_verify_throttled", "ip": ip})
-            raise
+    def resolve_resend(self, email: str) -> None:
+        """The mail worker's half of `resend`."""
         key = email_key(email)
         user = None if key is None else User.get_or_none(
             User.active == True,  # noqa: E712
             ((User.email_key == key) & User.email_verified_at.is_null()) | (User.pending_email_key == key))
         if user is None:
-            events.info("verification resend for no account", extra={"event": "email_verify_ignored", "ip": ip})
+            events.info("verification resend for no account", extra={"event": "email_verify_ignored"})
             return
         self.send_link(user, user.pending_email if user.pending_email_key == key else user.email)
-        events.info("verification resent", extra={"event": "email_verify_resent", "user_id": user.id, "ip": ip})
+        events.info("verification resent", extra={"event": "email_verify_resent", "user_id": user.id})

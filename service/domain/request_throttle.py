@@ -13,9 +13,10 @@ from service.domain.identifiers import throttle_digest
 
 
 class RequestThrottled(Exception):
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int, limits: frozenset[str] = frozenset()):
         super().__init__(retry_after)
         self.retry_after = retry_after
+        self.limits = limits  # which were passed: "email", "ip" or both
 
 
 class RequestThrottle:
@@ -26,15 +27,15 @@ class RequestThrottle:
 
     def check(self, email: str, ip: str) -> None:
         """Count one request; raises RequestThrottled when a limit is passed."""
-        retry_after = self._count(email, ip)
-        if retry_after:
-            raise RequestThrottled(retry_after)
+        waits = self._count(email, ip)
+        if waits:
+            raise RequestThrottled(max(waits.values()), frozenset(waits))
 
-    def _count(self, email: str, ip: str) -> int | None:
-        """Returns the seconds to wait when a limit is passed, else None."""
+    def _count(self, email: str, ip: str) -> dict[str, int]:
+        """The seconds to wait for each limit passed."""
         now = utcnow()
         expired = LoginThrottle.window_started_at <= now - self._window
-        waits = []
+        waits = {}
         # The email as a digest of its normalised form, as the login throttle keys it: every
         # spelling of one address counts together, and any input fits the column.
         for kind, value in (("email", throttle_digest(email)), ("ip", ip)):
@@ -47,5 +48,5 @@ class RequestThrottle:
                 .returning(LoginThrottle.failures, LoginThrottle.window_started_at)
                 .tuples().execute())[0]
             if count > self._limits[kind]:
-                waits.append(max(1, math.ceil((started + self._window - now).total_seconds())))
-        return max(waits) if waits else None
+                waits[kind] = max(1, math.ceil((started + self._window - now).total_seconds()))
+        return waits
