@@ -11,6 +11,8 @@ from pathlib import Path
 
 import jinja2
 
+from service.domain.identifiers import deliverable_address
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SUBJECTS = {
     "password_reset": "Reset your password",
@@ -41,7 +43,7 @@ class MailComposer:
         context = {"product": self._product, "site_url": self._public_url + "/", **context}
         message = EmailMessage()
         message["From"] = self._sender
-        message["To"] = to
+        message["To"] = deliverable_address(to)
         message["Subject"] = SUBJECTS[kind]
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain=self._sender.rpartition("@")[2].strip(">") or None)
