@@ -67,7 +67,8 @@ OPERATIONS = (
               (200, "Healthy.", schemas.Success)),
     Operation("post", "/auth/register", "Create an account and log in; a confirmation link is mailed", "auth",
               (201, "Registered and logged in (sets the refresh cookie); or, when the platform requires a "
-                    "confirmed email, registered only (`verification_required`, no token, no cookie).",
+                    "confirmed email, registered only (`verification_required`, no token, no cookie); "
+                    "then an email that already has an account gets the same answer, and its owner a mail.",
                (schemas.AuthEnvelope, account_lifecycle.RegisteredUnverifiedEnvelope)),
               body=schemas.RegisterRequest, errors=(*BODY_ERRORS, 409, 429)),
     Operation("post", "/auth/login", "Log in with email and password", "auth",

@@ -38,12 +38,36 @@ class EmailVerification:
         self._throttle = throttle
         self._resend_requests = LinkRequests("verify_email", throttle)
 
-    def create_account(self, username: str, email: str, password: str, **options) -> User:
-        """Accounts.create, with the confirmation link queued in the same transaction."""
-        with self._db.atomic():
-            user = self._accounts.create(username, email, password, **options)
-            self.send_link(user, user.email)
-        return user
+    def create_account(self, username: str, email: str, password: str, *, conceal_taken_email: bool = False,
+                       **options) -> User | None:
+        """Accounts.create, with the confirmation link queued in the same transaction.
+
+        With `conceal_taken_email` (sign-up when addresses must be confirmed), an address that
+        already has an account is not refused: its owner is told by mail that someone tried,
+        and None comes back, so sign-up can answer as for a new account (ASVS V6.3.8). A taken
+        username is still refused (usernames are public), without a word about the address."""
+        try:
+            with self._db.atomic():
+                user = self._accounts.create(username, email, password, **options)
+                self.send_link(user, user.email)
+            return user
+        except Conflict as taken:
+            if not conceal_taken_email or "email" not in taken.errors:
+                raise
+            others = {field: errors for field, errors in taken.errors.items() if field != "email"}
+            if others:
+                raise Conflict(others) from None
+        self._tell_owner_of_sign_up_attempt(email)
+        return None
+
+    def _tell_owner_of_sign_up_attempt(self, email: str) -> None:
+        owner = self._accounts.find_by_email(email)
+        if owner is None:  # deleted since the conflict: nobody to tell
+            return
+        self._outbox.enqueue("sign_up_attempted", self._composer.compose(
+            "sign_up_attempted", owner.email, username=owner.username,
+            reset_link=self._composer.link("/forgot-password")))
+        events.info("sign-up with a registered email", extra={"event": "register_email_taken", "user_id": owner.id})
 
     def send_link(self, user: User, address: str) -> None:
         """A link confirming `address` for `user`; any older link of theirs stops working."""

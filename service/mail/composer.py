@@ -21,6 +21,7 @@ SUBJECTS = {
     "account_deleted": "Your account has been deleted",
     "verify_email": "Confirm your email address",
     "email_change_requested": "Your account's email is being changed",
+    "sign_up_attempted": "Someone tried to sign up with your address",
 }
 
 

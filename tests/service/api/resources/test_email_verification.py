@@ -251,3 +251,39 @@ def test_turning_verification_on_leaves_existing_sessions_alone(client, user, st
     assert login(strict_client).json["reason"] == "email_unverified"
     refreshed = strict_client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie})
     assert refreshed.status_code == 200
+
+
+def sign_up(client, username, email):
+    return client.simulate_post("/api/v1/auth/register",
+                                json={"username": username, "email": email, "password": PASSWORD})
+
+
+def test_with_verification_required_a_registered_email_signs_up_alike_and_its_owner_is_told(
+        strict_client, database, mail_sink, mailbox):
+    """ASVS V6.3.8: sign-up does not tell whether an address has an account."""
+    first = sign_up(strict_client, "alice", "alice@example.com")
+    again = sign_up(strict_client, "mallory", "ALICE@example.com")
+    fresh = sign_up(strict_client, "carol", "carol@example.com")
+    for answer, name, email in ((again, "mallory", "ALICE@example.com"), (fresh, "carol", "carol@example.com")):
+        assert answer.status_code == 201 and "refresh_token" not in answer.cookies
+        assert answer.json == {**first.json, "data": {"username": name, "email": email}}
+    assert [u.username for u in User.select().order_by(User.id)] == ["alice", "carol"]
+
+    deliver(database, mail_sink.url)
+    told = [m for m in mailbox.messages("alice@example.com")]
+    assert [m["Subject"] for m in told] == ["Confirm your email address", "Someone tried to sign up with your address"]
+    assert "https://users.example.org/forgot-password" in text_of(told[-1]) and "alice" in text_of(told[-1])
+    assert "Someone tried" in html_of(told[-1])
+
+
+def test_with_verification_required_a_taken_username_is_still_a_409_naming_only_the_username(
+        strict_client, database):
+    sign_up(strict_client, "alice", "alice@example.com")
+    for email in ("other@example.com", "alice@example.com"):
+        taken = sign_up(strict_client, "Alice", email)
+        assert taken.status_code == 409 and taken.json["errors"] == {"username": ["Username is already taken."]}
+
+
+def test_without_verification_required_a_registered_email_is_a_409_as_before(client, user):
+    taken = sign_up(client, "mallory", "alice@example.com")
+    assert taken.status_code == 409 and taken.json["errors"] == {"email": ["Email is already registered."]}
