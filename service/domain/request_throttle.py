@@ -13,9 +13,10 @@ from service.domain.identifiers import throttle_digest
 
 
 class RequestThrottled(Exception):
-    def __init__(self, retry_after: int, limits: frozenset[str] = frozenset()):
+    def __init__(self, retry_after: int, action: str, limits: frozenset[str] = frozenset()):
         super().__init__(retry_after)
         self.retry_after = retry_after
+        self.action = action  # the throttle's action, e.g. "password-reset"
         self.limits = limits  # which were passed: "email", "ip" or both
 
 
@@ -29,7 +30,7 @@ class RequestThrottle:
         """Count one request; raises RequestThrottled when a limit is passed."""
         waits = self._count(email, ip)
         if waits:
-            raise RequestThrottled(max(waits.values()), frozenset(waits))
+            raise RequestThrottled(max(waits.values()), self._action, frozenset(waits))
 
     def _count(self, email: str, ip: str) -> dict[str, int]:
         """The seconds to wait for each limit passed."""
