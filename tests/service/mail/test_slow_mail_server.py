@@ -53,3 +53,46 @@ def test_a_send_slower_than_the_idle_transaction_timeout_is_delivered_once_and_t
         stop.set()
         server.stop()
     assert len(slow.delivered) == 1
+
+
+class _SignalledDelivery(_SlowDelivery):
+    """Answers after a short pause, saying when the message has arrived."""
+
+    def __init__(self, pause: float):
+        super().__init__()
+        self.pause = pause
+        self.arrived = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.arrived.set()
+        await asyncio.sleep(self.pause)
+        self.delivered.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+
+def test_a_result_the_database_refused_is_recorded_on_the_next_pass_and_not_sent_again(database, caplog):
+    queue(database)
+    server_side = _SignalledDelivery(pause=2)
+    port = free_port()
+    server = Controller(server_side, hostname="127.0.0.1", port=port)
+    server.start()
+    stop = threading.Event()
+    running = worker(database, f"smtp://127.0.0.1:{port}?tls=off")
+    thread = threading.Thread(target=running.run, args=(stop, 0.2), daemon=True)
+    try:
+        thread.start()
+        assert server_side.arrived.wait(30)
+        # While the mail is on the wire, the worker's database connection goes away.
+        database.execute_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        deadline = time.monotonic() + 30
+        while MailOutbox.get().status != "sent" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert thread.is_alive()
+        assert (MailOutbox.get().status, MailOutbox.get().attempts) == ("sent", 1)
+        assert any(r.getMessage().startswith("mail worker pass failed") for r in caplog.records)
+    finally:
+        stop.set()
+        thread.join(30)
+        server.stop()
+    assert len(server_side.delivered) == 1
