@@ -15,7 +15,7 @@ def test_a_beat_makes_it_fresh_and_age_counts_from_it(tmp_path):
     heartbeat.beat()
     assert heartbeat.is_fresh(60)
     os.utime(heartbeat.path, (time.time() - 100, time.time() - 100))
-    assert 99 <= heartbeat.age() and not heartbeat.is_fresh(60)
+    assert heartbeat.age() >= 99 and not heartbeat.is_fresh(60)
     heartbeat.beat()
     assert heartbeat.age() < 60
 

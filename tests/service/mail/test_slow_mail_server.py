@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from datetime import timedelta
 
 from aiosmtpd.controller import Controller
 
@@ -96,3 +97,29 @@ def test_a_result_the_database_refused_is_recorded_on_the_next_pass_and_not_sent
         thread.join(30)
         server.stop()
     assert len(server_side.delivered) == 1
+
+
+def test_a_lease_taken_over_after_it_expired_is_not_recorded_by_its_old_worker(database, tmp_path, caplog):
+    """The one repeat the lease allows: a worker presumed dead (its lease expired) that was only
+    slow. The worker that took the row over records the result; the slow one leaves it alone."""
+    from localplatform.mail_sink import MailSink
+
+    queue(database)
+    slow = _SignalledDelivery(pause=3)
+    port = free_port()
+    server = Controller(slow, hostname="127.0.0.1", port=port)
+    server.start()
+    sink = MailSink(tmp_path / "mail", free_port()).start()
+    first = threading.Thread(target=worker(database, f"smtp://127.0.0.1:{port}?tls=off").drain, daemon=True)
+    try:
+        first.start()
+        assert slow.arrived.wait(30)
+        MailOutbox.update(lease_expires_at=MailOutbox.lease_expires_at - timedelta(hours=1)).execute()
+        assert worker(database, sink.url).drain() == 1
+        first.join(30)
+    finally:
+        server.stop()
+        sink.stop()
+    row = MailOutbox.get()
+    assert (row.status, row.attempts, row.lease_expires_at) == ("sent", 2, None)
+    assert any("lease passed to another worker" in r.getMessage() for r in caplog.records)
