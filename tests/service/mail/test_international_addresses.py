@@ -8,7 +8,7 @@ from aiosmtpd.controller import Controller
 
 from localplatform.ports import free_port
 from service.data.models import MailOutbox
-from service.domain.identifiers import NON_ASCII_LOCAL_PART
+from service.domain.identifiers import NON_ASCII_LOCAL_PART, deliverable_address
 from tests.service.conftest import PASSWORD
 from tests.service.mail_delivery import deliver
 
@@ -66,3 +66,13 @@ def test_an_admin_cannot_store_a_non_ascii_local_part(client, admin, user):
     assert created.status_code == 400 and created.json["errors"] == {"email": [NON_ASCII_LOCAL_PART]}
     changed = client.simulate_patch(f"/api/v1/users/{user.id}", headers=admin.headers, json={"email": LOCAL})
     assert changed.status_code == 400 and changed.json["errors"] == {"email": [NON_ASCII_LOCAL_PART]}
+
+
+@pytest.mark.parametrize(("stored", "sent"), [
+    ("x@b\u00fccher.example", "x@xn--bcher-kva.example"),
+    ("alice@example.com", "alice@example.com"),
+    ("\u00fcser@example.com", "\u00fcser@example.com"),  # stored before the rule: no ASCII form exists
+    ("no-at-sign", "no-at-sign"),  # nothing stored today looks like this; sent as it is, as before
+])
+def test_the_address_a_mail_goes_to(stored, sent):
+    assert deliverable_address(stored) == sent
