@@ -252,7 +252,7 @@ def main(argv=None) -> int:
                at_most=True),
         Target(f"seeding {args.users} users, seconds", seed_seconds, 60.0, at_most=True),
         *[Target(f"{m.name} through nginx vs direct", m.ratio, 0.8) for m in via_nginx],
-        *[Target(f"POST {t.route}: account / no account medians", t.ratio, 1.25, at_most=True)
+        *[Target(f"{t.route} account/no-account medians", t.ratio, 1.25, at_most=True)
           for t in link_timings],
     ]
     print("\ntargets:")
