@@ -42,7 +42,7 @@ def up(migrator, db):
 def down(migrator, db):
     db.execute_sql("DROP TABLE mail_requests")
     for statement in (
-        "UPDATE mail_outbox SET status = 'pending' WHERE status = 'sending'",
+        "UPDATE mail_outbox SET status = 'pending', lease_expires_at = NULL WHERE status = 'sending'",
         "DROP INDEX mail_outbox_lease_idx",
         "ALTER TABLE mail_outbox DROP CONSTRAINT mail_outbox_lease_check",
         "ALTER TABLE mail_outbox DROP CONSTRAINT mail_outbox_status_check",
