@@ -80,7 +80,8 @@ class Refusing:
         raise self._refusal
 
 
-@pytest.mark.parametrize(("refusal", "status", "body", "headers"), CELLS, ids=lambda v: repr(v)[:60])
+@pytest.mark.parametrize(("refusal", "status", "body", "headers"), CELLS,
+                         ids=[f"{type(cell[0]).__name__}-{cell[1]}" for cell in CELLS])
 def test_each_refusal_is_answered_by_the_app_as_its_table_row_says(settings, database, refusal, status, body,
                                                                    headers):
     app = create_app(settings, database)
