@@ -11,7 +11,9 @@ run taken right beside it (interleaved pairs), and the ratio shown is the median
 4. Our server (granian, `python -m service serve`): every route in pairs with R, /ping also with
    a bare Falcon /ping on the same server; login against what bcrypt alone allows.
 5. The tail: each read route for --tail-seconds, p99 against p50.
-6. Through nginx (the production front): each read route in pairs with the same route direct.
+6. Through nginx (the production front): each read route in pairs with the same route direct;
+   forgot-password and resend-confirmation for addresses with and without an account
+   (bench/link_requests.py: their medians must not tell the two apart).
 Ends with one line per target, met or MISSED; exits 1 when one is missed or a request failed.
 """
 from __future__ import annotations
@@ -28,7 +30,9 @@ from pathlib import Path
 
 from bench import servers
 from bench.bcrypt_rate import bcrypt_checks_per_second
+from bench.front import start_nginx
 from bench.idle import wait_until_idle
+from bench.link_requests import UNTHROTTLED, link_request_timings, print_link_timings
 from bench.seed import email_of, seed_users
 from bench.targets import Target, median_ratio
 from bench.wrk import Figures, run_wrk
@@ -37,8 +41,6 @@ from localplatform.http_client import request, wait_until_up
 from localplatform.keys import KeyStore
 from localplatform.ports import free_ports
 from localplatform.postgres import LocalPostgres
-from nginx.process import NginxProcess, default_worker_user
-from nginx.render import FrontSettings, render
 from service.data.db import create_database, migrate
 from service.security.passwords import PasswordHasher, Pepper
 
@@ -46,8 +48,6 @@ PASSWORD = "bench passphrase that is long 42"
 SMALL = 10_000
 SERVICE_APP, BARE_APP = "service.runtime.wsgi:app", "bench.bare_app:app"
 API = "/api/v1"
-# Far above what wrk reaches through nginx on any machine.
-UNLIMITED = 100_000_000
 READ_ROUTES = ["GET /ping", "GET /auth/status", "GET /users?limit=20", "GET /users?limit=100"]
 COMPARED_ROUTES = ["GET /ping", "GET /auth/status", "GET /users?limit=100"]
 TAIL_ROUTES = ["GET /ping", "GET /auth/status", "GET /users?limit=100"]
@@ -134,6 +134,8 @@ def main(argv=None) -> int:
     parser.add_argument("--compare", type=servers.by_names, default=servers.SERVERS, metavar="NAMES",
                         help="comma-separated server configurations to compare (default: all of "
                              f"{', '.join(kind.name for kind in servers.SERVERS)})")
+    parser.add_argument("--link-rounds", type=int, default=40,
+                        help="known/unknown pairs per link-request route (at most half of --users)")
     parser.add_argument("--login-seconds", type=int, default=10, help="per login run (bcrypt makes it slow)")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -148,7 +150,8 @@ def main(argv=None) -> int:
     bench.env = service_environment(database.url, KeyStore.ephemeral(), "production",
                                     {"BCRYPT_ROUNDS": "12", "TRUSTED_PROXIES": "127.0.0.1",
                                      # Required in production for links in mail; the bench sends none.
-                                     "PUBLIC_URL": "http://127.0.0.1", "MAIL_FROM": "bench <no-reply@localhost>"})
+                                     "PUBLIC_URL": "http://127.0.0.1", "MAIL_FROM": "bench <no-reply@localhost>",
+                                     **UNTHROTTLED})
     try:
         db = create_database(database.url)
         migrate(db)
@@ -198,6 +201,8 @@ def main(argv=None) -> int:
         bench.labels[front] = "nginx"
         via_nginx = [Measured(route, [(bench.wrk(route, ours), bench.wrk(route, front)) for _ in range(args.pairs)])
                      for route in TAIL_ROUTES]
+        link_timings = link_request_timings(front, [email_of(n) for n in range(2 * args.link_rounds)],
+                                            args.link_rounds)
         nginx.stop()
         nginx = None
 
@@ -234,6 +239,7 @@ def main(argv=None) -> int:
     print(f"listing p99: {small_p99:.2f} ms at {min(SMALL, args.users)} users, {large_p99:.2f} ms at {args.users}")
     print("through nginx:", ", ".join(f"{m.name} {m.median('requests_per_second'):,.0f} req/s ({m.ratio:.2f} x direct)"
                                      for m in via_nginx))
+    print_link_timings(link_timings)
 
     targets = [
         Target("GET /auth/status vs R", by_name["GET /auth/status"].ratio, 1.0),
@@ -246,32 +252,18 @@ def main(argv=None) -> int:
                at_most=True),
         Target(f"seeding {args.users} users, seconds", seed_seconds, 60.0, at_most=True),
         *[Target(f"{m.name} through nginx vs direct", m.ratio, 0.8) for m in via_nginx],
+        *[Target(f"{t.route} account/no-account medians", t.ratio, 1.25, at_most=True)
+          for t in link_timings],
     ]
     print("\ntargets:")
     for target in targets:
         print(target.line())
+    bench.failed_runs += [f"POST {t.route}: {t.failed} answers not 202" for t in link_timings if t.failed]
     if bench.failed_runs:
         print(f"\n{len(bench.failed_runs)} runs had failed requests, so their figures mean nothing:")
         for line in bench.failed_runs:
             print(f"  {line}")
     return 0 if not bench.failed_runs and all(t.met for t in targets) else 1
-
-
-def start_nginx(work: Path, upstream: str) -> tuple[NginxProcess, str]:
-    """The production front (nginx/templates) before our server, its rate limits out of the way: wrk
-    is one client address, so the limits would answer 429 for the service."""
-    dist = work / "dist"
-    dist.mkdir()
-    (dist / "index.html").write_text("<!doctype html><title>bench</title>")
-    port = free_ports(1)[0]
-    settings = FrontSettings(conf_dir=work / "nginx" / "conf", runtime_dir=work / "nginx", dist_root=dist,
-                             upstream=upstream.removeprefix("http://"), http_port=port,
-                             auth_rate_per_minute=UNLIMITED, auth_burst=UNLIMITED,
-                             refresh_rate_per_minute=UNLIMITED, refresh_burst=UNLIMITED,
-                             api_rate_per_minute=UNLIMITED, api_burst=UNLIMITED, worker_user=default_worker_user())
-    nginx = NginxProcess(render(settings), work / "nginx")
-    nginx.start(wait_for=("127.0.0.1", port))
-    return nginx, f"http://127.0.0.1:{port}"
 
 
 def print_comparison(compared: dict[str, list[Measured]]) -> None:

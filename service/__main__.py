@@ -1,4 +1,4 @@
-"""Command line: python -m service {serve,migrate,create-admin,seed,prune,mail-worker,openapi}."""
+"""Command line: python -m service {serve,migrate,create-admin,seed,prune,mail-worker,mail-worker-health,openapi}."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from pydantic import ValidationError
 
-from service.app import password_hasher
+from service.app import mail_request_resolver, password_hasher
 from service.contract.openapi import build_openapi
 from service.contract.schemas import UserCreateRequest
 from service.data import db as database_module
@@ -25,6 +25,7 @@ from service.domain.email_verification import EmailVerification
 from service.domain.identifiers import IdentifierRefused, UsernameRules, fold, skeleton
 from service.domain.password_reset import PasswordResets
 from service.domain.sessions import Sessions
+from service.mail.heartbeat import Heartbeat
 from service.mail.outbox import Outbox
 from service.mail.senders import sender_for
 from service.mail.worker import MailWorker
@@ -162,7 +163,9 @@ def mail_worker(args, settings: Settings) -> int:
         raise CommandError("set MAIL_URL (smtp://, smtps:// or ses://) for the mail worker.")
     database = database_module.create_database(settings.database_url)
     worker = MailWorker(database, sender_for(settings.mail_url, settings.mail_ses_configuration_set),
-                        settings.mail_max_attempts, settings.mail_retry_base)
+                        settings.mail_max_attempts, settings.mail_retry_base,
+                        resolve_requests=mail_request_resolver(settings, database),
+                        heartbeat=Heartbeat(settings.mail_worker_heartbeat_file))
     if args.once:
         with database.connection_context():
             print(f"sent {worker.drain()} mails")
@@ -172,6 +175,20 @@ def mail_worker(args, settings: Settings) -> int:
         signal.signal(signum, lambda *_: stop.set())
     print(f"mail worker: polling the outbox every {args.poll}s", file=sys.stderr, flush=True)
     worker.run(stop, args.poll)
+    return 0
+
+
+def mail_worker_health(args, settings: Settings) -> int:
+    """0 while the worker's loop renewed its heartbeat within --max-age seconds, else 1."""
+    heartbeat = Heartbeat(settings.mail_worker_heartbeat_file)
+    age = heartbeat.age()
+    if age is None:
+        print(f"mail worker: no heartbeat at {heartbeat.path}", file=sys.stderr)
+        return 1
+    if age > args.max_age:
+        print(f"mail worker: heartbeat {age:.0f}s old (limit {args.max_age:.0f}s)", file=sys.stderr)
+        return 1
+    print(f"mail worker: heartbeat {age:.1f}s old")
     return 0
 
 
@@ -236,6 +253,14 @@ def _parser() -> argparse.ArgumentParser:
     mail.add_argument("--once", action="store_true", help="send what is due, then exit")
     mail.add_argument("--poll", type=_poll_seconds, default=2.0, help="seconds between scans (default 2)")
     mail.set_defaults(handler=mail_worker)
+
+    health = commands.add_parser("mail-worker-health", help="exit 0 if the mail worker's loop is alive, else 1",
+                                 description="Exit 0 when the mail worker renewed its heartbeat file "
+                                             "(MAIL_WORKER_HEARTBEAT_FILE) within --max-age seconds, else 1. "
+                                             "For a container health check beside the worker.")
+    health.add_argument("--max-age", type=_poll_seconds, default=120.0,
+                        help="seconds (default 120; more than the worker's poll and one send)")
+    health.set_defaults(handler=mail_worker_health)
 
     commands.add_parser("openapi", help="print the OpenAPI document",
                         description="Print the OpenAPI 3.1 document as JSON.")

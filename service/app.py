@@ -3,7 +3,9 @@ at are in service.api.routes, the one table the OpenAPI document is derived from
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+from collections.abc import Callable
 
 import falcon
 import peewee
@@ -22,6 +24,7 @@ from service.api.routes import BASE, add_routes
 from service.contract.openapi import build_openapi
 from service.data import db as database_module
 from service.data.models import MODELS
+from service.domain import mail_requests
 from service.domain.account_deletion import AccountDeletion
 from service.domain.accounts import Accounts
 from service.domain.administration import Administration
@@ -54,23 +57,17 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
                           settings.token_issuer, settings.token_audience)
     accounts = Accounts(database, hasher, UsernameRules.from_file(settings.reserved_usernames_file))
     sessions = Sessions(database, settings.refresh_token_ttl)
-    passwords = PasswordCheck(accounts, hasher, Throttle(
-        "login", {"account": settings.login_max_failures, "ip": settings.login_max_failures_per_ip},
-        settings.login_window))
+    passwords = password_check(settings, accounts, hasher)
     outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
     # What each password, address and session event ends: every flow below applies this one table.
     credential_events = CredentialEvents(database, sessions, PasswordResets.links, EmailVerification.links,
                                          outbox, composer)
-    # Confirmation links are throttled like reset links, under their own counters.
-    verification = EmailVerification(database, accounts, outbox, composer, mail_throttle("verify-email", settings),
-                                     credential_events, passwords)
+    verification, resets = link_flows(settings, database, accounts, passwords, credential_events, outbox, composer)
     administration = Administration(database, accounts, verification, credential_events)
     new_device = NewDeviceNotice(outbox, composer).after_login if settings.new_device_login_notice else None
     authentication = Authentication(accounts, sessions, tokens, hasher, passwords, verification, credential_events,
                                     settings.require_verified_email, after_login=new_device)
     cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
-    resets = PasswordResets(database, accounts, outbox, composer, mail_throttle("password-reset", settings),
-                            credential_events)
     deletion = AccountDeletion(database, passwords, credential_events)
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
@@ -120,6 +117,38 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_static_route(f"{BASE}/docs/static", SWAGGER_ASSETS)
     require_declared_access(app)
     return app
+
+
+def password_check(settings: Settings, accounts: Accounts, hasher: PasswordHasher) -> PasswordCheck:
+    """The one password check, on the login throttle's counters (per account and per client IP)."""
+    return PasswordCheck(accounts, hasher, Throttle(
+        "login", {"account": settings.login_max_failures, "ip": settings.login_max_failures_per_ip},
+        settings.login_window))
+
+
+def link_flows(settings: Settings, database: peewee.Database, accounts: Accounts, passwords: PasswordCheck,
+               credential_events: CredentialEvents, outbox: Outbox,
+               composer: MailComposer) -> tuple[EmailVerification, PasswordResets]:
+    """The flows that mail links: the API asks through them, the mail worker resolves through them."""
+    # Confirmation links are throttled like reset links, under their own counters.
+    verification = EmailVerification(database, accounts, outbox, composer, mail_throttle("verify-email", settings),
+                                     credential_events, passwords)
+    resets = PasswordResets(database, accounts, outbox, composer, mail_throttle("password-reset", settings),
+                            credential_events)
+    return verification, resets
+
+
+def mail_request_resolver(settings: Settings, database: peewee.Database) -> Callable[[], int]:
+    """What the mail worker runs before each pass: anonymous link requests become outbox mail."""
+    hasher = password_hasher(settings)
+    accounts = Accounts(database, hasher, UsernameRules.from_file(settings.reserved_usernames_file))
+    outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
+    credential_events = CredentialEvents(database, Sessions(database, settings.refresh_token_ttl),
+                                         PasswordResets.links, EmailVerification.links, outbox, composer)
+    verification, resets = link_flows(settings, database, accounts, password_check(settings, accounts, hasher),
+                                      credential_events, outbox, composer)
+    resolvers = {"password_reset": resets.resolve_request, "verify_email": verification.resolve_resend}
+    return functools.partial(mail_requests.resolve_pending, database, resolvers)
 
 
 def password_hasher(settings: Settings) -> PasswordHasher:

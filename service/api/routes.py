@@ -47,7 +47,8 @@ ROUTES = (
         "POST": Operation(
             "Create an account and log in; a confirmation link is mailed", "auth",
             (201, "Registered and logged in (sets the refresh cookie); or, when the platform requires a "
-                  "confirmed email, registered only (`verification_required`, no token, no cookie).",
+                  "confirmed email, registered only (`verification_required`, no token, no cookie); "
+                  "then an email that already has an account gets the same answer, and its owner a mail.",
              (schemas.AuthEnvelope, account_lifecycle.RegisteredUnverifiedEnvelope)),
             body=schemas.RegisterRequest, errors=(*BODY_ERRORS, 409, 429), sets_cookie=True),
     }),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from service.contract.schemas import EMAIL_MAX_LENGTH, FullUser, NewPassword, Request
+from service.contract.schemas import EMAIL_MAX_LENGTH, NewPassword, Request
 from service.domain.password_policy import MAX_LENGTH
 
 LinkToken = Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$",
@@ -42,13 +42,21 @@ class VerifiedEmailEnvelope(BaseModel):
     data: VerifiedEmail
 
 
+class PendingSignUp(BaseModel):
+    """What was signed up, as normalised; nothing from the database, so a new account and an
+    address that already has one cannot be told apart (its owner is told by mail)."""
+
+    username: str
+    email: str
+
+
 class RegisteredUnverifiedEnvelope(BaseModel):
     """Sign-up while REQUIRE_VERIFIED_EMAIL is on: no token and no cookie until the address is confirmed."""
 
     status: str = Field("success", json_schema_extra={"const": "success"})
     message: str
     verification_required: bool = Field(json_schema_extra={"const": True})
-    data: FullUser
+    data: PendingSignUp
 
 
 class SessionView(BaseModel):

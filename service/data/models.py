@@ -77,8 +77,9 @@ class MailOutbox(BaseModel):
     kind = peewee.CharField(max_length=40)
     recipient = peewee.CharField(max_length=254)
     message = peewee.TextField()  # the whole MIME message; emptied once sent (it may hold a link token)
-    status = peewee.CharField(max_length=8, default="pending")  # pending, sent or dead
-    attempts = peewee.IntegerField(default=0)
+    status = peewee.CharField(max_length=8, default="pending")  # pending, sending, sent or dead
+    attempts = peewee.IntegerField(default=0)  # counted when a send starts, so a send that crashes counts
+    lease_expires_at = DateTimeTZField(null=True)  # while `sending`: due again after this (its worker died)
     next_attempt_at = DateTimeTZField(default=utcnow)
     last_error = peewee.TextField(default="")
     created_at = DateTimeTZField(default=utcnow)
@@ -86,6 +87,19 @@ class MailOutbox(BaseModel):
 
     class Meta:
         table_name = "mail_outbox"
+
+
+class MailRequest(BaseModel):
+    """An anonymous request for a link by mail (reset, confirmation resend), as typed. The mail
+    worker resolves it, so the request costs the same whether or not an account has the address."""
+
+    id = peewee.BigAutoField()
+    kind = peewee.CharField(max_length=40)
+    email = peewee.TextField()
+    created_at = DateTimeTZField(default=utcnow)
+
+    class Meta:
+        table_name = "mail_requests"
 
 
 class PasswordResetToken(BaseModel):
@@ -117,4 +131,4 @@ class EmailVerificationToken(BaseModel):
         table_name = "email_verification_tokens"
 
 
-MODELS = [User, Session, LoginThrottle, MailOutbox, PasswordResetToken, EmailVerificationToken]
+MODELS = [User, Session, LoginThrottle, MailOutbox, MailRequest, PasswordResetToken, EmailVerificationToken]

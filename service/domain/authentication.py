@@ -34,12 +34,6 @@ class Grant:
 
 
 @dataclass(frozen=True)
-class SignUp:
-    user: User
-    grant: Grant | None  # None when the address must be confirmed before the first login
-
-
-@dataclass(frozen=True)
 class Identity:
     user: User
     session_id: uuid.UUID
@@ -59,12 +53,16 @@ class Authentication:
         self._passwords = passwords
         self._after_login = after_login  # e.g. the new-device notice: (user, session) -> None
 
-    def register(self, username: str, email: str, password: str, client: ClientInfo) -> SignUp:
-        user = self._verification.create_account(username, email, password)
-        events.info("registered", extra={"event": "register", "user_id": user.id, **client.log_fields()})
+    def register(self, username: str, email: str, password: str, client: ClientInfo) -> Grant | None:
+        """A session for the new account; None when addresses must be confirmed first. Then a
+        new account and an address that already has one answer alike (its owner is told by mail)."""
+        user = self._verification.create_account(username, email, password,
+                                                 conceal_taken_email=self._require_verified_email)
+        if user is not None:
+            events.info("registered", extra={"event": "register", "user_id": user.id, **client.log_fields()})
         if self._require_verified_email:
-            return SignUp(user, None)
-        return SignUp(user, self._grant(user, self._sessions.open(user, client)))
+            return None
+        return self._grant(user, self._sessions.open(user, client))
 
     def login(self, email: str, password: str, client: ClientInfo) -> Grant:
         """Raises Throttled, LoginFailed or EmailUnverified."""

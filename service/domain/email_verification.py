@@ -16,9 +16,10 @@ from service.domain.client_info import ClientInfo
 from service.domain.credential_events import CredentialEvents, Event
 from service.domain.identifiers import email_key, throttle_digest
 from service.domain.link_tokens import LinkTokens
+from service.domain.mail_requests import LinkRequests
 from service.domain.password_check import PasswordCheck
 from service.domain.refusals import FieldRefused
-from service.domain.throttle import Throttle, Throttled
+from service.domain.throttle import Throttle
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
 
@@ -43,13 +44,38 @@ class EmailVerification:
         self._throttle = throttle
         self._credential_events = credential_events
         self._passwords = passwords
+        self._resend_requests = LinkRequests("verify_email", throttle)
 
-    def create_account(self, username: str, email: str, password: str, **options) -> User:
-        """Accounts.create, with the confirmation link queued in the same transaction."""
-        with self._db.atomic():
-            user = self._accounts.create(username, email, password, **options)
-            self.send_link(user, user.email)
-        return user
+    def create_account(self, username: str, email: str, password: str, *, conceal_taken_email: bool = False,
+                       **options) -> User | None:
+        """Accounts.create, with the confirmation link queued in the same transaction.
+
+        With `conceal_taken_email` (sign-up when addresses must be confirmed), an address that
+        already has an account is not refused: its owner is told by mail that someone tried,
+        and None comes back, so sign-up can answer as for a new account (ASVS V6.3.8). A taken
+        username is still refused (usernames are public), without a word about the address."""
+        try:
+            with self._db.atomic():
+                user = self._accounts.create(username, email, password, **options)
+                self.send_link(user, user.email)
+            return user
+        except Conflict as taken:
+            if not conceal_taken_email or "email" not in taken.errors:
+                raise
+            others = {field: errors for field, errors in taken.errors.items() if field != "email"}
+            if others:
+                raise Conflict(others) from None
+        self._tell_owner_of_sign_up_attempt(email)
+        return None
+
+    def _tell_owner_of_sign_up_attempt(self, email: str) -> None:
+        owner = self._accounts.find_by_email(email)
+        if owner is None:  # deleted since the conflict: nobody to tell
+            return
+        self._outbox.enqueue("sign_up_attempted", self._composer.compose(
+            "sign_up_attempted", owner.email, username=owner.username,
+            reset_link=self._composer.link("/forgot-password")))
+        events.info("sign-up with a registered email", extra={"event": "register_email_taken", "user_id": owner.id})
 
     def send_link(self, user: User, address: str) -> None:
         """A link confirming `address` for `user`; any older link of theirs stops working."""
@@ -125,20 +151,19 @@ class EmailVerification:
         return user
 
     def resend(self, email: str, ip: str) -> None:
-        """A new link if an active account waits to confirm this address. Says nothing either way.
+        """Queue a new link for this address; the mail worker sends one if an active account
+        waits to confirm it (resolve_resend). The same work either way. Raises Throttled
+        (per IP only)."""
+        self._resend_requests.submit(email, ip)
 
-        Raises Throttled."""
-        try:
-            self._throttle.reserve(ip=ip, email=throttle_digest(email))
-        except Throttled:
-            events.warning("verification resend throttled", extra={"event": "email_verify_throttled", "ip": ip})
-            raise
+    def resolve_resend(self, email: str) -> None:
+        """The mail worker's half of `resend`."""
         key = email_key(email)
         user = None if key is None else User.get_or_none(
             User.active == True,  # noqa: E712
             ((User.email_key == key) & User.email_verified_at.is_null()) | (User.pending_email_key == key))
         if user is None:
-            events.info("verification resend for no account", extra={"event": "email_verify_ignored", "ip": ip})
+            events.info("verification resend for no account", extra={"event": "email_verify_ignored"})
             return
         self.send_link(user, user.pending_email if user.pending_email_key == key else user.email)
-        events.info("verification resent", extra={"event": "email_verify_resent", "user_id": user.id, "ip": ip})
+        events.info("verification resent", extra={"event": "email_verify_resent", "user_id": user.id})

@@ -21,6 +21,8 @@ from service.domain.refusals import FieldRefused
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 32
 EMAIL_MAX_LENGTH = 254
+NON_ASCII_LOCAL_PART = ("The part before the @ may use only ASCII letters, digits and punctuation: "
+                        "mail to other addresses cannot be delivered.")
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 # Script-neutral characters (punctuation, digits, combining marks) mix with any one script.
 NEUTRAL_SCRIPTS = ["COMMON", "INHERITED"]
@@ -62,9 +64,21 @@ def email_of(value: str) -> Email:
     key = fold(display)
     if max(len(display), len(key)) > EMAIL_MAX_LENGTH:
         raise IdentifierRefused("email", f"Email must be at most {EMAIL_MAX_LENGTH} characters.")
-    if confusables.is_mixed_script(key.rsplit("@", 1)[0], allowed_aliases=NEUTRAL_SCRIPTS):
-        raise IdentifierRefused("email", "Email mixes letters from different scripts.")
+    if not display.rsplit("@", 1)[0].isascii():
+        # Such a mailbox needs SMTPUTF8 all the way, and our mail service (SES) does not offer it:
+        # the links we mail could never arrive. The domain may be international (sent as IDNA).
+        # (An ASCII local part is one script, so no look-alike mix of scripts is left to refuse.)
+        raise IdentifierRefused("email", NON_ASCII_LOCAL_PART)
     return Email(display, key)
+
+
+def deliverable_address(display: str) -> str:
+    """The address as mail servers take it: an international domain in its IDNA (xn--) form.
+    A header may not carry an encoded word inside an address, and no server delivers to one."""
+    try:
+        return validate_email(display, check_deliverability=False).ascii_email or display
+    except EmailNotValidError:
+        return display  # stored before today's rules; sent as it is, as before
 
 
 def email_key(value: str) -> str | None:

@@ -10,9 +10,9 @@ import peewee
 from service.data.models import PasswordResetToken, User
 from service.domain.accounts import Accounts
 from service.domain.credential_events import CredentialEvents, Event
-from service.domain.identifiers import throttle_digest
 from service.domain.link_tokens import LinkTokens
-from service.domain.throttle import Throttle, Throttled
+from service.domain.mail_requests import LinkRequests
+from service.domain.throttle import Throttle
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
 
@@ -34,24 +34,21 @@ class PasswordResets:
         self._credential_events = credential_events
         self._outbox = outbox
         self._composer = composer
-        self._throttle = throttle
+        self._requests = LinkRequests("password_reset", throttle)
 
     def request(self, email: str, ip: str) -> None:
-        """Mail a reset link if an active account has this email. Says nothing either way.
+        """Queue a reset link for this email; the mail worker sends one if an active account has
+        it (resolve_request). The same work either way. Raises Throttled (per IP only)."""
+        self._requests.submit(email, ip)
 
-        Raises Throttled."""
-        try:
-            self._throttle.reserve(ip=ip, email=throttle_digest(email))
-        except Throttled:
-            events.warning("password reset throttled", extra={"event": "password_reset_throttled", "ip": ip})
-            raise
+    def resolve_request(self, email: str) -> None:
+        """The mail worker's half of `request`: a link if an active account has this email."""
         user = self._accounts.find_by_email(email)
         if user is None or not user.active:
-            events.info("password reset for no active account", extra={"event": "password_reset_ignored", "ip": ip})
+            events.info("password reset for no active account", extra={"event": "password_reset_ignored"})
             return
         self.send_link(user)
-        events.info("password reset requested", extra={"event": "password_reset_requested", "user_id": user.id,
-                                                       "ip": ip})
+        events.info("password reset requested", extra={"event": "password_reset_requested", "user_id": user.id})
 
     def send_link(self, user: User) -> None:
         """A new link; any older one stops working. Also how an admin sends one (never seeing it)."""

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import jinja2
 
+from service.domain.identifiers import deliverable_address
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SUBJECTS = {
     "password_reset": "Reset your password",
@@ -21,6 +23,7 @@ SUBJECTS = {
     "email_change_requested": "Your account's email is being changed",
     "email_changed_by_admin": "Your account's email was changed",
     "email_change_to_registered": "This address already has an account",
+    "sign_up_attempted": "Someone tried to sign up with your address",
 }
 
 
@@ -43,7 +46,7 @@ class MailComposer:
         context = {"product": self._product, "site_url": self._public_url + "/", **context}
         message = EmailMessage()
         message["From"] = self._sender
-        message["To"] = to
+        message["To"] = deliverable_address(to)
         message["Subject"] = SUBJECTS[kind]
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain=self._sender.rpartition("@")[2].strip(">") or None)

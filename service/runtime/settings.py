@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +24,8 @@ MIN_SECRET_BYTES = 32
 RETIRED = {"GUNICORN_TIMEOUT": "HEADER_READ_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT": "GRACEFUL_TIMEOUT"}
 VERSION_FILE = Path(__file__).resolve().parents[2] / "VERSION"
 RESERVED_USERNAMES_FILE = Path(__file__).resolve().parents[1] / "domain" / "reserved_usernames.txt"
+# The mail worker renews it on every pass; `mail-worker-health` reads it. One worker per container.
+DEFAULT_MAIL_WORKER_HEARTBEAT_FILE = Path(tempfile.gettempdir()) / "users-platform-mail-worker.heartbeat"
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,7 @@ class Settings:
     mail_max_attempts: int = 8
     mail_retry_base: int = 30
     mail_ses_configuration_set: str = ""
+    mail_worker_heartbeat_file: Path = DEFAULT_MAIL_WORKER_HEARTBEAT_FILE
     password_reset_max_per_email: int = 3
     password_reset_max_per_ip: int = 20
     new_device_login_notice: bool = True
@@ -171,6 +175,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail_max_attempts=reader.integer("MAIL_MAX_ATTEMPTS", default=8, low=1, high=100),
         mail_retry_base=reader.integer("MAIL_RETRY_BASE", default=30, low=1, high=3600),
         mail_ses_configuration_set=reader.text("MAIL_SES_CONFIGURATION_SET", default=""),
+        mail_worker_heartbeat_file=Path(reader.text("MAIL_WORKER_HEARTBEAT_FILE",
+                                                    default=str(DEFAULT_MAIL_WORKER_HEARTBEAT_FILE))),
         password_reset_max_per_email=reader.integer("PASSWORD_RESET_MAX_PER_EMAIL", default=3, low=1, high=1000),
         password_reset_max_per_ip=reader.integer("PASSWORD_RESET_MAX_PER_IP", default=20, low=1, high=100000),
         new_device_login_notice=reader.boolean("NEW_DEVICE_LOGIN_NOTICE", default=True),

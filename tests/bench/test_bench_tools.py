@@ -141,3 +141,13 @@ def test_an_unknown_server_to_compare_is_refused_by_name():
     result = run_bench("--compare", "gunicorn sync,nginx unit")
     assert result.returncode == 2
     assert "unknown server 'nginx unit'; known: gunicorn sync, " in result.stderr
+
+
+def test_the_link_request_figure_is_the_slower_median_over_the_faster():
+    from bench.link_requests import LinkTiming
+
+    slower_known = LinkTiming("/auth/password-reset", [9.0, 9.4, 9.2], [4.8, 4.7, 5.0], failed=0)
+    assert slower_known.known_median == 9.2 and slower_known.unknown_median == 4.8
+    assert slower_known.ratio == pytest.approx(9.2 / 4.8)
+    slower_unknown = LinkTiming("/auth/password-reset", [4.8], [9.2], failed=0)
+    assert slower_unknown.ratio == slower_known.ratio

@@ -456,6 +456,17 @@ export interface components {
             /** Email */
             email: string;
         };
+        /**
+         * PendingSignUp
+         * @description What was signed up, as normalised; nothing from the database, so a new account and an
+         *     address that already has one cannot be told apart (its owner is told by mail).
+         */
+        PendingSignUp: {
+            /** Email */
+            email: string;
+            /** Username */
+            username: string;
+        };
         /** Ping */
         Ping: {
             /** Message */
@@ -522,7 +533,7 @@ export interface components {
          * @description Sign-up while REQUIRE_VERIFIED_EMAIL is on: no token and no cookie until the address is confirmed.
          */
         RegisteredUnverifiedEnvelope: {
-            data: components["schemas"]["FullUser"];
+            data: components["schemas"]["PendingSignUp"];
             /** Message */
             message: string;
             /**
@@ -995,7 +1006,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Registered and logged in (sets the refresh cookie); or, when the platform requires a confirmed email, registered only (`verification_required`, no token, no cookie). */
+            /** @description Registered and logged in (sets the refresh cookie); or, when the platform requires a confirmed email, registered only (`verification_required`, no token, no cookie); then an email that already has an account gets the same answer, and its owner a mail. */
             201: {
                 headers: {
                     /** @description `__Secure-refresh_token` (Secure) or, over plain HTTP, `refresh_token`; HttpOnly, SameSite=Strict, Path=/api/v1/auth */

@@ -37,7 +37,13 @@ export interface AuthSession {
 }
 
 /** Registering signs the user in, unless the platform wants the address confirmed first. */
-export type Registration = { signedIn: true; session: AuthSession } | { signedIn: false; user: User; message: string };
+/** Signed up while addresses must be confirmed: only what was typed comes back (the same answer when the address already has an account). */
+export type PendingSignUp = Extract<
+  JsonOf<paths["/api/v1/auth/register"]["post"]["responses"][201]>,
+  { verification_required: true }
+>["data"];
+export type Registration =
+  { signedIn: true; session: AuthSession } | { signedIn: false; user: PendingSignUp; message: string };
 
 export interface UserPage<U> {
   users: U[];

@@ -2,7 +2,7 @@ import { useState } from "react";
 import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
 import { Link, useNavigate } from "react-router";
-import type { User } from "../api/types";
+import type { PendingSignUp } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { NewPasswordField } from "../components/ui/NewPasswordField";
 import { SubmitButton } from "../components/ui/SubmitButton";
@@ -16,7 +16,7 @@ import { EMAIL_RULES, USERNAME_RULES } from "../validation/rules";
 export function RegisterPage() {
   const { register } = useAuth();
   // Registered, but the platform wants the address confirmed before the first login.
-  const [awaiting, setAwaiting] = useState<{ user: User; message: string } | null>(null);
+  const [awaiting, setAwaiting] = useState<{ user: PendingSignUp; message: string } | null>(null);
   const { show } = useMessages();
   const navigate = useNavigate();
   const { values, textField, errors, busy, handleSubmit } = useForm({
@@ -67,7 +67,7 @@ export function RegisterPage() {
   );
 }
 
-function CheckYourEmail({ user, message }: { user: User; message: string }) {
+function CheckYourEmail({ user, message }: { user: PendingSignUp; message: string }) {
   return (
     <div className="mx-auto form-page">
       <h1 className="h3 mb-3">Check your email</h1>

@@ -66,13 +66,14 @@ class Register:
 
     def on_post(self, req, resp):
         body = validated(req, RegisterRequest)
-        signup = self._authentication.register(body.username, body.email, body.password, req.context.client)
+        grant = self._authentication.register(body.username, body.email, body.password, req.context.client)
         resp.status = falcon.HTTP_201
-        if signup.grant is None:  # REQUIRE_VERIFIED_EMAIL: no session until the address is confirmed
+        if grant is None:  # REQUIRE_VERIFIED_EMAIL: no session until the address is confirmed
+            # Only what was typed: the same answer whether or not the address already has an account.
             resp.media = {"status": "success", "message": CONFIRM_THEN_LOG_IN, "verification_required": True,
-                          "data": user_view(signup.user, full=True)}
+                          "data": {"username": body.username, "email": body.email}}
             return
-        grant_response(resp, self._cookie, signup.grant, "Successfully registered.")
+        grant_response(resp, self._cookie, grant, "Successfully registered.")
 
 
 class Login:

@@ -24,14 +24,14 @@ def empty_database(postgres):
 
 def test_migrations_build_an_empty_database_and_rerunning_changes_nothing(empty_database):
     everything = ["0001_initial", "0002_normalised_identifiers", "0003_account_lifecycle", "0004_email_verification",
-                  "0006_former_refresh_secrets"]
+                  "0005_mail_lease_and_requests", "0006_former_refresh_secrets"]
     assert database_module.pending_migrations(empty_database) == everything
     assert database_module.migrate(empty_database) == everything
     assert database_module.migrate(empty_database) == []
     assert database_module.pending_migrations(empty_database) == []
     tables = {row[0] for row in empty_database.execute_sql(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
-    assert {"users", "sessions", "login_throttle", "mail_outbox", "password_reset_tokens",
+    assert {"users", "sessions", "login_throttle", "mail_outbox", "mail_requests", "password_reset_tokens",
             "email_verification_tokens", "schema_migration"} <= tables
     indexes = {row[0] for row in empty_database.execute_sql(
         "SELECT indexname FROM pg_indexes WHERE tablename = 'users'").fetchall()}
@@ -55,7 +55,8 @@ def test_0002_backfills_the_normalised_keys_of_rows_made_under_0001(empty_databa
                                "('ip:10.0.0.1', 3, now())")
     # The later ones follow, in order.
     assert database_module.migrate(empty_database) == ["0002_normalised_identifiers", "0003_account_lifecycle",
-                                                       "0004_email_verification", "0006_former_refresh_secrets"]
+                                                       "0004_email_verification", "0005_mail_lease_and_requests",
+                                                       "0006_former_refresh_secrets"]
     # Nothing proved these accounts own their address: 0004 leaves them unverified.
     assert empty_database.execute_sql(
         "SELECT count(*) FROM users WHERE email_verified_at IS NULL AND pending_email IS NULL").fetchone() == (3,)
@@ -85,6 +86,7 @@ def test_0002_stops_on_accounts_that_normalise_alike_and_changes_nothing(empty_d
     assert database_module.pending_migrations(empty_database) == ["0002_normalised_identifiers",
                                                                   "0003_account_lifecycle",
                                                                   "0004_email_verification",
+                                                                  "0005_mail_lease_and_requests",
                                                                   "0006_former_refresh_secrets"]
     columns = {row[0] for row in empty_database.execute_sql(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'users'").fetchall()}
@@ -94,7 +96,7 @@ def test_0002_stops_on_accounts_that_normalise_alike_and_changes_nothing(empty_d
 def test_0006_keeps_each_sessions_previous_secret_as_its_newest_former_one(empty_database):
     Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0001_initial")
     insert_0001_user(empty_database, "alice", "alice@example.com")
-    Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0004_email_verification")
+    Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0005_mail_lease_and_requests")
     for session_id, previous in (("11111111-1111-1111-1111-111111111111", "a" * 64),
                                  ("22222222-2222-2222-2222-222222222222", "")):
         empty_database.execute_sql(
@@ -105,6 +107,25 @@ def test_0006_keeps_each_sessions_previous_secret_as_its_newest_former_one(empty
     rows = empty_database.execute_sql("SELECT id::text, former_hashes FROM sessions ORDER BY id").fetchall()
     assert rows == [("11111111-1111-1111-1111-111111111111", ["a" * 64]),
                     ("22222222-2222-2222-2222-222222222222", [])]
+
+
+def test_0005_keeps_waiting_mail_pending_and_a_lease_goes_with_sending_only(empty_database):
+    runner = Runner(empty_database, str(database_module.MIGRATIONS_DIR))
+    runner.up(target="0004_email_verification")
+    empty_database.execute_sql("INSERT INTO mail_outbox (kind, recipient, message, status, attempts, "
+                               "next_attempt_at, last_error, created_at) "
+                               "VALUES ('password_changed', 'a@example.com', 'm', 'pending', 0, now(), '', now())")
+    assert runner.up(target="0005_mail_lease_and_requests") == ["0005_mail_lease_and_requests"]
+    assert empty_database.execute_sql("SELECT status, lease_expires_at FROM mail_outbox").fetchall() == [
+        ("pending", None)]
+    for status, lease in (("sending", "NULL"), ("pending", "now()")):
+        with pytest.raises(Exception, match="mail_outbox_lease_check"), empty_database.atomic():
+            empty_database.execute_sql(f"UPDATE mail_outbox SET status = '{status}', lease_expires_at = {lease}")
+    empty_database.execute_sql("UPDATE mail_outbox SET status = 'sending', lease_expires_at = now()")
+    # Down again: a row being sent is pending once more, for the worker of the release before.
+    with empty_database.connection_context():
+        assert runner.down() == ["0005_mail_lease_and_requests"]
+    assert empty_database.execute_sql("SELECT status FROM mail_outbox").fetchall() == [("pending",)]
 
 
 def test_the_user_listing_uses_the_keyset_index(database):

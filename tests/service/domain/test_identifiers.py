@@ -3,10 +3,11 @@ and made unique as folded, reserved and look-alike names refused."""
 import unicodedata
 
 import pytest
+from email_validator import validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.domain.identifiers import IdentifierRefused, UsernameRules, email_of, fold
+from service.domain.identifiers import NON_ASCII_LOCAL_PART, IdentifierRefused, UsernameRules, email_of, fold
 from service.runtime.settings import RESERVED_USERNAMES_FILE
 from tests.service.conftest import PASSWORD
 
@@ -47,6 +48,14 @@ def test_every_throttle_key_fits_whatever_the_email(client, database):
     assert lengths and max(lengths) <= 300
 
 
+def legacy_account(client, database, email):
+    """An account whose address sign-up refuses today (a non-ASCII local part), as accounts from
+    before that rule are: it keeps logging in, and its folded key still holds its address."""
+    assert sign_up(client, "member", "member@example.com").status_code == 201
+    display = validate_email(email, check_deliverability=False).normalized
+    database.execute_sql("UPDATE users SET email = %s, email_key = %s", (display, fold(display)))
+
+
 @pytest.mark.parametrize(("registered", "typed"), [
     (f"{DOTTED_I}nci@example.com", f"{DOTTED_I}NCI@example.com"),
     (f"{DOTTED_I}nci@example.com", f"{DOTTED_I}nci@example.com"),
@@ -55,28 +64,33 @@ def test_every_throttle_key_fits_whatever_the_email(client, database):
     (nfd("jos\u00e9@example.com"), "jos\u00e9@example.com"),
     ("jos\u00e9@example.com", nfd("JOS\u00c9@example.com")),
     ("\uff41lice@example.com", "alice@example.com"),  # fullwidth a
-    ("\u0431\u043e\u0441\u0441@example.com", "\u0411\u041e\u0421\u0421@example.com"),  # all Cyrillic: its own script
+    ("\u0431\u043e\u0441\u0441@example.com", "\u0411\u041e\u0421\u0421@example.com"),  # all Cyrillic
 ])
-def test_an_account_logs_in_with_any_form_of_its_email(client, registered, typed):
-    assert sign_up(client, "member", registered).status_code == 201
+def test_an_account_logs_in_with_any_form_of_its_email(client, database, registered, typed):
+    legacy_account(client, database, registered)
+    assert login(client, typed).status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["Alice@Example.COM", "\uff41lice@example.com", "ALICE@\uff45xample.com"])
+def test_a_new_account_logs_in_with_any_form_of_its_email(client, typed):
+    assert sign_up(client, "member", "alice@example.com").status_code == 201
     assert login(client, typed).status_code == 200
 
 
 @pytest.mark.parametrize(("first", "second"), [
     ("stra\u00dfe@example.com", "strasse@example.com"),
-    ("jos\u00e9@example.com", nfd("jos\u00e9@example.com")),
-    ("alice@example.com", "\uff41\uff4c\uff49\uff43\uff45@example.com"),  # fullwidth
-    (f"{DOTTED_I}nci@example.com", "i\u0307nci@example.com"),
+    ("\uff41\uff4c\uff49\uff43\uff45@example.com", "alice@example.com"),  # fullwidth
+    ("Alice@example.com", "alice@EXAMPLE.com"),
 ])
-def test_two_forms_of_one_email_are_one_account(client, first, second):
-    assert sign_up(client, "first", first).status_code == 201
+def test_two_forms_of_one_email_are_one_account(client, database, first, second):
+    legacy_account(client, database, first)
     again = sign_up(client, "second", second)
     assert again.status_code == 409
     assert again.json["errors"] == {"email": ["Email is already registered."]}
 
 
 def test_the_key_is_stored_and_unique_in_postgresql(client, database):
-    assert sign_up(client, "Member", "Stra\u00dfe@Example.com").status_code == 201
+    assert sign_up(client, "Member", "Strasse@Example.com").status_code == 201
     assert database.execute_sql("SELECT username_key, email_key FROM users").fetchall() == [
         ("member", "strasse@example.com")]
     with pytest.raises(Exception, match="users_email_key_key"), database.atomic():
@@ -85,10 +99,15 @@ def test_the_key_is_stored_and_unique_in_postgresql(client, database):
                              "'STRASSE@example.com', 'strasse@example.com', 'x', true, false, now(), now())")
 
 
-def test_a_mixed_script_email_is_refused(client):
-    result = sign_up(client, "boss", "b\u043ess@example.com")  # Cyrillic о among Latin letters
+@pytest.mark.parametrize("email", [
+    "b\u043ess@example.com",  # Cyrillic о among Latin letters: a look-alike
+    "\u00fcser@example.com", "stra\u00dfe@example.com", "\u0431\u043e\u0441\u0441@example.com",
+    "\uff41lice@example.com",
+])
+def test_a_non_ascii_local_part_is_refused_with_a_field_error(client, email):
+    result = sign_up(client, "boss", email)
     assert result.status_code == 400
-    assert result.json["errors"] == {"email": ["Email mixes letters from different scripts."]}
+    assert result.json["errors"] == {"email": [NON_ASCII_LOCAL_PART]}
 
 
 def test_an_email_longer_than_its_column_once_folded_is_a_400(client):

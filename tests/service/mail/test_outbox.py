@@ -127,7 +127,7 @@ def mail_worker_process(postgres, mail_url, *args):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_a_worker_killed_mid_send_loses_nothing_and_another_skips_its_locked_row(postgres, database, tmp_path):
+def test_a_worker_killed_mid_send_loses_nothing_and_another_skips_its_leased_row(postgres, database, tmp_path):
     queue(database, "first@example.com")
     queue(database, "second@example.com")
     silent = SilentSmtpServer()
@@ -135,15 +135,17 @@ def test_a_worker_killed_mid_send_loses_nothing_and_another_skips_its_locked_row
     sink = MailSink(tmp_path / "mail", free_port()).start()
     try:
         assert silent.connected.wait(30), "the worker never tried to send"
-        # The stuck worker holds the first row; a second worker skips it instead of waiting.
+        # The stuck worker leased the first row; a second worker skips it instead of waiting.
         assert worker(database, sink.url).drain() == 1
         assert [m["To"] for m in _mails(sink)] == ["second@example.com"]
 
         stuck.send_signal(signal.SIGKILL)  # a crash mid-send
         stuck.wait(30)
         row = MailOutbox.get(MailOutbox.recipient == "first@example.com")
-        assert (row.status, row.attempts) == ("pending", 0)  # rolled back with the crash
+        assert (row.status, row.attempts) == ("sending", 1)  # the attempt counts; the lease runs on
+        assert worker(database, sink.url).drain() == 0  # not before the lease expires
 
+        MailOutbox.update(lease_expires_at=utcnow() - timedelta(seconds=1)).where(MailOutbox.id == row.id).execute()
         done = mail_worker_process(postgres, sink.url, "--once")
         out, err = done.communicate(timeout=60)
         assert done.returncode == 0, err
@@ -153,6 +155,17 @@ def test_a_worker_killed_mid_send_loses_nothing_and_another_skips_its_locked_row
         sink.stop()
     assert sorted(m["To"] for m in _mails(sink)) == ["first@example.com", "second@example.com"]
     assert "signed out on your other devices" in text_of(_mails(sink)[0])
+    row = MailOutbox.get(MailOutbox.recipient == "first@example.com")
+    assert (row.status, row.attempts, row.lease_expires_at) == ("sent", 2, None)
+
+
+def test_a_row_whose_worker_keeps_dying_in_the_send_ends_dead(database):
+    queue(database)
+    MailOutbox.update(status="sending", attempts=3, lease_expires_at=utcnow() - timedelta(seconds=1)).execute()
+    assert worker(database, "smtp://127.0.0.1:1?tls=off", max_attempts=3).drain() == 0
+    row = MailOutbox.get()
+    assert (row.status, row.attempts, row.lease_expires_at) == ("dead", 3, None)
+    assert "stopped during the send" in row.last_error
 
 
 def _mails(sink):

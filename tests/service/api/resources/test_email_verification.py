@@ -159,16 +159,23 @@ def test_resend_answers_alike_and_mails_only_an_address_waiting_for_confirmation
     answers = [resend(client, email) for email in (
         "alice@example.com", "next@example.com", "nobody@example.com", "carol@example.com", "dave@example.com")]
     assert {a.status_code for a in answers} == {202} and all(a.json == RESENT for a in answers)
+    assert MailOutbox.select().count() == 0  # the mail worker resolves each request
+    deliver(database, mail_sink.url)
     assert sorted(row.recipient for row in MailOutbox.select()) == ["alice@example.com", "next@example.com"]
 
 
-def test_resends_are_throttled_per_email_and_per_ip(postgres, database, mail_sink, client, user):
-    assert [resend(client, "ALICE@example.com").status_code for _ in range(4)] == [202, 202, 202, 429]
-    throttled = resend(client)
-    assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) > 0
+def test_resends_past_the_address_limit_answer_alike_and_stop_mailing_and_the_ip_limit_answers_429(
+        postgres, database, mail_sink, client, user):
+    answers = [resend(client, "ALICE@example.com", ip=f"10.0.0.{n}") for n in range(4)]
+    assert [a.status_code for a in answers] == [202] * 4 and all(a.json == RESENT for a in answers)
+    assert resend(client).status_code == 202
+    deliver(database, mail_sink.url)
+    # The sign-up's link, then three resends; the other two went nowhere.
+    assert MailOutbox.select().where(MailOutbox.kind == "verify_email").count() == 4
     strict = ContractClient(create_app(settings_for(postgres, MAIL_URL=mail_sink.url,
                                                     PASSWORD_RESET_MAX_PER_IP="2"), database))
-    assert [resend(strict, f"n{i}@example.com", ip="10.0.0.9").status_code for i in range(3)] == [202, 202, 429]
+    answers = [resend(strict, f"n{i}@example.com", ip="10.0.0.9") for i in range(3)]
+    assert [a.status_code for a in answers] == [202, 202, 429] and int(answers[-1].headers["Retry-After"]) > 0
     assert resend(strict, "n3@example.com", ip="10.0.0.10").status_code == 202
 
 
@@ -251,3 +258,39 @@ def test_turning_verification_on_leaves_existing_sessions_alone(client, user, st
     refreshed = strict_client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie},
                                             headers=JSON)
     assert refreshed.status_code == 200
+
+
+def sign_up(client, username, email):
+    return client.simulate_post("/api/v1/auth/register",
+                                json={"username": username, "email": email, "password": PASSWORD})
+
+
+def test_with_verification_required_a_registered_email_signs_up_alike_and_its_owner_is_told(
+        strict_client, database, mail_sink, mailbox):
+    """ASVS V6.3.8: sign-up does not tell whether an address has an account."""
+    first = sign_up(strict_client, "alice", "alice@example.com")
+    again = sign_up(strict_client, "mallory", "ALICE@example.com")
+    fresh = sign_up(strict_client, "carol", "carol@example.com")
+    for answer, name, email in ((again, "mallory", "ALICE@example.com"), (fresh, "carol", "carol@example.com")):
+        assert answer.status_code == 201 and "refresh_token" not in answer.cookies
+        assert answer.json == {**first.json, "data": {"username": name, "email": email}}
+    assert [u.username for u in User.select().order_by(User.id)] == ["alice", "carol"]
+
+    deliver(database, mail_sink.url)
+    told = [m for m in mailbox.messages("alice@example.com")]
+    assert [m["Subject"] for m in told] == ["Confirm your email address", "Someone tried to sign up with your address"]
+    assert "https://users.example.org/forgot-password" in text_of(told[-1]) and "alice" in text_of(told[-1])
+    assert "Someone tried" in html_of(told[-1])
+
+
+def test_with_verification_required_a_taken_username_is_still_a_409_naming_only_the_username(
+        strict_client, database):
+    sign_up(strict_client, "alice", "alice@example.com")
+    for email in ("other@example.com", "alice@example.com"):
+        taken = sign_up(strict_client, "Alice", email)
+        assert taken.status_code == 409 and taken.json["errors"] == {"username": ["Username is already taken."]}
+
+
+def test_without_verification_required_a_registered_email_is_a_409_as_before(client, user):
+    taken = sign_up(client, "mallory", "alice@example.com")
+    assert taken.status_code == 409 and taken.json["errors"] == {"email": ["Email is already registered."]}
