@@ -12,6 +12,7 @@ from service.api.middleware.access_control import AccessControl, require_declare
 from service.api.middleware.cache_control import NoStoreForApi
 from service.api.middleware.json_body import JsonBody
 from service.api.middleware.request_log import RequestLog
+from service.api.refusals import register_refusals
 from service.api.request_context import ApiRequest
 from service.api.resources import auth_routes, docs, email_verification, meta, my_account, password_reset, users
 from service.api.resources import sessions as session_routes
@@ -80,6 +81,7 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_error_handler(Exception, _internal_error)
     app.add_error_handler(peewee.OperationalError, _database_unavailable(database))
     app.add_error_handler(peewee.InterfaceError, _database_unavailable(database))
+    register_refusals(app)  # every domain refusal's HTTP answer, from one table
 
     api = "/api/v1"
     app.add_route(f"{api}/ping", meta.Ping(settings.version))

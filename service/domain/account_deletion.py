@@ -14,16 +14,13 @@ import peewee
 
 from service.data.models import MailOutbox, User
 from service.domain.administration import keep_an_admin
+from service.domain.refusals import WrongPassword
 from service.domain.throttle import LoginThrottleStore
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
 from service.security.passwords import PasswordHasher
 
 events = logging.getLogger("service.auth")
-
-
-class WrongPassword(Exception):
-    pass
 
 
 class DeletionThrottled(Exception):
@@ -49,7 +46,7 @@ class AccountDeletion:
             raise DeletionThrottled(retry_after)
         if not self._hasher.verify(password, user.password_hash):
             self._throttle.record_failure(user.email, ip)
-            raise WrongPassword()
+            raise WrongPassword("password", "Password is incorrect.")
         with self._db.atomic():
             keep_an_admin(user)
             addresses = [address for address in (user.email, user.pending_email) if address]

@@ -12,6 +12,7 @@ import peewee
 from service.data.models import User, utcnow
 from service.domain.identifiers import Username, UsernameRules, email_key, email_of
 from service.domain.password_policy import password_problem
+from service.domain.refusals import FieldRefused
 from service.security.passwords import PasswordHasher
 
 USERNAME_TAKEN = "Username is already taken."
@@ -27,8 +28,8 @@ class Conflict(Exception):
         self.errors = errors
 
 
-class PasswordRefused(ValueError):
-    """The password policy refused a new password; the message says why."""
+class PasswordRefused(FieldRefused):
+    """The password policy refused a new password; the message says why, `field` where it came in."""
 
 
 class InvalidCursor(ValueError):
@@ -138,8 +139,8 @@ class Accounts:
             user.save()
 
     def set_password(self, user: User, password: str) -> None:
-        """A user's own new password, under the policy. Raises PasswordRefused."""
-        self._check_password(password, user.username, user.email)
+        """A user's own new password, under the policy. Raises PasswordRefused (on `new_password`)."""
+        self._check_password(password, user.username, user.email, field="new_password")
         self.set_password_hash(user, password)
 
     def set_password_hash(self, user: User, password: str) -> None:
@@ -164,10 +165,10 @@ class Accounts:
         return users, encode_cursor(users[-1]["created_at"], users[-1]["id"])
 
     @staticmethod
-    def _check_password(password: str, username: str, email: str) -> None:
+    def _check_password(password: str, username: str, email: str, field: str = "password") -> None:
         problem = password_problem(password, (username, email))
         if problem:
-            raise PasswordRefused(problem)
+            raise PasswordRefused(field, problem)
 
     def _hold_lookalikes(self, name: Username, exclude: int | None = None) -> None:
         """In the transaction that writes `name`: wait out any other writer of a name that looks

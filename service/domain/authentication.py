@@ -9,6 +9,7 @@ from service.data.models import User
 from service.domain.accounts import Accounts
 from service.domain.client_info import ClientInfo
 from service.domain.email_verification import EmailVerification
+from service.domain.refusals import WrongPassword
 from service.domain.sessions import Opened, RefreshReuse, Sessions
 from service.domain.throttle import LoginThrottleStore
 from service.security.passwords import PasswordHasher
@@ -129,7 +130,7 @@ class Authentication:
 
     def change_password(self, identity: Identity, current_password: str, new_password: str,
                         client: ClientInfo) -> None:
-        """Raises LoginThrottled, PasswordRefused, or LoginFailed for a wrong current password.
+        """Raises LoginThrottled, PasswordRefused, or WrongPassword (on `current_password`).
 
         Wrong current passwords count on the account's login counter, so guesses cannot be
         spread over login and password change to get more of them."""
@@ -144,7 +145,7 @@ class Authentication:
             self._throttle.record_failure(user.email, client.ip)
             events.warning("password change refused", extra={
                 "event": "password_change_failed", "user_id": user.id, **client.log_fields()})
-            raise LoginFailed()
+            raise WrongPassword("current_password", "Current password is incorrect.")
         self._accounts.set_password(user, new_password)
         self._throttle.reset_account(user.email)
         revoked = self._sessions.revoke_all(user, keep=identity.session_id)

@@ -16,6 +16,8 @@ from pathlib import Path
 from confusable_homoglyphs import confusables
 from email_validator import EmailNotValidError, validate_email
 
+from service.domain.refusals import FieldRefused
+
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 32
 EMAIL_MAX_LENGTH = 254
@@ -24,13 +26,8 @@ USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 NEUTRAL_SCRIPTS = ["COMMON", "INHERITED"]
 
 
-class IdentifierRefused(ValueError):
+class IdentifierRefused(FieldRefused):
     """A username or email the platform will not store; `field` and `message` say why."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def fold(value: str) -> str:

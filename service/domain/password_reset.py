@@ -7,7 +7,7 @@ from datetime import timedelta
 import peewee
 
 from service.data.models import PasswordResetToken, User
-from service.domain.accounts import Accounts, PasswordRefused
+from service.domain.accounts import Accounts
 from service.domain.email_verification import EmailVerification
 from service.domain.link_tokens import LinkTokens
 from service.domain.request_throttle import RequestThrottle, RequestThrottled
@@ -21,10 +21,6 @@ events = logging.getLogger("service.auth")
 
 class InvalidResetToken(Exception):
     """Unknown, used, expired, superseded, or for a deactivated account: all look the same."""
-
-
-class WeakPassword(ValueError):
-    pass
 
 
 class PasswordResets:
@@ -73,10 +69,8 @@ class PasswordResets:
                 events.warning("password reset refused", extra={"event": "password_reset_refused", "ip": ip})
                 raise InvalidResetToken()
             user = link.user
-            try:
-                self._accounts.set_password(user, new_password)  # the account's own password policy
-            except PasswordRefused as refused:
-                raise WeakPassword(str(refused)) from None  # the link stays usable for a better password
+            # The account's own password policy; a refusal rolls back, so the link stays usable.
+            self._accounts.set_password(user, new_password)
             self.links.retire(user)
             revoked = self._sessions.revoke_all(user)
             self._verification.cancel_pending_change(user)

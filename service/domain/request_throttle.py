@@ -13,9 +13,10 @@ from service.domain.identifiers import throttle_digest
 
 
 class RequestThrottled(Exception):
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int, action: str):
         super().__init__(retry_after)
         self.retry_after = retry_after
+        self.action = action  # the throttle's action, e.g. "password-reset"
 
 
 class RequestThrottle:
@@ -28,7 +29,7 @@ class RequestThrottle:
         """Count one request; raises RequestThrottled when a limit is passed."""
         retry_after = self._count(email, ip)
         if retry_after:
-            raise RequestThrottled(retry_after)
+            raise RequestThrottled(retry_after, self._action)
 
     def _count(self, email: str, ip: str) -> int | None:
         """Returns the seconds to wait when a limit is passed, else None."""

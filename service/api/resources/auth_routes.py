@@ -4,18 +4,13 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import ApiError, refresh_raced, throttled, unauthorized
-from service.api.refusals import refusals
 from service.api.resources.payload import user_view, validated
 from service.contract.schemas import LoginRequest, RegisterRequest
-from service.domain.authentication import EmailUnverified, LoginFailed, LoginThrottled
-from service.domain.sessions import RefreshRaced
 from service.security.tokens import InvalidToken
 
 REFRESH_COOKIE = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/v1/auth"
 CONFIRM_THEN_LOG_IN = "Check your email to confirm your address, then log in."
-CONFIRM_FIRST = "Confirm your email address first. We can send you a new link."
 
 
 class RefreshCookie:
@@ -48,8 +43,7 @@ class Register:
 
     def on_post(self, req, resp):
         body = validated(req, RegisterRequest)
-        with refusals():
-            signup = self._authentication.register(body.username, body.email, body.password, req.context.client)
+        signup = self._authentication.register(body.username, body.email, body.password, req.context.client)
         resp.status = falcon.HTTP_201
         if signup.grant is None:  # REQUIRE_VERIFIED_EMAIL: no session until the address is confirmed
             resp.media = {"status": "success", "message": CONFIRM_THEN_LOG_IN, "verification_required": True,
@@ -67,14 +61,7 @@ class Login:
 
     def on_post(self, req, resp):
         body = validated(req, LoginRequest)
-        try:
-            grant = self._authentication.login(body.email, body.password, req.context.client)
-        except LoginThrottled as wait:
-            raise throttled(wait.retry_after) from None
-        except LoginFailed:
-            raise unauthorized("Invalid email or password.") from None
-        except EmailUnverified:
-            raise ApiError(falcon.HTTP_403, CONFIRM_FIRST, reason="email_unverified") from None
+        grant = self._authentication.login(body.email, body.password, req.context.client)
         grant_response(resp, self._cookie, grant, "Successfully logged in.")
 
 
@@ -86,15 +73,15 @@ class Refresh:
         self._cookie = cookie
 
     def on_post(self, req, resp):
+        cookie_value = (req.get_cookie_values(REFRESH_COOKIE) or [None])[0]
         try:
-            cookie_value = (req.get_cookie_values(REFRESH_COOKIE) or [None])[0]
             grant = self._authentication.refresh(cookie_value, req.context.client)
-        except RefreshRaced:
-            # Another tab's refresh just won; clearing here could delete its new cookie.
-            raise refresh_raced() from None
-        except InvalidToken as error:
+        except InvalidToken:
+            # The one refusal that changes the answer beyond its status: a refused cookie is dropped.
+            # The 401 itself comes from service.api.refusals. RefreshRaced is not an InvalidToken:
+            # another tab's refresh just won, and clearing here could delete its new cookie.
             self._cookie.clear(resp)
-            raise unauthorized(str(error)) from None
+            raise
         grant_response(resp, self._cookie, grant, "Token refreshed.")
 
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, requests_throttled
 from service.api.resources.payload import validated
 from service.contract.account_lifecycle import VerifyEmailRequest, VerifyEmailResendRequest
-from service.domain.email_verification import EmailVerification, InvalidVerificationToken
-from service.domain.request_throttle import RequestThrottled
+from service.domain.email_verification import EmailVerification
 
-INVALID_LINK = "This link is invalid or has expired."
 # One answer whether or not an account waits on the address, so the route finds no accounts.
 RESENT = "If that address needs confirming, a new link is on its way."
 
@@ -23,10 +20,7 @@ class EmailConfirmation:
 
     def on_post(self, req, resp):
         body = validated(req, VerifyEmailRequest)
-        try:
-            user = self._verification.confirm(body.token, req.context.client.ip)
-        except InvalidVerificationToken:
-            raise bad_request(INVALID_LINK, {"token": [INVALID_LINK]}) from None
+        user = self._verification.confirm(body.token, req.context.client.ip)
         resp.media = {"status": "success", "message": "Your email address is confirmed.",
                       "data": {"email": user.email}}
 
@@ -39,9 +33,6 @@ class EmailConfirmationResend:
 
     def on_post(self, req, resp):
         body = validated(req, VerifyEmailResendRequest)
-        try:
-            self._verification.resend(body.email, req.context.client.ip)
-        except RequestThrottled as wait:
-            raise requests_throttled("confirmation requests", wait.retry_after) from None
+        self._verification.resend(body.email, req.context.client.ip)
         resp.status = falcon.HTTP_202
         resp.media = {"status": "success", "message": RESENT}

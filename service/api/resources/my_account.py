@@ -4,13 +4,11 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, throttled
-from service.api.refusals import refusals
 from service.api.resources.auth_routes import RefreshCookie
 from service.api.resources.payload import validated
 from service.api.resources.users import MyProfile
 from service.contract.account_lifecycle import AccountDeleteRequest
-from service.domain.account_deletion import AccountDeletion, DeletionThrottled, WrongPassword
+from service.domain.account_deletion import AccountDeletion
 
 
 class MyAccount(MyProfile):
@@ -23,12 +21,6 @@ class MyAccount(MyProfile):
 
     def on_delete(self, req, resp):
         body = validated(req, AccountDeleteRequest)
-        try:
-            with refusals():  # the last active admin's refusal
-                self._deletion.delete_own(req.context.user, body.password, req.context.client.ip)
-        except WrongPassword:
-            raise bad_request("Invalid payload.", {"password": ["Password is incorrect."]}) from None
-        except DeletionThrottled as wait:
-            raise throttled(wait.retry_after) from None
+        self._deletion.delete_own(req.context.user, body.password, req.context.client.ip)
         self._cookie.clear(resp)
         resp.status = falcon.HTTP_204

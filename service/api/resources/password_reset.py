@@ -4,16 +4,14 @@ from __future__ import annotations
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, forbidden, requests_throttled
+from service.api.errors import forbidden
 from service.api.resources.payload import user_from_path, validated
 from service.contract.account_lifecycle import PasswordResetConfirmRequest, PasswordResetRequest
 from service.domain.accounts import Accounts
-from service.domain.password_reset import InvalidResetToken, PasswordResets, WeakPassword
-from service.domain.request_throttle import RequestThrottled
+from service.domain.password_reset import PasswordResets
 
 # One answer whether or not the account exists, so the route cannot be used to find accounts.
 REQUESTED = "If an active account uses that email, a link to reset its password is on its way."
-INVALID_LINK = "This reset link is invalid or has expired. Ask for a new one."
 
 
 class PasswordResetRequests:
@@ -24,10 +22,7 @@ class PasswordResetRequests:
 
     def on_post(self, req, resp):
         body = validated(req, PasswordResetRequest)
-        try:
-            self._resets.request(body.email, req.context.client.ip)
-        except RequestThrottled as wait:
-            raise requests_throttled("reset requests", wait.retry_after) from None
+        self._resets.request(body.email, req.context.client.ip)
         resp.status = falcon.HTTP_202
         resp.media = {"status": "success", "message": REQUESTED}
 
@@ -40,12 +35,7 @@ class PasswordResetConfirmation:
 
     def on_post(self, req, resp):
         body = validated(req, PasswordResetConfirmRequest)
-        try:
-            self._resets.confirm(body.token, body.new_password, req.context.client.ip)
-        except InvalidResetToken:
-            raise bad_request(INVALID_LINK, {"token": [INVALID_LINK]}) from None
-        except WeakPassword as problem:
-            raise bad_request("Invalid payload.", {"new_password": [str(problem)]}) from None
+        self._resets.confirm(body.token, body.new_password, req.context.client.ip)
         resp.media = {"status": "success", "message": "Password changed. Log in with your new password."}
 
 

@@ -20,6 +20,14 @@ def session_list(sessions: list, current: uuid.UUID | None) -> dict:
     return SessionListEnvelope(data={"sessions": views}).model_dump(mode="json")
 
 
+def session_id_of(raw: str) -> uuid.UUID | None:
+    """The session a `{session_id}` path segment names; a malformed id names none."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
 def ended(count: int) -> dict:
     return {"status": "success", "message": f"Ended {count} session{'' if count == 1 else 's'}."}
 
@@ -40,11 +48,8 @@ class MySessions:
         resp.media = ended(self._live.end_all(identity.user, keep=identity.session_id))
 
     def on_delete_one(self, req, resp, session_id):
-        try:
-            found = self._live.end(req.context.user, uuid.UUID(session_id))
-        except ValueError:
-            found = False
-        if not found:
+        session = session_id_of(session_id)
+        if session is None or not self._live.end(req.context.user, session):
             raise not_found("Session not found.")
         resp.status = falcon.HTTP_204
 

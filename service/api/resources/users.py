@@ -6,15 +6,13 @@ import re
 import falcon
 
 from service.api.access import Access
-from service.api.errors import bad_request, requests_throttled, throttled
-from service.api.refusals import refusals
+from service.api.errors import bad_request
 from service.api.resources.payload import user_fields, user_from_path, user_view, validated
 from service.contract.schemas import PasswordChangeRequest, ProfileUpdateRequest, UserCreateRequest, UserUpdateRequest
-from service.domain.accounts import Accounts, InvalidCursor
+from service.domain.accounts import Accounts
 from service.domain.administration import Administration
-from service.domain.authentication import Authentication, LoginFailed, LoginThrottled
+from service.domain.authentication import Authentication
 from service.domain.email_verification import EmailVerification
-from service.domain.request_throttle import RequestThrottled
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -49,17 +47,13 @@ class UserCollection:
 
     def on_get(self, req, resp):
         limit = page_limit(req)
-        try:
-            users, next_cursor = self._accounts.page(limit, req.get_param("cursor"), user_fields(is_admin(req)))
-        except InvalidCursor:
-            raise bad_request("Invalid query.", {"cursor": ["Invalid cursor."]}) from None
+        users, next_cursor = self._accounts.page(limit, req.get_param("cursor"), user_fields(is_admin(req)))
         resp.media = {"status": "success", "data": {"users": users, "next_cursor": next_cursor}}
 
     def on_post(self, req, resp):
         body = validated(req, UserCreateRequest)
-        with refusals():
-            user = self._administration.create(body.username, body.email, body.password,
-                                               admin=body.admin, active=body.active)
+        user = self._administration.create(body.username, body.email, body.password,
+                                           admin=body.admin, active=body.active)
         resp.status = falcon.HTTP_201
         resp.media = {"status": "success", "message": "User created.", "data": user_view(user, full=True)}
 
@@ -80,14 +74,12 @@ class UserItem:
     def on_patch(self, req, resp, user_id):
         user = self._find(user_id)
         changes = changes_of(validated(req, UserUpdateRequest))
-        with refusals():
-            user = self._administration.update(req.context.user, user, changes)
+        user = self._administration.update(req.context.user, user, changes)
         resp.media = {"status": "success", "message": "User updated.", "data": user_view(user, full=True)}
 
     def on_delete(self, req, resp, user_id):
         user = self._find(user_id)
-        with refusals():
-            self._administration.delete(req.context.user, user)
+        self._administration.delete(req.context.user, user)
         resp.status = falcon.HTTP_204
 
 
@@ -99,11 +91,7 @@ class MyProfile:
 
     def on_patch(self, req, resp):
         changes = changes_of(validated(req, ProfileUpdateRequest))
-        try:
-            with refusals():
-                user = self._verification.update_own_profile(req.context.user, changes, req.context.client.ip)
-        except RequestThrottled as wait:
-            raise requests_throttled("confirmation requests", wait.retry_after) from None
+        user = self._verification.update_own_profile(req.context.user, changes, req.context.client.ip)
         message = "Profile updated."
         if user.pending_email:
             message += f" Confirm {user.pending_email} with the link we sent there; until then your email stays."
@@ -118,12 +106,6 @@ class MyPassword:
 
     def on_post(self, req, resp):
         body = validated(req, PasswordChangeRequest)
-        try:
-            with refusals(password_field="new_password"):
-                self._authentication.change_password(req.context.identity, body.current_password,
-                                                     body.new_password, req.context.client)
-        except LoginThrottled as wait:
-            raise throttled(wait.retry_after) from None
-        except LoginFailed:
-            raise bad_request("Invalid payload.", {"current_password": ["Current password is incorrect."]}) from None
+        self._authentication.change_password(req.context.identity, body.current_password, body.new_password,
+                                             req.context.client)
         resp.media = {"status": "success", "message": "Password changed."}
