@@ -1,4 +1,5 @@
-"""Pulumi program for the users platform: one EC2 host running the service, nginx and PostgreSQL.
+"""Pulumi program for the users platform, in one of two topologies: infra/host/ (one EC2 host) or
+infra/cluster/ (ECS, ALB, RDS); what both share lives here at the top (docs/deploy.md, "A map of infra/").
 
 `__main__.py` is the entry point Pulumi runs; each other module owns one concern.
 """

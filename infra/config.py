@@ -6,22 +6,16 @@ program requires every key and the schema stays the single place where defaults 
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-# SSH is for a few known operator networks, never a broad range.
-MIN_PREFIX_V4 = 16
-MIN_PREFIX_V6 = 48
 TOPOLOGIES = ("host", "cluster")
 # Images are deployed by digest from ECR: a tag can move, a digest is one image forever.
 ECR_DIGEST_REFERENCE = re.compile(
     r"^(?P<registry>\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com)/(?P<repository>[a-z0-9][a-z0-9._/-]*)@sha256:[0-9a-f]{64}$"
 )
-# An exact Amazon Linux 2023 image name: the same name in every region, and it never moves.
-AMI_NAME = re.compile(r"^al2023-ami-2023\.\d+\.\d{8}\.\d+-kernel-[0-9.]+-x86_64$")
+COMMIT_SHA = re.compile(r"^[0-9a-f]{40}$")
 AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 # A DNS name SES can verify as a domain identity (lower case, at least two labels).
 DOMAIN_NAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -48,10 +42,15 @@ class StackSettings:
     region: str
     # Read by both topologies.
     topology: str
+    # "production" gives the stack every guarantee of infra/production.py, whatever its name.
+    environment: str
     domain: str
     protect_stateful: bool
     service_image: str
     web_image: str
+    # The commit whose program runs this update (CI's pulumi-up sets it; "" by hand). Exported as
+    # source_commit: promote.yml deploys prod from the commit dev's stack records.
+    source_commit: str
     alarm_email: str
     log_retention_days: int
     backup_retention_days: int
@@ -63,20 +62,8 @@ class StackSettings:
     # The SES identity mail is sent from: mailDomain, else domain.
     mail_domain: str
     mail_events_email: str
-    # The host topology's own; a cluster stack ignores them (its own are in infra/cluster/settings.py).
-    instance_type: str
-    root_volume_gb: int
-    data_volume_gb: int
-    admin_cidrs: tuple[str, ...]
-    ssh_key_name: str
-    daily_snapshots: bool
-    snapshot_retention_days: int
+    # Both copy their backups there: the host its DLM snapshots, the cluster its RDS backups.
     backup_copy_region: str
-    detailed_monitoring: bool
-    postgres_image: str
-    certbot_image: str
-    ami_name: str
-    docker_tunnel_port: int
 
 
 def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, stack: str) -> StackSettings:
@@ -86,31 +73,21 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
         stack=stack,
         region=aws_config.require("region"),
         topology=config.require("topology"),
+        environment=config.require("environment"),
         domain=config.get("domain") or "",
-        protect_stateful=_bool(config, "protectStateful"),
+        protect_stateful=boolean(config, "protectStateful"),
         service_image=config.require("serviceImage"),
         web_image=config.require("webImage"),
+        source_commit=config.get("sourceCommit") or "",
         alarm_email=config.get("alarmEmail") or "",
-        log_retention_days=_int(config, "logRetentionDays"),
-        backup_retention_days=_int(config, "backupRetentionDays"),
-        web_concurrency=_int(config, "webConcurrency"),
-        require_verified_email=_bool(config, "requireVerifiedEmail"),
+        log_retention_days=integer(config, "logRetentionDays"),
+        backup_retention_days=integer(config, "backupRetentionDays"),
+        web_concurrency=integer(config, "webConcurrency"),
+        require_verified_email=boolean(config, "requireVerifiedEmail"),
         hosted_zone_id=config.get("hostedZoneId") or "",
         mail_domain=config.get("mailDomain") or config.get("domain") or "",
         mail_events_email=config.get("mailEventsEmail") or "",
-        instance_type=config.require("instanceType"),
-        root_volume_gb=_int(config, "rootVolumeGb"),
-        data_volume_gb=_int(config, "dataVolumeGb"),
-        admin_cidrs=_cidr_list(config, "adminCidrs"),
-        ssh_key_name=config.get("sshKeyName") or "",
-        daily_snapshots=_bool(config, "dailySnapshots"),
-        snapshot_retention_days=_int(config, "snapshotRetentionDays"),
         backup_copy_region=config.get("backupCopyRegion") or "",
-        detailed_monitoring=_bool(config, "detailedMonitoring"),
-        postgres_image=config.require("postgresImage"),
-        certbot_image=config.require("certbotImage"),
-        ami_name=config.get("amiName") or "",
-        docker_tunnel_port=_int(config, "dockerTunnelPort"),
     )
     validate(settings)
     return settings
@@ -119,12 +96,13 @@ def load_settings(config: ConfigSource, aws_config: ConfigSource, project: str, 
 def validate(settings: StackSettings) -> None:
     """Refuses configurations that would open the stack or lose data; the message names the fix.
 
-    Every stack is checked for what both topologies read (images, logs, alarms, backups); the
-    host's own settings only when the stack runs the host topology (the cluster checks its own:
-    infra/cluster/settings.py).
+    Every stack is checked for what both topologies read (images, logs, alarms, backups); each
+    topology checks its own (infra/host/settings.py, infra/cluster/settings.py).
     """
     if settings.topology not in TOPOLOGIES:
         raise InsecureConfigError(f"topology must be one of {', '.join(TOPOLOGIES)}, got {settings.topology!r}.")
+    if settings.source_commit and not COMMIT_SHA.match(settings.source_commit):
+        raise ValueError(f"sourceCommit must be a full commit SHA (git rev-parse HEAD), got {settings.source_commit!r}.")
     for key, reference in (("serviceImage", settings.service_image), ("webImage", settings.web_image)):
         if not ECR_DIGEST_REFERENCE.match(reference):
             raise InsecureConfigError(
@@ -149,32 +127,6 @@ def validate(settings: StackSettings) -> None:
         raise ValueError(f"backupCopyRegion {settings.backup_copy_region!r} is not an AWS region name (e.g. eu-central-1).")
     if settings.backup_copy_region == settings.region:
         raise InsecureConfigError(f"backupCopyRegion must differ from the stack's region ({settings.region}).")
-    if settings.topology == "host":
-        _validate_host(settings)
-
-
-def _validate_host(settings: StackSettings) -> None:
-    """The single host's own settings: SSH, its snapshots and their copy, its AMI, its Docker tunnel."""
-    for cidr in settings.admin_cidrs:
-        _refuse_broad_cidr("adminCidrs", cidr, "SSH (22)")
-    if settings.admin_cidrs and not settings.ssh_key_name:
-        raise InsecureConfigError("adminCidrs opens SSH (22) but sshKeyName is empty; set a key pair or use SSM.")
-    if settings.stack == "prod" and not (settings.protect_stateful and settings.daily_snapshots):
-        raise InsecureConfigError("the prod stack needs protectStateful: true and dailySnapshots: true.")
-    if settings.daily_snapshots and settings.snapshot_retention_days < 1:
-        raise InsecureConfigError("snapshotRetentionDays must be at least 1 when dailySnapshots is on.")
-    if settings.stack == "prod" and not settings.backup_copy_region:
-        raise InsecureConfigError("the prod stack needs backupCopyRegion: snapshots must survive the loss of a region.")
-    if not AMI_NAME.match(settings.ami_name):
-        raise ValueError(
-            f"amiName must be one exact Amazon Linux 2023 x86_64 image name "
-            f"(like al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64), got {settings.ami_name!r}."
-        )
-    if not 1024 <= settings.docker_tunnel_port <= 65535:
-        raise ValueError(f"dockerTunnelPort must be an unprivileged port (1024-65535), got {settings.docker_tunnel_port}.")
-    for key, image in (("postgresImage", settings.postgres_image), ("certbotImage", settings.certbot_image)):
-        if image.endswith(":latest") or ":" not in image.rsplit("/", 1)[-1]:
-            raise InsecureConfigError(f"{key} must name an explicit tag, not latest.")
 
 
 def registry_of(image_reference: str) -> str:
@@ -185,28 +137,7 @@ def registry_of(image_reference: str) -> str:
     return match["registry"]
 
 
-def _refuse_broad_cidr(key: str, cidr: str, what: str) -> None:
-    try:
-        network = ipaddress.ip_network(cidr, strict=True)
-    except ValueError as error:
-        raise InsecureConfigError(f"{key}: {cidr!r} is not a network address ({error}).") from error
-    minimum = MIN_PREFIX_V4 if network.version == 4 else MIN_PREFIX_V6
-    if network.prefixlen < minimum:
-        raise InsecureConfigError(
-            f"{key}: {cidr} would open {what} to "
-            f"{'the whole internet' if network.prefixlen == 0 else 'a very broad range'}; "
-            f"use networks of /{minimum} or narrower."
-        )
-
-
-def _cidr_list(config: ConfigSource, key: str) -> tuple[str, ...]:
-    value = json.loads(config.require(key))
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise InsecureConfigError(f"{key} must be a list of CIDR strings.")
-    return tuple(value)
-
-
-def _int(config: ConfigSource, key: str) -> int:
+def integer(config: ConfigSource, key: str) -> int:
     raw = config.require(key)
     try:
         return int(raw)
@@ -214,7 +145,7 @@ def _int(config: ConfigSource, key: str) -> int:
         raise ValueError(f"{key} must be an integer, got {raw!r}.") from error
 
 
-def _bool(config: ConfigSource, key: str) -> bool:
+def boolean(config: ConfigSource, key: str) -> bool:
     raw = config.require(key).strip().lower()
     if raw not in ("true", "false"):
         raise ValueError(f"{key} must be true or false, got {raw!r}.")

@@ -12,6 +12,7 @@ Provider behaviour this relies on (pulumi-aws sesv2, read from its schema):
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -33,6 +34,23 @@ DNS_TTL = 1800
 # SES reviews an account above a 5 % bounce or 0.1 % complaint rate and may pause it at 10 % / 0.5 %
 # (SES developer guide, "Sending review process FAQs"): the alarms fire at the review thresholds.
 REPUTATION_ALARMS = {"bounce-rate": ("Reputation.BounceRate", 0.05), "complaint-rate": ("Reputation.ComplaintRate", 0.001)}
+
+
+# SES: "The name can contain up to 64 alphanumeric characters, including letters, numbers, hyphens
+# (-) and underscores (_) only" (SESv2 CreateConfigurationSet).
+CONFIGURATION_SET_NAME_MAX = 64
+
+
+def configuration_set_name(mail_domain: str) -> str:
+    """Named after the identity it serves, not the stack: two stacks of one account and region can
+    hold configuration sets only when they send from different domains, which SES demands of their
+    identities anyway. So a stack that replaces another under the same name (the host->cluster move,
+    docs/deploy.md) collides on neither while their mail domains differ."""
+    name = "mail-" + mail_domain.replace(".", "-")
+    if len(name) <= CONFIGURATION_SET_NAME_MAX:
+        return name
+    digest = hashlib.sha256(mail_domain.encode()).hexdigest()[:8]
+    return f"{name[: CONFIGURATION_SET_NAME_MAX - 9]}-{digest}"
 
 
 def sender_address(mail_domain: str) -> str:
@@ -108,7 +126,7 @@ class MailSending(pulumi.ComponentResource):
 
         self.configuration_set = aws.sesv2.ConfigurationSet(
             name,
-            configuration_set_name=name,
+            configuration_set_name=configuration_set_name(args.domain),
             # Links in these mails carry one-time tokens: never over a plaintext hop to the receiver.
             delivery_options=aws.sesv2.ConfigurationSetDeliveryOptionsArgs(tls_policy="REQUIRE"),
             reputation_options=aws.sesv2.ConfigurationSetReputationOptionsArgs(reputation_metrics_enabled=True),

@@ -1,5 +1,5 @@
 """The PostgreSQL settings that keep credentials out of the server's log, for the servers infra runs:
-the host's container (infra/containers.py) and RDS (infra/cluster/database.py).
+the host's container (infra/host/containers.py) and RDS (infra/cluster/database.py).
 
 The same names and values as service/data/log_safety.py, which says why each one; the Pulumi
 program cannot import `service` (only infra/ is installed in its venv), so tests/infra holds the

@@ -16,15 +16,30 @@ def read_version(repo_root: Path) -> str:
     return version
 
 
-def platform_tags(project: str, stack: str, version: str) -> dict[str, str]:
-    """Tags every taggable AWS resource carries, so cost and inventory reports group by release."""
-    return {"Project": project, "Stack": stack, "Version": version, "ManagedBy": "pulumi"}
+VERSION_TAG = "Version"
+VERSION_LABEL = "org.opencontainers.image.version"
+
+
+def platform_tags(project: str, stack: str, version: str, environment: str) -> dict[str, str]:
+    """Tags every taggable AWS resource carries, so cost and inventory reports group by release.
+    `Environment` also tells the policy pack which resources owe production's guarantees."""
+    return {"Project": project, "Stack": stack, "Environment": environment, VERSION_TAG: version, "ManagedBy": "pulumi"}
 
 
 def platform_labels(project: str, stack: str, version: str) -> dict[str, str]:
     """Docker labels with the same meaning as the AWS tags."""
     return {
-        "org.opencontainers.image.version": version,
+        VERSION_LABEL: version,
         "platform.project": project,
         "platform.stack": stack,
     }
+
+
+def without_version(tags: dict[str, str]) -> dict[str, str]:
+    """The tags or labels for what a release must not replace: a Docker label is ForceNew on a container
+    and a network (kreuzwerker/terraform-provider-docker resource_docker_container.go and
+    resource_docker_network.go: `labels` ForceNew), and a launch template's tag_specifications make a
+    new template version (terraform-provider-aws resourceLaunchTemplateUpdate), which the Auto Scaling
+    group's instance refresh rolls out. PostgreSQL, the host's networks, certbot and the cluster's
+    instances carry these; what a release replaces anyway (the app containers) keeps the version."""
+    return {key: value for key, value in tags.items() if key not in (VERSION_TAG, VERSION_LABEL)}

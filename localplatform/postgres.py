@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psycopg2
 
-from localplatform.processes import dies_with_parent
+from localplatform.processes import dies_with_parent, port_in_use
 from service.data.log_safety import server_flags
 
 # Located without importing the package: its import-time runtime-dir lock is not wanted here.
@@ -170,7 +170,8 @@ class LocalPostgres:
         while True:
             if self._process.poll() is not None:
                 self._process = None
-                self.verify()  # the likeliest cause is another server on our port: say so
+                if port_in_use(self.port):  # the likeliest cause is another server on our port: say so
+                    self._name_the_holder()
                 raise RuntimeError(f"PostgreSQL exited at start-up; see {self.log_path}")
             try:
                 connection = psycopg2.connect(self._admin_url(), connect_timeout=2)
@@ -190,6 +191,19 @@ class LocalPostgres:
             finally:
                 connection.close()
             return
+
+    def _name_the_holder(self) -> None:
+        """Raises ForeignServer naming what holds our port: another PostgreSQL, or another program."""
+        try:
+            connection = psycopg2.connect(self._admin_url(), connect_timeout=5)
+        except psycopg2.OperationalError:
+            raise ForeignServer(
+                f"Port {self.port} is held by another program, not PostgreSQL. Stop it or choose another "
+                f"port (PG_PORT=... make run, STACK_PG_PORT=... make stack).") from None
+        try:
+            self._check_ours(connection)
+        finally:
+            connection.close()
 
     def _check_ours(self, connection) -> None:
         try:

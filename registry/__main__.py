@@ -16,6 +16,7 @@ registry = Registry(
     RegistryArgs(
         REPOSITORY_PREFIX,
         int(config.require("imageRetentionCount")),
+        int(config.require("promotedRetentionCount")),
         {"Project": "users-platform", "Stack": pulumi.get_stack(), "ManagedBy": "pulumi"},
     ),
 )

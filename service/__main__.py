@@ -19,12 +19,12 @@ from service.contract.openapi import build_openapi
 from service.contract.schemas import UserCreateRequest
 from service.data import db as database_module
 from service.data.models import User, utcnow
+from service.domain import throttle
 from service.domain.accounts import Accounts, Conflict, PasswordRefused
 from service.domain.email_verification import EmailVerification
 from service.domain.identifiers import IdentifierRefused, UsernameRules, fold, skeleton
 from service.domain.password_reset import PasswordResets
 from service.domain.sessions import Sessions
-from service.domain.throttle import LoginThrottleStore
 from service.mail.outbox import Outbox
 from service.mail.senders import sender_for
 from service.mail.worker import MailWorker
@@ -147,8 +147,7 @@ def prune(args, settings: Settings) -> int:
     database = database_module.create_database(settings.database_url)
     # Years of dead sessions may take longer to delete than a request may wait.
     with database_module.unbounded_connection(database):
-        throttles = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
-                                       settings.login_window).prune()
+        throttles = throttle.prune(settings.login_window)
         sessions = Sessions(database, settings.refresh_token_ttl).prune(keep=timedelta(days=args.keep_days))
         cutoff = utcnow() - timedelta(days=args.keep_days)
         mails, links = Outbox().prune(sent_before=cutoff), PasswordResets.links.prune(expired_before=cutoff)

@@ -1,4 +1,5 @@
-"""The table of contents of the API: every component, every route, wired explicitly."""
+"""Wires the API: every component and the resources built from them, explicitly. The routes they answer
+at are in service.api.routes, the one table the OpenAPI document is derived from too."""
 from __future__ import annotations
 
 import contextlib
@@ -17,6 +18,7 @@ from service.api.request_context import ApiRequest
 from service.api.resources import auth_routes, docs, email_verification, meta, my_account, password_reset, users
 from service.api.resources import sessions as session_routes
 from service.api.resources.docs import SWAGGER_ASSETS
+from service.api.routes import BASE, add_routes
 from service.contract.openapi import build_openapi
 from service.data import db as database_module
 from service.data.models import MODELS
@@ -28,10 +30,10 @@ from service.domain.email_verification import EmailVerification
 from service.domain.identifiers import UsernameRules
 from service.domain.live_sessions import LiveSessions
 from service.domain.new_device_notice import NewDeviceNotice
+from service.domain.password_check import PasswordCheck
 from service.domain.password_reset import PasswordResets
-from service.domain.request_throttle import RequestThrottle
 from service.domain.sessions import Sessions
-from service.domain.throttle import LoginThrottleStore
+from service.domain.throttle import Throttle
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
 from service.runtime.json_media import json_handler
@@ -52,21 +54,21 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
                           settings.token_issuer, settings.token_audience)
     accounts = Accounts(database, hasher, UsernameRules.from_file(settings.reserved_usernames_file))
     sessions = Sessions(database, settings.refresh_token_ttl)
-    throttle = LoginThrottleStore(settings.login_max_failures, settings.login_max_failures_per_ip,
-                                  settings.login_window)
+    passwords = PasswordCheck(accounts, hasher, Throttle(
+        "login", {"account": settings.login_max_failures, "ip": settings.login_max_failures_per_ip},
+        settings.login_window))
     outbox, composer = Outbox(), MailComposer(settings.public_url, settings.mail_from)
     # Confirmation links are throttled like reset links, under their own counters.
-    verification = EmailVerification(database, accounts, outbox, composer, RequestThrottle(
-        "verify-email", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window))
+    verification = EmailVerification(database, accounts, outbox, composer, mail_throttle("verify-email", settings))
     administration = Administration(database, accounts, sessions, verification)
     new_device = NewDeviceNotice(outbox, composer).after_login if settings.new_device_login_notice else None
-    authentication = Authentication(accounts, sessions, tokens, hasher, throttle, verification,
+    authentication = Authentication(accounts, sessions, tokens, hasher, passwords, verification,
                                     settings.require_verified_email, after_login=new_device)
     cookie = auth_routes.RefreshCookie(settings.refresh_token_ttl, settings.cookie_secure)
-    resets = PasswordResets(database, accounts, sessions, outbox, composer, RequestThrottle(
-        "password-reset", settings.password_reset_max_per_email, settings.password_reset_max_per_ip,
-        settings.login_window), verification)
+    resets = PasswordResets(database, accounts, sessions, outbox, composer,
+                            mail_throttle("password-reset", settings), verification)
+    deletion = AccountDeletion(database, passwords, outbox, composer)
+    live_sessions = LiveSessions()
 
     middleware = [RequestLog(settings.trusted_proxies), NoStoreForApi()]
     if settings.cors_allow_origins:
@@ -83,40 +85,36 @@ def create_app(settings: Settings, database: peewee.Database | None = None) -> f
     app.add_error_handler(peewee.InterfaceError, _database_unavailable(database))
     register_refusals(app)  # every domain refusal's HTTP answer, from one table
 
-    api = "/api/v1"
-    app.add_route(f"{api}/ping", meta.Ping(settings.version))
-    app.add_route(f"{api}/health", meta.Health(database))
-    app.add_route(f"{api}/auth/register", auth_routes.Register(authentication, cookie))
-    app.add_route(f"{api}/auth/login", auth_routes.Login(authentication, cookie))
-    app.add_route(f"{api}/auth/refresh", auth_routes.Refresh(authentication, cookie))
-    app.add_route(f"{api}/auth/logout", auth_routes.Logout(authentication, cookie))
-    app.add_route(f"{api}/auth/status", auth_routes.Status())
-    app.add_route(f"{api}/auth/password-reset", password_reset.PasswordResetRequests(resets))
-    app.add_route(f"{api}/auth/password-reset/confirm", password_reset.PasswordResetConfirmation(resets))
-    app.add_route(f"{api}/auth/verify-email", email_verification.EmailConfirmation(verification))
-    app.add_route(f"{api}/auth/verify-email/resend", email_verification.EmailConfirmationResend(verification))
-    app.add_route(f"{api}/users", users.UserCollection(accounts, administration))
-    deletion = AccountDeletion(database, hasher, throttle, outbox, composer)
-    app.add_route(f"{api}/users/me", my_account.MyAccount(verification, deletion, cookie))
-    app.add_route(f"{api}/users/me/password", users.MyPassword(authentication))
-    live_sessions = LiveSessions()
-    my_sessions = session_routes.MySessions(live_sessions)
-    app.add_route(f"{api}/users/me/sessions", my_sessions)
-    app.add_route(f"{api}/users/me/sessions/{{session_id}}", my_sessions, suffix="one")
-    app.add_route(f"{api}/users/{{user_id}}/sessions", session_routes.UserSessions(accounts, live_sessions))
-    app.add_route(f"{api}/users/{{user_id}}", users.UserItem(accounts, administration))
-    app.add_route(f"{api}/users/{{user_id}}/password-reset", password_reset.AdminPasswordReset(accounts, resets))
-    app.add_route(f"{api}/openapi.json", docs.OpenApiDocument(build_openapi(settings.version, settings.max_body_bytes)))
-    docs_page = docs.DocsPage()
-    app.add_route(f"{api}/docs", docs_page)
-    app.add_route(f"{api}/docs/init.js", docs_page, suffix="script")
+    # One resource of each class; service.api.routes says at which paths.
+    add_routes(app, (
+        meta.Ping(settings.version),
+        meta.Health(database),
+        auth_routes.Register(authentication, cookie),
+        auth_routes.Login(authentication, cookie),
+        auth_routes.Refresh(authentication, cookie),
+        auth_routes.Logout(authentication, cookie),
+        auth_routes.Status(),
+        password_reset.PasswordResetRequests(resets),
+        password_reset.PasswordResetConfirmation(resets),
+        email_verification.EmailConfirmation(verification),
+        email_verification.EmailConfirmationResend(verification),
+        users.UserCollection(accounts, administration),
+        my_account.MyAccount(verification, deletion, cookie),
+        users.MyPassword(authentication),
+        session_routes.MySessions(live_sessions),
+        session_routes.UserSessions(accounts, live_sessions),
+        users.UserItem(accounts, administration),
+        password_reset.AdminPasswordReset(accounts, resets),
+        docs.OpenApiDocument(build_openapi(settings.version, settings.max_body_bytes)),
+        docs.DocsPage(),
+    ))
 
     if settings.client_dist:
         # Development only: in production nginx serves the client.
         app.add_sink(_api_not_found, prefix=r"^/api/(?!v1/docs/static/)")
         app.add_static_route("/", settings.client_dist.resolve(), fallback_filename="index.html")
     # Falcon tries static routes newest first, so this one must come after "/" to win.
-    app.add_static_route(f"{api}/docs/static", SWAGGER_ASSETS)
+    app.add_static_route(f"{BASE}/docs/static", SWAGGER_ASSETS)
     require_declared_access(app)
     return app
 
@@ -126,6 +124,12 @@ def password_hasher(settings: Settings) -> PasswordHasher:
     previous = [Pepper.of(secret) for secret in settings.previous_password_peppers]
     return PasswordHasher(Pepper.of(settings.password_pepper), settings.bcrypt_rounds,
                           previous=[*previous, Pepper.legacy(settings.secret_key)])
+
+
+def mail_throttle(action: str, settings: Settings) -> Throttle:
+    """Requests that mail a link, counted per client IP and per address, whether or not they mail."""
+    return Throttle(action, {"ip": settings.password_reset_max_per_ip, "email": settings.password_reset_max_per_email},
+                    settings.login_window)
 
 
 def _api_not_found(req, resp, **kwargs):

@@ -7,7 +7,6 @@ principal; the policy names both, through aws.elb.get_service_account.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pulumi
@@ -27,37 +26,25 @@ class AccessLogBucketArgs:
     tags: dict[str, str]
 
 
-def access_log_policy(bucket: str, account_id: str, elb_account_arn: str) -> str:
+def access_log_grants(bucket: str, account_id: str, elb_account_arn: str) -> list[dict]:
+    """Who may write the ALB's logs; the lock-down adds the TLS-only statement."""
     objects = f"arn:aws:s3:::{bucket}/{LOG_PREFIX}/AWSLogs/{account_id}/*"
-    return json.dumps(
+    return [
         {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "AlbLogDelivery",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": elb_account_arn},
-                    "Action": "s3:PutObject",
-                    "Resource": objects,
-                },
-                {
-                    "Sid": "AlbLogDeliveryService",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
-                    "Action": "s3:PutObject",
-                    "Resource": objects,
-                },
-                {
-                    "Sid": "TlsOnly",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                },
-            ],
-        }
-    )
+            "Sid": "AlbLogDelivery",
+            "Effect": "Allow",
+            "Principal": {"AWS": elb_account_arn},
+            "Action": "s3:PutObject",
+            "Resource": objects,
+        },
+        {
+            "Sid": "AlbLogDeliveryService",
+            "Effect": "Allow",
+            "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": objects,
+        },
+    ]
 
 
 class AccessLogBucket(pulumi.ComponentResource):
@@ -65,7 +52,15 @@ class AccessLogBucket(pulumi.ComponentResource):
         super().__init__("platform:cluster:AccessLogBucket", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.bucket = aws.s3.Bucket(name, force_destroy=args.force_destroy, tags=args.tags, opts=child)
-        public_access = lock_down(name, self.bucket, child)
+        elb_account = aws.elb.get_service_account_output(region=args.region)
+        self.policy = lock_down(
+            name,
+            self.bucket,
+            child,
+            statements=pulumi.Output.all(self.bucket.bucket, args.account_id, elb_account.arn).apply(
+                lambda values: access_log_grants(*values)
+            ),
+        )
         aws.s3.BucketLifecycleConfiguration(
             name,
             bucket=self.bucket.id,
@@ -78,14 +73,5 @@ class AccessLogBucket(pulumi.ComponentResource):
                 )
             ],
             opts=child,
-        )
-        elb_account = aws.elb.get_service_account_output(region=args.region)
-        self.policy = aws.s3.BucketPolicy(
-            name,
-            bucket=self.bucket.id,
-            policy=pulumi.Output.all(self.bucket.bucket, args.account_id, elb_account.arn).apply(
-                lambda values: access_log_policy(*values)
-            ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_access]),
         )
         self.register_outputs({"bucket": self.bucket.bucket})

@@ -1,20 +1,23 @@
 """ECS capacity: a cluster with Container Insights on an EC2 Auto Scaling group capacity provider.
 
-Instances boot the ECS-optimized Amazon Linux 2023 AMI that AWS publishes in SSM, read at deploy
-time; a new AMI becomes a new launch template version, which the group rolls out by instance
-refresh. No key pair and no inbound rule: operators use SSM Session Manager.
+Instances boot the ECS-optimized Amazon Linux 2023 AMI named exactly in `clusterAmiName`, not the
+"recommended" SSM parameter, which moves whenever AWS publishes one and would roll every instance on
+the next `up`; a new name becomes a new launch template version, which the group rolls out by
+instance refresh. No key pair and no inbound rule: operators use SSM Session Manager.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-ECS_AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+from infra.iam import trust_policy
+from infra.machine_image import pinned_amazon_linux
+from infra.versioning import without_version
+
 INSTANCE_POLICIES = {
     "ecs": "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role",
     "ssm": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
@@ -27,6 +30,7 @@ class ClusterComputeArgs:
     region: str
     private_subnet_ids: list[pulumi.Input[str]]
     security_group_id: pulumi.Input[str]
+    ami_name: str
     instance_type: str
     min_instances: int
     max_instances: int
@@ -58,10 +62,9 @@ class ClusterCompute(pulumi.ComponentResource):
             opts=child,
         )
         profile = self._instance_profile(name, args.tags)
-        ami = aws.ssm.get_parameter_output(name=ECS_AMI_PARAMETER, region=args.region)
         self.launch_template = aws.ec2.LaunchTemplate(
             name,
-            image_id=ami.value,
+            image_id=pinned_amazon_linux(args.region, args.ami_name).id,
             instance_type=args.instance_type,
             iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=profile.arn),
             vpc_security_group_ids=[args.security_group_id],
@@ -82,7 +85,8 @@ class ClusterCompute(pulumi.ComponentResource):
             ],
             monitoring=aws.ec2.LaunchTemplateMonitoringArgs(enabled=True),
             tag_specifications=[
-                aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags={**args.tags, "Name": name})
+                # A new version here is an instance refresh: no release version on the instances.
+                aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags={**without_version(args.tags), "Name": name})
                 for kind in ("instance", "volume")
             ],
             update_default_version=True,
@@ -145,14 +149,7 @@ class ClusterCompute(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             f"{name}-instance",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy(service="ec2.amazonaws.com"),
             tags=tags,
             opts=child,
         )

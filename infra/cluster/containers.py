@@ -12,6 +12,14 @@ from dataclasses import dataclass
 from infra.cluster.edge import HEALTH_PATH
 from infra.cluster.firewall import WEB_PORT
 from infra.cluster.network import VPC_CIDR
+from infra.service_runtime import (
+    MAIL_WORKER_COMMAND,
+    MAIL_WORKER_HEALTH,
+    SECRET_VARIABLES,
+    SERVE_COMMAND,
+    platform_environment,
+    service_environment,
+)
 
 SERVICE_PORT = 8081  # nginx owns 8080 in the shared namespace
 WEB_CONTAINER = "web"
@@ -20,7 +28,6 @@ MIGRATE_CONTAINER = "migrate"
 MAIL_WORKER_CONTAINER = "mail-worker"
 # Longer than the service's GRACEFUL_TIMEOUT (20 s): in-flight requests and a mail being sent finish.
 STOP_SECONDS = 30
-SECRET_VARIABLES = ("DATABASE_URL", "SECRET_KEY", "PASSWORD_PEPPER")
 
 
 @dataclass(frozen=True)
@@ -54,14 +61,7 @@ def _secrets(inputs: ContainerInputs) -> list[dict]:
 
 
 def _platform_environment(inputs: ContainerInputs) -> dict[str, str]:
-    """What the service and the mail worker read alike (their secrets come through `secrets`)."""
-    return {
-        "APP_ENV": "production",
-        "PUBLIC_URL": f"https://{inputs.domain}",
-        "MAIL_URL": inputs.mail_url,
-        "MAIL_FROM": inputs.mail_from,
-        "MAIL_SES_CONFIGURATION_SET": inputs.mail_configuration_set,
-    }
+    return platform_environment(f"https://{inputs.domain}", inputs.mail_url, inputs.mail_from, inputs.mail_configuration_set)
 
 
 def _environment(environment: dict[str, str]) -> list[dict]:
@@ -70,16 +70,16 @@ def _environment(environment: dict[str, str]) -> list[dict]:
 
 def _service_environment(inputs: ContainerInputs) -> list[dict]:
     return _environment(
-        {
-            **_platform_environment(inputs),
-            "HOST": "127.0.0.1",
-            "PORT": str(SERVICE_PORT),
-            "WEB_CONCURRENCY": str(inputs.web_concurrency),
+        service_environment(
+            _platform_environment(inputs),
+            listen_host="127.0.0.1",
+            port=SERVICE_PORT,
+            web_concurrency=inputs.web_concurrency,
             # Only nginx, in the same namespace, talks to the API.
-            "TRUSTED_PROXIES": "127.0.0.1/32",
-            "COOKIE_SECURE": "true",
-            "REQUIRE_VERIFIED_EMAIL": "true" if inputs.require_verified_email else "false",
-        }
+            trusted_proxies="127.0.0.1/32",
+            cookie_secure=True,
+            require_verified_email=inputs.require_verified_email,
+        )
     )
 
 
@@ -103,7 +103,7 @@ def service_containers(inputs: ContainerInputs) -> list[dict]:
             "name": SERVICE_CONTAINER,
             "image": inputs.service_image,
             "essential": True,
-            "command": ["python", "-m", "service", "serve"],
+            "command": SERVE_COMMAND,
             "environment": _service_environment(inputs),
             "secrets": _secrets(inputs),
             "portMappings": [],
@@ -168,10 +168,13 @@ def mail_worker_containers(inputs: ContainerInputs) -> list[dict]:
             "image": inputs.service_image,
             "essential": True,
             # The image's entrypoint migrates (under the advisory lock), then execs this.
-            "command": ["python", "-m", "service", "mail-worker"],
+            "command": MAIL_WORKER_COMMAND,
             "environment": _environment(_platform_environment(inputs)),
             "secrets": _secrets(inputs),
             "portMappings": [],
+            # The worker's heartbeat: an essential container UNHEALTHY makes the service scheduler
+            # replace the task, so a worker hung in a send is restarted.
+            "healthCheck": MAIL_WORKER_HEALTH.for_ecs(),
             "stopTimeout": STOP_SECONDS,
             "logConfiguration": _logs(inputs, MAIL_WORKER_CONTAINER),
         }

@@ -17,6 +17,12 @@ from infra.postgres_log_safety import CREDENTIAL_SAFE_LOGGING
 DB_NAME = "platform"
 DB_USER = "platform"
 PERFORMANCE_INSIGHTS_DAYS = 7  # the free retention
+# The Performance Insights console reached its end of life on July 31, 2026 and redirects to CloudWatch
+# Database Insights; Standard mode keeps the 7 free days at no cost (RDS User Guide, USER_PerfInsights.Enabling).
+DATABASE_INSIGHTS_MODE = "standard"
+# The logs RDS exports, each into /aws/rds/instance/<identifier>/<log>: declared here first, with a
+# retention, or RDS creates them itself, kept forever.
+EXPORTED_LOGS = ("postgresql", "upgrade")
 # Where the service image keeps the RDS CA bundle (service/Dockerfile); verify-full checks host and chain.
 RDS_CA_BUNDLE = "/app/certs/rds-global-bundle.pem"
 # Timeouts in milliseconds. The service also sets statement_timeout=10s per connection; these are the
@@ -40,6 +46,7 @@ class DatabaseArgs:
     backup_retention_days: int
     # Empty: the automated backups stay in the stack's region only.
     backup_copy_region: str
+    log_retention_days: int
     protect: bool
     tags: dict[str, str]
 
@@ -64,6 +71,16 @@ def parameters() -> dict[str, str]:
         "log_min_duration_statement": "-1",
         "log_lock_waits": "1",
     }
+
+
+# terraform-provider-aws gives up waiting after 40 min to create an instance, 80 to update and 60 to
+# delete one (internal/service/rds/instance.go), and after 75 min for a backup replication to reach
+# REPLICATING (instance_automated_backups_replication.go; hashicorp/terraform-provider-aws#25776,
+# #33362). A Multi-AZ create or a first replication of a grown database can take longer, and a
+# timeout fails the update with the resource half made. Pulumi hands these to the provider
+# (customTimeouts). Both in a row fit in promote.yml's 5 h job (tests/infra/cluster).
+INSTANCE_TIMEOUTS = pulumi.CustomTimeouts(create="2h", update="2h", delete="2h")
+REPLICATION_TIMEOUTS = pulumi.CustomTimeouts(create="2h", delete="2h")
 
 
 def apply_method(parameter: str) -> str:
@@ -107,8 +124,12 @@ def replicate_backups(
         # the replication of the SOURCE instance (StopDBInstanceAutomatedBackupsReplication takes only
         # SourceDBInstanceArn): created before the old one went, the new replication would collide
         # with it, then be stopped by its delete. A new backupRetentionDays replaces it this way.
-        opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=True),
+        opts=pulumi.ResourceOptions(parent=parent, delete_before_replace=True, custom_timeouts=REPLICATION_TIMEOUTS),
     )
+
+
+def exported_log_group(identifier: str, log: str) -> str:
+    return f"/aws/rds/instance/{identifier}/{log}"
 
 
 def database_url(address: str, password: str) -> str:
@@ -127,6 +148,22 @@ class Database(pulumi.ComponentResource):
         password = random.RandomPassword(f"{name}-password", length=40, special=False, opts=child)
         self.password = pulumi.Output.secret(password.result)
         subnet_group = aws.rds.SubnetGroup(name, subnet_ids=args.private_subnet_ids, tags=args.tags, opts=child)
+        # The identifier is ours, not the provider's autoname, so the exported log groups can exist
+        # before the instance; its suffix is new with each creation of the stack, and so is the final
+        # snapshot's name: a fixed one made the second destroy of a recreated stack fail
+        # (DBSnapshotAlreadyExists).
+        suffix = random.RandomString(f"{name}-suffix", length=8, special=False, upper=False, opts=child)
+        identifier = pulumi.Output.concat(name, "-", suffix.result)
+        self.log_groups = [
+            aws.cloudwatch.LogGroup(
+                f"{name}-{log}",
+                name=identifier.apply(lambda value, log=log: exported_log_group(value, log)),
+                retention_in_days=args.log_retention_days,
+                tags=args.tags,
+                opts=child,
+            )
+            for log in EXPORTED_LOGS
+        ]
         self.parameter_group = aws.rds.ParameterGroup(
             name,
             family=f"postgres{major}",
@@ -139,6 +176,7 @@ class Database(pulumi.ComponentResource):
         )
         self.instance = aws.rds.Instance(
             name,
+            identifier=identifier,
             engine="postgres",
             engine_version=args.engine_version,
             instance_class=args.instance_class,
@@ -158,15 +196,24 @@ class Database(pulumi.ComponentResource):
             backup_window="02:00-03:00",
             maintenance_window="sun:03:30-sun:04:30",
             auto_minor_version_upgrade=True,
+            # A new dbEngineVersion major is applied, not refused ("InvalidParameterCombination: ...
+            # you must explicitly specify AllowMajorVersionUpgrade"), with its new parameter group.
+            allow_major_version_upgrade=True,
+            # A new class or storage now, not at the next maintenance window (until which the same
+            # diff shows on every preview); what needs a reboot reboots now too (docs/deploy.md).
+            apply_immediately=True,
             copy_tags_to_snapshot=True,
             deletion_protection=args.protect,
             skip_final_snapshot=False,
-            final_snapshot_identifier=f"{name}-final",
+            final_snapshot_identifier=identifier.apply(lambda value: f"{value}-final"),
             performance_insights_enabled=True,
             performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS,
-            enabled_cloudwatch_logs_exports=["postgresql", "upgrade"],
+            database_insights_mode=DATABASE_INSIGHTS_MODE,
+            enabled_cloudwatch_logs_exports=list(EXPORTED_LOGS),
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.protect, depends_on=self.log_groups, custom_timeouts=INSTANCE_TIMEOUTS
+            ),
         )
         if args.backup_copy_region:
             self.backup_copy = replicate_backups(f"{name}-backup-copy", self.instance, args, parent=self)

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.cluster.containers import ContainerInputs, mail_worker_containers
+from infra.iam import trust_policy
 
 # Sending a mail is a network wait, not work: the smallest useful reservation.
 TASK_CPU = 256
@@ -40,19 +41,7 @@ class MailWorkerArgs:
 
 def task_role_trust(account_id: str) -> str:
     """ECS tasks of this account only (the confused-deputy condition AWS recommends for task roles)."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-                }
-            ],
-        }
-    )
+    return trust_policy(service="ecs-tasks.amazonaws.com", source_account=account_id)
 
 
 class MailWorker(pulumi.ComponentResource):

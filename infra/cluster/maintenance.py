@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.cluster.containers import MIGRATE_CONTAINER
+from infra.iam import trust_policy
 
 SCHEDULE = "cron(30 3 * * ? *)"  # 03:30 UTC, after the nightly backups
 
@@ -57,14 +58,7 @@ class ScheduledPrune(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             name,
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy(service="events.amazonaws.com"),
             tags=args.tags,
             opts=child,
         )

@@ -53,7 +53,7 @@ class ClusterSecrets(pulumi.ComponentResource):
 
     def _generated_key(self, name: str, slug: str) -> pulumi.Output[str]:
         # 64 characters is well above the service's 32-byte minimum for both keys. Protected, as on
-        # the host (infra/credentials.py): a replaced pepper would lock every user out, and a replaced
+        # the host (infra/host/credentials.py): a replaced pepper would lock every user out, and a replaced
         # SECRET_KEY would end every session.
         key = random.RandomPassword(
             f"{name}-{slug}", length=64, special=False, opts=pulumi.ResourceOptions(parent=self, protect=True)

@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_command as command
 
-from infra.cluster import run_migration
 from infra.cluster.containers import (
     WEB_CONTAINER,
     ContainerInputs,
@@ -24,8 +22,13 @@ from infra.cluster.containers import (
     service_containers,
 )
 from infra.cluster.firewall import WEB_PORT
+from infra.iam import trust_policy
 
-RUN_MIGRATION_SCRIPT = Path(run_migration.__file__).resolve()
+# The Pulumi CLI runs the program and its providers from infra/ (Pulumi.yaml `main`); the command
+# runs from the repo root, where `-m infra.cluster.run_migration` resolves, as the host's readiness
+# command does. No absolute path: the Command's inputs must not depend on the checkout.
+RUN_MIGRATION_COMMAND = "python3 -m infra.cluster.run_migration"
+RUN_MIGRATION_DIR = ".."
 ECR_IMAGE = re.compile(r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<repository>[^@:]+)@")
 LOG_CONTAINERS = ("service", "web", "migrate", "mail-worker")
 
@@ -145,7 +148,8 @@ class PlatformService(pulumi.ComponentResource):
         )
         self.migration = command.local.Command(
             f"{name}-migrate",
-            create=f"python3 {RUN_MIGRATION_SCRIPT}",
+            create=RUN_MIGRATION_COMMAND,
+            dir=RUN_MIGRATION_DIR,
             environment={
                 "AWS_REGION": args.region,
                 "CLUSTER": args.cluster_name,
@@ -156,7 +160,12 @@ class PlatformService(pulumi.ComponentResource):
             },
             # A new image digest is a new migration task revision: migrate once per release.
             triggers=[self.migration_task.arn],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*args.capacity_ready, *args.secrets_ready]),
+            # The task pulls its image and reads its secrets with the execution role's inline policy:
+            # the role ARN is an input (through the task definition), the policy is not, so it is
+            # named here, or run-task may start before the grant exists.
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[*args.capacity_ready, *args.secrets_ready, self.execution_policy]
+            ),
         )
         self.task_definition = aws.ecs.TaskDefinition(
             name,
@@ -217,19 +226,12 @@ class PlatformService(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             f"{name}-execution",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy(service="ecs-tasks.amazonaws.com"),
             tags=args.tags,
             opts=child,
         )
         repositories = sorted({repository_arn(args.service_image), repository_arn(args.web_image)})
-        aws.iam.RolePolicy(
+        self.execution_policy = aws.iam.RolePolicy(
             f"{name}-execution",
             role=role.name,
             policy=pulumi.Output.all(

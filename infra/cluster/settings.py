@@ -7,13 +7,16 @@ what only the `cluster` topology reads, with the same rule: defaults live in Pul
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pulumi
 
-from infra.config import ConfigSource, InsecureConfigError, StackSettings, _bool, _int
+from infra.config import ConfigSource, InsecureConfigError, StackSettings, boolean, integer
 
 NAT_STRATEGIES = ("one_per_az", "single")
+# An exact ECS-optimized Amazon Linux 2023 image name, pinned as the host's amiName is.
+ECS_AMI_NAME = re.compile(r"^al2023-ami-ecs-hvm-2023\.\d+\.\d{8}-kernel-[0-9.]+-x86_64$")
 MIN_BACKUP_DAYS = 14
 MAX_BACKUP_DAYS = 35  # the RDS maximum for automated backups
 
@@ -23,6 +26,7 @@ class ClusterSettings:
     cluster_availability_zones: int
     cluster_nat_gateways: str
     cluster_instance_subnets: str
+    cluster_ami_name: str
     cluster_instance_type: str
     cluster_min_instances: int
     cluster_max_instances: int
@@ -50,29 +54,30 @@ class ClusterSettings:
 
 def load_cluster_settings(config: ConfigSource, stack: StackSettings) -> ClusterSettings:
     settings = ClusterSettings(
-        cluster_availability_zones=_int(config, "clusterAvailabilityZones"),
+        cluster_availability_zones=integer(config, "clusterAvailabilityZones"),
         cluster_nat_gateways=config.require("clusterNatGateways"),
         cluster_instance_subnets=config.require("clusterInstanceSubnets"),
+        cluster_ami_name=config.get("clusterAmiName") or "",
         cluster_instance_type=config.require("clusterInstanceType"),
-        cluster_min_instances=_int(config, "clusterMinInstances"),
-        cluster_max_instances=_int(config, "clusterMaxInstances"),
-        cluster_min_tasks=_int(config, "clusterMinTasks"),
-        cluster_max_tasks=_int(config, "clusterMaxTasks"),
-        cluster_task_cpu=_int(config, "clusterTaskCpu"),
-        cluster_task_memory_mb=_int(config, "clusterTaskMemoryMb"),
-        cluster_cpu_target_percent=_int(config, "clusterCpuTargetPercent"),
-        cluster_requests_per_target=_int(config, "clusterRequestsPerTarget"),
+        cluster_min_instances=integer(config, "clusterMinInstances"),
+        cluster_max_instances=integer(config, "clusterMaxInstances"),
+        cluster_min_tasks=integer(config, "clusterMinTasks"),
+        cluster_max_tasks=integer(config, "clusterMaxTasks"),
+        cluster_task_cpu=integer(config, "clusterTaskCpu"),
+        cluster_task_memory_mb=integer(config, "clusterTaskMemoryMb"),
+        cluster_cpu_target_percent=integer(config, "clusterCpuTargetPercent"),
+        cluster_requests_per_target=integer(config, "clusterRequestsPerTarget"),
         db_instance_class=config.require("dbInstanceClass"),
         db_engine_version=config.require("dbEngineVersion"),
-        db_allocated_storage_gb=_int(config, "dbAllocatedStorageGb"),
-        db_max_allocated_storage_gb=_int(config, "dbMaxAllocatedStorageGb"),
-        db_multi_az=_bool(config, "dbMultiAz"),
-        allow_single_az_db=_bool(config, "allowSingleAzDb"),
-        db_connections_alarm=_int(config, "dbConnectionsAlarm"),
+        db_allocated_storage_gb=integer(config, "dbAllocatedStorageGb"),
+        db_max_allocated_storage_gb=integer(config, "dbMaxAllocatedStorageGb"),
+        db_multi_az=boolean(config, "dbMultiAz"),
+        allow_single_az_db=boolean(config, "allowSingleAzDb"),
+        db_connections_alarm=integer(config, "dbConnectionsAlarm"),
         certificate_arn=config.get("certificateArn") or "",
-        waf_enabled=_bool(config, "wafEnabled"),
-        allow_prod_without_waf=_bool(config, "allowProdWithoutWaf"),
-        waf_auth_rate_limit=_int(config, "wafAuthRateLimit"),
+        waf_enabled=boolean(config, "wafEnabled"),
+        allow_prod_without_waf=boolean(config, "allowProdWithoutWaf"),
+        waf_auth_rate_limit=integer(config, "wafAuthRateLimit"),
         secret_key=config.get_secret("secretKey") if config.get("secretKey") else None,
         password_pepper=config.get_secret("passwordPepper") if config.get("passwordPepper") else None,
     )
@@ -82,24 +87,20 @@ def load_cluster_settings(config: ConfigSource, stack: StackSettings) -> Cluster
 
 def validate_cluster(settings: ClusterSettings, stack: StackSettings) -> None:
     """Refuses a cluster that would expose instances, lose data or lose its only zone; the message names the fix."""
-    prod = stack.stack == "prod"
     if settings.cluster_instance_subnets != "private":
         raise InsecureConfigError(
             f"clusterInstanceSubnets: {settings.cluster_instance_subnets!r} is refused; ECS instances run only in private "
             "subnets, and the ALB is the only thing that faces the internet."
         )
+    if not ECS_AMI_NAME.match(settings.cluster_ami_name):
+        raise ValueError(
+            "clusterAmiName must be one exact ECS-optimized Amazon Linux 2023 x86_64 image name "
+            f"(like al2023-ami-ecs-hvm-2023.0.20241217-kernel-6.1-x86_64), got {settings.cluster_ami_name!r}."
+        )
     if settings.cluster_availability_zones < 2:
         raise InsecureConfigError("clusterAvailabilityZones must be at least 2: the ALB and RDS Multi-AZ need two zones.")
     if settings.cluster_nat_gateways not in NAT_STRATEGIES:
         raise InsecureConfigError(f"clusterNatGateways must be one of {', '.join(NAT_STRATEGIES)}.")
-    if prod and not settings.db_multi_az and not settings.allow_single_az_db:
-        raise InsecureConfigError(
-            "dbMultiAz: false on prod leaves the database in one zone; set allowSingleAzDb: true to accept that."
-        )
-    if prod and not settings.waf_enabled and not settings.allow_prod_without_waf:
-        raise InsecureConfigError("wafEnabled: false on prod removes the WAF; set allowProdWithoutWaf: true to accept that.")
-    if prod and settings.cluster_min_tasks < 2:
-        raise InsecureConfigError("clusterMinTasks must be at least 2 on prod, so a task or a zone can fail.")
     if not MIN_BACKUP_DAYS <= stack.backup_retention_days <= MAX_BACKUP_DAYS:
         raise InsecureConfigError(
             f"backupRetentionDays must be {MIN_BACKUP_DAYS} to {MAX_BACKUP_DAYS} for the cluster's database (point-in-time recovery)."

@@ -24,6 +24,7 @@ from infra.cluster.settings import ClusterSettings
 from infra.cluster.waf import WebFirewall, WebFirewallArgs
 from infra.config import StackSettings
 from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
+from infra.production import ACCEPTED_RISK_TAG, is_production
 from infra.versioning import platform_tags, read_version
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -47,10 +48,15 @@ class ClusterStack:
 def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -> ClusterStack:
     """Declares the whole cluster stack."""
     version = read_version(REPO_ROOT)
-    tags = platform_tags(settings.project, settings.stack, version)
+    tags = platform_tags(settings.project, settings.stack, version, settings.environment)
     prefix = f"{settings.project}-{settings.stack}"
     account_id = aws.get_caller_identity().account_id
     protect = settings.protect_stateful
+    # What a production stack goes without on purpose (allowSingleAzDb, allowProdWithoutWaf) is
+    # written on the resource, where the policy pack reads it (infra/production.py).
+    accepted = is_production(settings)
+    database_tags = {**tags, ACCEPTED_RISK_TAG: "single-az-database"} if accepted and not cluster.db_multi_az else tags
+    edge_tags = {**tags, ACCEPTED_RISK_TAG: "no-waf"} if accepted and not cluster.waf_enabled else tags
 
     zones = availability_zones(settings.region, cluster.cluster_availability_zones)
     network = ClusterNetwork(f"{prefix}-vpc", ClusterNetworkArgs(settings.region, zones, cluster.cluster_nat_gateways, tags))
@@ -72,7 +78,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             hosted_zone_id=settings.hosted_zone_id,
             certificate_arn=cluster.certificate_arn,
             deletion_protection=protect,
-            tags=tags,
+            tags=edge_tags,
         ),
     )
     if cluster.waf_enabled:
@@ -83,6 +89,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             region=settings.region,
             private_subnet_ids=private_subnet_ids,
             security_group_id=firewall.instances.id,
+            ami_name=cluster.cluster_ami_name,
             instance_type=cluster.cluster_instance_type,
             min_instances=cluster.cluster_min_instances,
             max_instances=cluster.cluster_max_instances,
@@ -101,8 +108,9 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
             multi_az=cluster.db_multi_az,
             backup_retention_days=settings.backup_retention_days,
             backup_copy_region=settings.backup_copy_region,
+            log_retention_days=settings.log_retention_days,
             protect=protect,
-            tags=tags,
+            tags=database_tags,
         ),
     )
     secrets = ClusterSecrets(f"{prefix}-secrets", ClusterSecretsArgs(database.url, cluster.secret_key, cluster.password_pepper,
@@ -198,7 +206,7 @@ def deploy_cluster_topology(settings: StackSettings, cluster: ClusterSettings) -
         "cluster_name": compute.cluster.name,
         "service_name": service.service.name,
         "db_endpoint": database.instance.address,
-        # RDS names the instance (no identifier is set); restores and the CLI need that name.
+        # The stack's name plus a suffix drawn at creation; restores and the CLI need it.
         "db_instance_identifier": database.instance.identifier,
         "alarm_topic_arn": observability.topic.arn,
         "mail_worker_service_name": mail_worker.service.name,

@@ -64,21 +64,18 @@ def conflict(errors: dict) -> ApiError:
     return ApiError(falcon.HTTP_409, "That username or email is already taken.", errors)
 
 
+def not_json() -> ApiError:
+    return ApiError(falcon.HTTP_415, "Content-Type must be application/json.")
+
+
 def refresh_raced() -> ApiError:
     return ApiError(falcon.HTTP_409, "Refresh token already replaced; retry with the current cookie.")
 
 
-def throttled(retry_after: int) -> ApiError:
-    return ApiError(
-        falcon.HTTP_429, f"Too many failed attempts. Try again in {retry_after} seconds.",
-        headers={"Retry-After": str(retry_after)},
-    )
-
-
-def requests_throttled(what: str, retry_after: int) -> ApiError:
-    """Too many requests of one kind (e.g. reset mails), whether or not they succeeded."""
-    return ApiError(falcon.HTTP_429, f"Too many {what}. Try again in {retry_after} seconds.",
-                    headers={"Retry-After": str(retry_after)})
+def throttled(seconds: int) -> ApiError:
+    """Every throttle's refusal: failed passwords, reset and confirmation mails alike."""
+    return ApiError(falcon.HTTP_429, f"Too many attempts. Try again in {seconds} second{'s' * (seconds != 1)}.",
+                    headers={"Retry-After": str(seconds)})
 
 
 def unavailable() -> ApiError:

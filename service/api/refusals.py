@@ -22,26 +22,23 @@ from service.api.errors import (
     conflict,
     forbidden,
     refresh_raced,
-    requests_throttled,
     throttled,
     unauthorized,
 )
-from service.domain.account_deletion import DeletionThrottled
 from service.domain.accounts import Conflict, InvalidCursor
 from service.domain.administration import Refused
-from service.domain.authentication import EmailUnverified, LoginFailed, LoginThrottled
+from service.domain.authentication import EmailUnverified
 from service.domain.email_verification import InvalidVerificationToken
+from service.domain.password_check import LoginFailed
 from service.domain.password_reset import InvalidResetToken
 from service.domain.refusals import FieldRefused
-from service.domain.request_throttle import RequestThrottled
 from service.domain.sessions import RefreshRaced
+from service.domain.throttle import Throttled
 from service.security.tokens import InvalidToken
 
 CONFIRM_FIRST = "Confirm your email address first. We can send you a new link."
 INVALID_RESET_LINK = "This reset link is invalid or has expired. Ask for a new one."
 INVALID_VERIFICATION_LINK = "This link is invalid or has expired."
-# What a RequestThrottle's action counts, as the 429 names it.
-THROTTLED_REQUESTS = {"password-reset": "reset requests", "verify-email": "confirmation requests"}
 
 
 def _link_refused(message: str) -> ApiError:
@@ -63,10 +60,8 @@ REFUSALS: dict[type[Exception], Callable[[Exception], ApiError]] = {
     # 409: a clash with another account, or with another tab's refresh.
     Conflict: lambda taken: conflict(taken.errors),
     RefreshRaced: lambda _: refresh_raced(),
-    # 429: counted attempts.
-    LoginThrottled: lambda wait: throttled(wait.retry_after),
-    DeletionThrottled: lambda wait: throttled(wait.retry_after),
-    RequestThrottled: lambda wait: requests_throttled(THROTTLED_REQUESTS[wait.action], wait.retry_after),
+    # 429: counted attempts, of every throttle (passwords, reset and confirmation mails).
+    Throttled: lambda wait: throttled(wait.retry_after),
 }
 
 

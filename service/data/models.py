@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import peewee
-from playhouse.postgres_ext import DateTimeTZField
+from playhouse.postgres_ext import ArrayField, DateTimeTZField
 
 from service.domain.identifiers import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
 
@@ -45,7 +45,8 @@ class Session(BaseModel):
     id = peewee.UUIDField(primary_key=True)
     user = peewee.ForeignKeyField(User, on_delete="CASCADE", backref="sessions")
     refresh_hash = peewee.CharField(max_length=64)
-    previous_hash = peewee.CharField(max_length=64, default="")
+    # Hashes of the secrets this chain replaced, newest first: only one of these coming back is reuse.
+    former_hashes = ArrayField(peewee.CharField, field_kwargs={"max_length": 64}, default=list)
     rotated_at = DateTimeTZField(null=True)
     created_at = DateTimeTZField(default=utcnow)
     last_used_at = DateTimeTZField(default=utcnow)

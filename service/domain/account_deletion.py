@@ -14,44 +14,34 @@ import peewee
 
 from service.data.models import MailOutbox, User
 from service.domain.administration import keep_an_admin
-from service.domain.refusals import WrongPassword
-from service.domain.throttle import LoginThrottleStore
+from service.domain.client_info import ClientInfo
+from service.domain.password_check import PasswordCheck
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
-from service.security.passwords import PasswordHasher
 
 events = logging.getLogger("service.auth")
 
 
-class DeletionThrottled(Exception):
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
-
-
 class AccountDeletion:
-    def __init__(self, database: peewee.Database, hasher: PasswordHasher, throttle: LoginThrottleStore,
-                 outbox: Outbox, composer: MailComposer):
+    def __init__(self, database: peewee.Database, passwords: PasswordCheck, outbox: Outbox, composer: MailComposer):
         self._db = database
-        self._hasher = hasher
-        self._throttle = throttle
+        self._passwords = passwords
         self._outbox = outbox
         self._composer = composer
 
-    def delete_own(self, user: User, password: str, ip: str) -> None:
-        """Raises DeletionThrottled, WrongPassword, or LastActiveAdmin (administration's rule)."""
+    def delete_own(self, user: User, password: str, client: ClientInfo) -> None:
+        """Raises Throttled, WrongPassword, or LastActiveAdmin (administration's rule)."""
         # Wrong passwords count as failed logins: a stolen access token cannot guess its way further.
-        retry_after = self._throttle.retry_after(user.email, ip)
-        if retry_after:
-            raise DeletionThrottled(retry_after)
-        if not self._hasher.verify(password, user.password_hash):
-            self._throttle.record_failure(user.email, ip)
-            raise WrongPassword("password", "Password is incorrect.")
+        self._passwords.confirm(user, password, client, "account_deletion", field="password")
         with self._db.atomic():
             keep_an_admin(user)
+            # Locked before anything else is read: a login racing this one has either opened its
+            # session (it goes below) or waits, then finds no account.
+            if User.select(User.id).where(User.id == user.id).for_update().get_or_none() is None:
+                return  # a concurrent deletion of the same account got here first and mailed
             addresses = [address for address in (user.email, user.pending_email) if address]
             MailOutbox.delete().where(MailOutbox.recipient.in_(addresses), MailOutbox.status == "pending").execute()
             self._outbox.enqueue("account_deleted", self._composer.compose(
                 "account_deleted", user.email, username=user.username))
             User.delete().where(User.id == user.id).execute()
-        events.info("account deleted", extra={"event": "account_deleted", "user_id": user.id, "ip": ip})
+        events.info("account deleted", extra={"event": "account_deleted", "user_id": user.id, "ip": client.ip})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import peewee
 
@@ -226,6 +226,9 @@ def _page_sql(fields: tuple[str, ...], after: bool) -> str:
     return sql
 
 
+MAX_CURSOR_OFFSET = timedelta(hours=15, minutes=59)
+
+
 def encode_cursor(created_at: datetime, user_id: int) -> str:
     raw = f"{created_at.isoformat()}|{user_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -238,8 +241,13 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         created_at, user_id = raw.split("|")
         moment, identifier = datetime.fromisoformat(created_at), int(user_id)
-        if moment.tzinfo is None or not 0 < identifier <= MAX_USER_ID:
+        # PostgreSQL refuses offsets past 15:59 that Python accepts (up to 23:59).
+        if moment.utcoffset() is None or abs(moment.utcoffset()) > MAX_CURSOR_OFFSET:
             raise ValueError
-        return moment, identifier
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        if not 0 < identifier <= MAX_USER_ID:
+            raise ValueError
+        # In UTC, as the cursors we write are; a moment UTC cannot hold within years 1-9999
+        # raises OverflowError.
+        return moment.astimezone(UTC), identifier
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise InvalidCursor("Invalid cursor.") from None

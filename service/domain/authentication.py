@@ -9,27 +9,17 @@ from service.data.models import User
 from service.domain.accounts import Accounts
 from service.domain.client_info import ClientInfo
 from service.domain.email_verification import EmailVerification
-from service.domain.refusals import WrongPassword
+from service.domain.password_check import PasswordCheck
+from service.domain.password_reset import PasswordResets
 from service.domain.sessions import Opened, RefreshReuse, Sessions
-from service.domain.throttle import LoginThrottleStore
 from service.security.passwords import PasswordHasher
 from service.security.tokens import AccessTokens, InvalidToken, RefreshToken
 
 events = logging.getLogger("service.auth")
 
 
-class LoginFailed(Exception):
-    """Unknown email, wrong password and disabled account look the same from outside."""
-
-
 class EmailUnverified(Exception):
     """The right password, but the platform requires a confirmed address and this one is not."""
-
-
-class LoginThrottled(Exception):
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -56,7 +46,7 @@ class Identity:
 
 class Authentication:
     def __init__(self, accounts: Accounts, sessions: Sessions, tokens: AccessTokens,
-                 hasher: PasswordHasher, throttle: LoginThrottleStore, verification: EmailVerification,
+                 hasher: PasswordHasher, passwords: PasswordCheck, verification: EmailVerification,
                  require_verified_email: bool = False, after_login=None):
         self._accounts = accounts
         self._verification = verification
@@ -64,7 +54,7 @@ class Authentication:
         self._sessions = sessions
         self._tokens = tokens
         self._hasher = hasher
-        self._throttle = throttle
+        self._passwords = passwords
         self._after_login = after_login  # e.g. the new-device notice: (user, session) -> None
 
     def register(self, username: str, email: str, password: str, client: ClientInfo) -> SignUp:
@@ -75,23 +65,8 @@ class Authentication:
         return SignUp(user, self._grant(user, self._sessions.open(user, client)))
 
     def login(self, email: str, password: str, client: ClientInfo) -> Grant:
-        ip = client.ip
-        retry_after = self._throttle.retry_after(email, ip)
-        if retry_after:
-            events.warning("login throttled", extra={"event": "login_throttled", "retry_after": retry_after,
-                                                     **client.log_fields()})
-            raise LoginThrottled(retry_after)
-        user = self._accounts.find_by_email(email)
-        if user is None:
-            self._hasher.verify_dummy(password)
-            verified = False
-        else:
-            verified = self._hasher.verify(password, user.password_hash)
-        if not verified or not user.active:
-            self._throttle.record_failure(email, ip)
-            events.warning("login failed", extra={"event": "login_failed", **client.log_fields()})
-            raise LoginFailed()
-        self._throttle.reset_account(email)
+        """Raises Throttled, LoginFailed or EmailUnverified."""
+        user = self._passwords.sign_in(email, password, client)
         if self._require_verified_email and user.email_verified_at is None:
             # Only now, after the password checked out: it tells nothing to someone without it.
             events.info("login refused: email unverified", extra={
@@ -100,7 +75,11 @@ class Authentication:
         if self._hasher.needs_rehash(user.password_hash):
             self._accounts.set_password_hash(user, password)
         events.info("login succeeded", extra={"event": "login_succeeded", "user_id": user.id, **client.log_fields()})
-        opened = self._sessions.open(user, client)
+        # Whoever knows the password needs no reset link: one left unused (asked for, then the password
+        # came back to mind) would otherwise work for its full 30 minutes from the browser history,
+        # which keeps the link's fragment even after the page takes it out of the address bar.
+        PasswordResets.links.retire(user)
+        opened = self._sessions.open(user, client)  # AccountGone, a LoginFailed, if deleted meanwhile
         if self._after_login:
             self._after_login(user, opened.session)
         return self._grant(user, opened)
@@ -130,24 +109,10 @@ class Authentication:
 
     def change_password(self, identity: Identity, current_password: str, new_password: str,
                         client: ClientInfo) -> None:
-        """Raises LoginThrottled, PasswordRefused, or WrongPassword (on `current_password`).
-
-        Wrong current passwords count on the account's login counter, so guesses cannot be
-        spread over login and password change to get more of them."""
+        """Raises Throttled, WrongPassword or PasswordRefused."""
         user = identity.user
-        retry_after = self._throttle.retry_after(user.email, client.ip)
-        if retry_after:
-            events.warning("password change throttled", extra={
-                "event": "password_change_throttled", "user_id": user.id, "retry_after": retry_after,
-                **client.log_fields()})
-            raise LoginThrottled(retry_after)
-        if not self._hasher.verify(current_password, user.password_hash):
-            self._throttle.record_failure(user.email, client.ip)
-            events.warning("password change refused", extra={
-                "event": "password_change_failed", "user_id": user.id, **client.log_fields()})
-            raise WrongPassword("current_password", "Current password is incorrect.")
+        self._passwords.confirm(user, current_password, client, "password_change", field="current_password")
         self._accounts.set_password(user, new_password)
-        self._throttle.reset_account(user.email)
         revoked = self._sessions.revoke_all(user, keep=identity.session_id)
         events.info("password changed", extra={"event": "password_changed", "user_id": user.id,
                                                "sessions_revoked": revoked})

@@ -10,9 +10,9 @@ import peewee
 
 from service.data.models import EmailVerificationToken, User
 from service.domain.accounts import Accounts, Conflict
-from service.domain.identifiers import email_key
+from service.domain.identifiers import email_key, throttle_digest
 from service.domain.link_tokens import LinkTokens
-from service.domain.request_throttle import RequestThrottle, RequestThrottled
+from service.domain.throttle import Throttle, Throttled
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
 
@@ -29,7 +29,7 @@ class EmailVerification:
     links = LinkTokens(EmailVerificationToken, VERIFY_TTL)
 
     def __init__(self, database: peewee.Database, accounts: Accounts, outbox: Outbox, composer: MailComposer,
-                 throttle: RequestThrottle):
+                 throttle: Throttle):
         self._db = database
         self._accounts = accounts
         self._outbox = outbox
@@ -54,12 +54,12 @@ class EmailVerification:
 
     def update_own_profile(self, user: User, changes: dict, ip: str) -> User:
         """The owner's own changes, all or none: a new email waits until confirmed, the rest
-        applies now. Raises what Accounts.update raises, or RequestThrottled: each new address
+        applies now. Raises what Accounts.update raises, or Throttled: each new address
         is mailed a link, so changes count with resends (no mail bombing from one account)."""
         changes = dict(changes)
         email = changes.pop("email", None)
         if email is not None and email_key(email) != user.email_key:
-            self._throttle.check(email, ip)
+            self._throttle.reserve(ip=ip, email=throttle_digest(email))
         with self._db.atomic():
             if changes:
                 self._accounts.update(user, changes)
@@ -110,10 +110,10 @@ class EmailVerification:
     def resend(self, email: str, ip: str) -> None:
         """A new link if an active account waits to confirm this address. Says nothing either way.
 
-        Raises RequestThrottled."""
+        Raises Throttled."""
         try:
-            self._throttle.check(email, ip)
-        except RequestThrottled:
+            self._throttle.reserve(ip=ip, email=throttle_digest(email))
+        except Throttled:
             events.warning("verification resend throttled", extra={"event": "email_verify_throttled", "ip": ip})
             raise
         key = email_key(email)

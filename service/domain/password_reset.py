@@ -9,9 +9,10 @@ import peewee
 from service.data.models import PasswordResetToken, User
 from service.domain.accounts import Accounts
 from service.domain.email_verification import EmailVerification
+from service.domain.identifiers import throttle_digest
 from service.domain.link_tokens import LinkTokens
-from service.domain.request_throttle import RequestThrottle, RequestThrottled
 from service.domain.sessions import Sessions
+from service.domain.throttle import Throttle, Throttled
 from service.mail.composer import MailComposer
 from service.mail.outbox import Outbox
 
@@ -27,7 +28,7 @@ class PasswordResets:
     links = LinkTokens(PasswordResetToken, RESET_TTL)
 
     def __init__(self, database: peewee.Database, accounts: Accounts, sessions: Sessions, outbox: Outbox,
-                 composer: MailComposer, throttle: RequestThrottle, verification: EmailVerification):
+                 composer: MailComposer, throttle: Throttle, verification: EmailVerification):
         self._db = database
         self._accounts = accounts
         self._verification = verification
@@ -39,10 +40,10 @@ class PasswordResets:
     def request(self, email: str, ip: str) -> None:
         """Mail a reset link if an active account has this email. Says nothing either way.
 
-        Raises RequestThrottled."""
+        Raises Throttled."""
         try:
-            self._throttle.check(email, ip)
-        except RequestThrottled:
+            self._throttle.reserve(ip=ip, email=throttle_digest(email))
+        except Throttled:
             events.warning("password reset throttled", extra={"event": "password_reset_throttled", "ip": ip})
             raise
         user = self._accounts.find_by_email(email)

@@ -11,15 +11,25 @@ import peewee
 
 from service.data.models import Session, User, utcnow
 from service.domain.client_info import ClientInfo
+from service.domain.password_check import LoginFailed
 from service.security.tokens import InvalidToken, RefreshToken
 
 # A refresh token replaced this recently is a race between tabs, not a theft: refuse it
 # without killing the session.
 ROTATION_GRACE = timedelta(seconds=30)
+# Former secrets remembered per session for reuse detection. A refresh every 15 minutes fills
+# this in 16 hours of constant use; an older copy coming back is refused (401) without
+# revoking, which only loses the detection, never lets the copy in.
+FORMER_SECRETS_KEPT = 64
 
 
 class RefreshReuse(InvalidToken):
     """An old refresh token came back: the chain is compromised and the session is revoked."""
+
+
+class AccountGone(LoginFailed):
+    """The account was deleted or deactivated while its login was under way: to the caller, a
+    failed login like any other."""
 
 
 class RefreshRaced(Exception):
@@ -59,13 +69,23 @@ class Sessions:
         self._ttl = timedelta(seconds=ttl_seconds)
 
     def open(self, user: User, client: ClientInfo) -> Opened:
+        """A new session. Raises AccountGone.
+
+        The account's row is locked first (FOR SHARE), so a deletion racing the login either
+        went first (AccountGone) or waits for this to commit and takes the session with it.
+        Nothing slow happens under the lock: a deletion waits at most lock_timeout."""
         session_id = uuid.uuid4()
         token = RefreshToken.new(session_id)
         now = utcnow()
-        session = Session.create(
-            id=session_id, user=user, refresh_hash=token.digest, created_at=now, last_used_at=now,
-            expires_at=now + self._ttl, user_agent=client.user_agent, ip=client.ip[:45],
-        )
+        with self._db.atomic():
+            live = (User.select(User.id).where(User.id == user.id, User.active)
+                    .for_update("FOR SHARE").get_or_none())
+            if live is None:
+                raise AccountGone()
+            session = Session.create(
+                id=session_id, user=user, refresh_hash=token.digest, created_at=now, last_used_at=now,
+                expires_at=now + self._ttl, user_agent=client.user_agent, ip=client.ip[:45],
+            )
         return Opened(session, token)
 
     def rotate(self, presented: RefreshToken) -> tuple[User, Opened]:
@@ -79,25 +99,33 @@ class Sessions:
             if session is None or session.revoked_at is not None or session.expires_at <= now:
                 refusal = InvalidToken("Invalid refresh token.")
             elif not presented.matches(session.refresh_hash):
-                if (presented.matches(session.previous_hash) and session.rotated_at
-                        and now - session.rotated_at < ROTATION_GRACE):
-                    refusal = RefreshRaced()
-                else:
-                    session.revoked_at = now
-                    session.save(only=[Session.revoked_at])
-                    refusal = RefreshReuse("Refresh token reuse detected; the session is revoked.")
+                refusal = self._refuse_stale(session, presented, now)
             elif not session.user.active:
                 refusal = InvalidToken("Invalid refresh token.")
             else:
-                session.previous_hash = session.refresh_hash
+                session.former_hashes = [session.refresh_hash, *session.former_hashes][:FORMER_SECRETS_KEPT]
                 session.refresh_hash = new.digest
                 session.rotated_at = session.last_used_at = now
-                session.save(only=[Session.previous_hash, Session.refresh_hash, Session.rotated_at,
+                session.save(only=[Session.former_hashes, Session.refresh_hash, Session.rotated_at,
                                    Session.last_used_at])
         # Raised only after commit: a revocation must not roll back with the error.
         if refusal is not None:
             raise refusal
         return session.user, Opened(session, new)
+
+    @staticmethod
+    def _refuse_stale(session: Session, presented: RefreshToken, now) -> Exception:
+        """Why a secret other than the current one is refused. Only a secret this session really
+        issued proves a copy exists; anyone who merely saw the session id (in a JWT, a session list,
+        a log line) can make up a secret, and must not be able to end the session with it."""
+        former = session.former_hashes
+        if former and presented.matches(former[0]) and session.rotated_at and now - session.rotated_at < ROTATION_GRACE:
+            return RefreshRaced()
+        if any(presented.matches(digest) for digest in former):
+            session.revoked_at = now
+            session.save(only=[Session.revoked_at])
+            return RefreshReuse("Refresh token reuse detected; the session is revoked.")
+        return InvalidToken("Invalid refresh token.")
 
     def live_user(self, session_id: uuid.UUID, user_id: int) -> User | None:
         """The active user of a live session, or None. One round trip per authenticated request, to

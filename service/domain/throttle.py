@@ -1,56 +1,103 @@
-"""Failed-login throttling, counted in PostgreSQL so every worker and host agrees."""
+"""Fixed-window counters in PostgreSQL, the one throttle behind every limit: failed passwords
+per account and per client IP, reset and confirmation mails per address and per client IP.
+Counted in the database so every worker and host agrees.
+
+An attempt is reserved before the work it guards (a bcrypt check, a mail), by one upsert that
+refuses past the limit, so requests racing in parallel cannot all pass a check made before any
+of them counted. The caller keeps the reservation (a failure, a request) or gives it back.
+"""
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import peewee
 
 from service.data.models import LoginThrottle, utcnow
-from service.domain.identifiers import throttle_digest
 
 
-class LoginThrottleStore:
-    def __init__(self, max_per_account: int, max_per_ip: int, window_seconds: int):
-        self._limits = {"account": max_per_account, "ip": max_per_ip}
+class Throttled(Exception):
+    """A limit is reached. `kind` names which one (e.g. "account", "ip", "email"), so a caller
+    may answer differently per limit; `retry_after` is the seconds until its window ends."""
+
+    def __init__(self, retry_after: int, kind: str):
+        super().__init__(retry_after, kind)
+        self.retry_after = retry_after
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """The attempts one call took: per kind, the counter's key and the window they count in."""
+
+    windows: dict[str, tuple[str, datetime]]
+
+
+class Throttle:
+    """Counters for one action (e.g. "login"), one per kind of limit (e.g. account and IP)."""
+
+    def __init__(self, action: str, limits: dict[str, int], window_seconds: int):
+        self._action = action
+        self._limits = dict(limits)
         self._window = timedelta(seconds=window_seconds)
 
-    @staticmethod
-    def keys(email: str, ip: str) -> dict[str, str]:
-        # A digest of the normalised email: any input fits the column, and a typed email and
-        # the account's stored one count together.
-        return {"account": f"account:{throttle_digest(email)}", "ip": f"ip:{ip}"}
+    def key(self, kind: str, value: str) -> str:
+        return f"{self._action}:{kind}:{value}"
 
-    def retry_after(self, email: str, ip: str) -> int | None:
-        """Seconds until a login for this account from this address may be tried, or None."""
-        keys = self.keys(email, ip)
+    def reserve(self, **values: str) -> Reservation:
+        """One attempt under each limit, in the order given (kind=value). Raises Throttled for
+        the first limit already reached; a refused call keeps nothing it took."""
+        taken: dict[str, tuple[str, datetime]] = {}
+        for kind, value in values.items():
+            key = self.key(kind, value)
+            started = self._take(key, self._limits[kind])
+            if started is None:
+                self.refund(Reservation(taken))
+                raise Throttled(self._retry_after(key), kind)
+            taken[kind] = (key, started)
+        return Reservation(taken)
+
+    def refund(self, reservation: Reservation, *kinds: str) -> None:
+        """Give attempts back (all, or those of `kinds`), unless their window has ended meanwhile."""
+        for kind, (key, started) in reservation.windows.items():
+            if not kinds or kind in kinds:
+                (LoginThrottle.update(failures=LoginThrottle.failures - 1)
+                 .where(LoginThrottle.key == key, LoginThrottle.window_started_at == started,
+                        LoginThrottle.failures > 0)
+                 .execute())
+
+    def reset(self, kind: str, value: str) -> None:
+        """Forget one counter, e.g. an account's failed logins once its password checked out."""
+        LoginThrottle.delete().where(LoginThrottle.key == self.key(kind, value)).execute()
+
+    def _take(self, key: str, limit: int) -> datetime | None:
+        """The window the attempt counts in, or None when the limit is reached. One statement:
+        the row lock of ON CONFLICT makes concurrent takers count one after another."""
         now = utcnow()
-        waits = []
-        for row in LoginThrottle.select().where(LoginThrottle.key.in_(list(keys.values()))):
-            kind = row.key.split(":", 1)[0]
-            ends = row.window_started_at + self._window
-            if row.failures >= self._limits[kind] and ends > now:
-                waits.append(max(1, math.ceil((ends - now).total_seconds())))
-        return max(waits) if waits else None
+        ended = LoginThrottle.window_started_at <= now - self._window
+        rows = (LoginThrottle.insert(key=key, failures=1, window_started_at=now)
+                .on_conflict(
+                    conflict_target=[LoginThrottle.key],
+                    update={
+                        LoginThrottle.failures: peewee.Case(None, [(ended, 1)], LoginThrottle.failures + 1),
+                        LoginThrottle.window_started_at: peewee.Case(
+                            None, [(ended, now)], LoginThrottle.window_started_at)},
+                    # Not updated, so no row returned: the limit is reached in a live window.
+                    where=ended | (LoginThrottle.failures < limit))
+                .returning(LoginThrottle.window_started_at)
+                .tuples().execute())
+        return rows[0][0] if rows else None
 
-    def record_failure(self, email: str, ip: str) -> None:
-        now = utcnow()
-        expired = LoginThrottle.window_started_at <= now - self._window
-        for key in self.keys(email, ip).values():
-            # One atomic upsert: start a new window when the old one has ended, else count on.
-            (LoginThrottle.insert(key=key, failures=1, window_started_at=now)
-             .on_conflict(
-                 conflict_target=[LoginThrottle.key],
-                 update={
-                     LoginThrottle.failures: peewee.Case(None, [(expired, 1)], LoginThrottle.failures + 1),
-                     LoginThrottle.window_started_at: peewee.Case(
-                         None, [(expired, now)], LoginThrottle.window_started_at),
-                 })
-             .execute())
+    def _retry_after(self, key: str) -> int:
+        started = (LoginThrottle.select(LoginThrottle.window_started_at)
+                   .where(LoginThrottle.key == key).scalar())
+        if started is None:  # reset since; the next try starts afresh
+            return 1
+        return max(1, math.ceil((started + self._window - utcnow()).total_seconds()))
 
-    def reset_account(self, email: str) -> None:
-        LoginThrottle.delete().where(LoginThrottle.key == self.keys(email, "")["account"]).execute()
 
-    def prune(self) -> int:
-        """Forget windows that have ended; returns how many."""
-        return LoginThrottle.delete().where(LoginThrottle.window_started_at <= utcnow() - self._window).execute()
+def prune(window_seconds: int) -> int:
+    """Forget windows that have ended, of every throttle (they share one window length, LOGIN_WINDOW)."""
+    ended = utcnow() - timedelta(seconds=window_seconds)
+    return LoginThrottle.delete().where(LoginThrottle.window_started_at <= ended).execute()

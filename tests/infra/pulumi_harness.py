@@ -36,11 +36,12 @@ REGISTRY = f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com"
 # What CI's image build records and deploy.yml sets: one digest per image.
 SERVICE_IMAGE = f"{REGISTRY}/users-platform/service@sha256:{'a1' * 32}"
 WEB_IMAGE = f"{REGISTRY}/users-platform/web@sha256:{'b2' * 32}"
-CI_IMAGES = {"serviceImage": SERVICE_IMAGE, "webImage": WEB_IMAGE}
+# ...and the commit .github/actions/pulumi-up records (git rev-parse HEAD).
+SOURCE_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+CI_IMAGES = {"serviceImage": SERVICE_IMAGE, "webImage": WEB_IMAGE, "sourceCommit": SOURCE_COMMIT}
 # tests/infra tests the host topology with each stack file's settings (prod's own topology, cluster,
 # is tested in tests/infra/cluster).
 HOST = {"topology": "host"}
-ECS_AMI_ID = "ami-0mockedecs2023"
 ELB_ACCOUNT_ARN = "arn:aws:iam::156460612806:root"
 
 # The wire form of a secret in the resource monitor protocol: {SIG_KEY: SECRET_SIG, "value": ...}.
@@ -85,6 +86,11 @@ class Registration:
     replacement_trigger: Any = None
     replace_with: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    # The customTimeouts option as the engine gets it: {"create": "2h", ...}, unset ones left out.
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
+    # input name -> URNs its value came from: what the engine's dependent replacement follows.
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    deleted_with: str = ""
 
 
 class PlatformMocks(pulumi.runtime.Mocks):
@@ -115,6 +121,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             "tls:index/locallySignedCert:LocallySignedCert": {"certPem": f"-----BEGIN CERTIFICATE----- {args.name}"},
             "tls:index/certRequest:CertRequest": {"certRequestPem": f"-----BEGIN CERTIFICATE REQUEST----- {args.name}"},
             "random:index/randomPassword:RandomPassword": {"result": f"generated-{args.name}"},
+            "random:index/randomString:RandomString": {"result": "k3x9q2vz"},
             **_cluster_outputs(args.name, args.inputs, self.region),
             **_mail_outputs(args.inputs, self.region),
         }.get(args.typ, {})
@@ -136,8 +143,6 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return {"id": self.region, "names": [f"{self.region}a", f"{self.region}b"], "zoneIds": ["z1", "z2"]}
         if args.token == "aws:ec2/getSubnets:getSubnets":
             return {"id": self.region, "ids": ["subnet-0b", "subnet-0a"]}
-        if args.token == "aws:ssm/getParameter:getParameter":
-            return {"id": args.args["name"], "name": args.args["name"], "type": "String", "value": ECS_AMI_ID}
         if args.token == "aws:elb/getServiceAccount:getServiceAccount":
             return {"id": "156460612806", "arn": ELB_ACCOUNT_ARN}
         if args.token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
@@ -183,8 +188,8 @@ def _cluster_outputs(name: str, inputs: dict[str, Any], region: str) -> dict[str
         "aws:ec2/launchTemplate:LaunchTemplate": {"latestVersion": 1},
         "aws:rds/instance:Instance": {
             "address": f"{name}.abcdefghijkl.{region}.rds.amazonaws.com",
-            "identifier": name,
-            "arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{name}",
+            "identifier": inputs.get("identifier") or name,
+            "arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{inputs.get('identifier') or name}",
         },
         # A bucket without a name is named by the provider (here: after the resource).
         "aws:s3/bucket:Bucket": {"bucket": inputs.get("bucket") or name},
@@ -211,6 +216,10 @@ class RecordingMonitor(MockMonitor):
             registration = self.mocks.registrations.setdefault((request.type, request.name), Registration(request.type, request.name, {}))
             registration.protect = request.protect
             registration.dependencies = list(request.dependencies)
+            registration.property_dependencies = {
+                key: list(dependencies.urns) for key, dependencies in request.propertyDependencies.items()
+            }
+            registration.deleted_with = request.deletedWith
             registration.provider = request.provider
             registration.urn = response.urn
             registration.delete_before_replace = request.deleteBeforeReplace
@@ -219,6 +228,10 @@ class RecordingMonitor(MockMonitor):
             if request.HasField("replacement_trigger"):
                 registration.replacement_trigger = _reveal(_plain(request.replacement_trigger))
             registration.aliases = [*request.aliasURNs, *(alias.spec.name for alias in request.aliases)]
+            timeouts = request.customTimeouts
+            registration.custom_timeouts = {
+                operation: getattr(timeouts, operation) for operation in ("create", "update", "delete") if getattr(timeouts, operation)
+            }
             registration.secret_inputs = {
                 key for key, value in request.object.fields.items() if _contains_secret(value)
             }

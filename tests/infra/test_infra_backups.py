@@ -126,7 +126,6 @@ def test_user_data_runs_a_checked_nightly_dump_to_the_bucket(deploy, stack_name)
 
 
 REFUSED = [
-    ("prod", {"backupCopyRegion": ""}, r"prod stack needs backupCopyRegion"),
     ("prod", {"backupCopyRegion": "eu-west-1"}, r"backupCopyRegion must differ from the stack's region \(eu-west-1\)"),
     ("dev", {"backupRetentionDays": 0}, r"backupRetentionDays must be at least 1"),
 ]
@@ -167,7 +166,7 @@ if [ "$1 $2" = "s3 cp" ]; then cp "$3" "$RECORD/uploaded.dump"; fi
 
 
 def run_dump(tmp_path, postgres, db_name: str) -> subprocess.CompletedProcess[str]:
-    from infra.backups import dump_timer_script
+    from infra.host.backups import dump_timer_script
     from localplatform.postgres import POSTGRES_BIN_PATH
 
     rendered = dump_timer_script(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pulumi
 
-from infra.certificates import RENEW_LOOP
+from infra.host.certificates import RENEW_LOOP
 
 CONTAINER = "docker:index/container:Container"
 NGINX_GROUP = 101 if os.geteuid() == 0 else os.getegid()

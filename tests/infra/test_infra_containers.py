@@ -6,6 +6,8 @@ import re
 import pulumi
 from pulumi_harness import REGISTRY, REPO_ROOT, SERVICE_IMAGE, WEB_IMAGE
 
+from infra.versioning import VERSION_LABEL, read_version
+
 CONTAINER = "docker:index/container:Container"
 
 
@@ -112,7 +114,7 @@ def test_everything_on_the_host_goes_through_the_tls_provider_after_the_host_is_
         assert provider.inputs["host"] == f"tcp://127.0.0.1:{run.setting('dockerTunnelPort')}"
         assert {"caMaterial", "certMaterial", "keyMaterial"} <= set(provider.inputs)
         (ready,) = run.of_type("command:local:Command")
-        assert ready.inputs["create"] == "python3 -m infra.docker_ready"
+        assert ready.inputs["create"] == "python3 -m infra.host.docker_ready"
         assert ready.inputs["environment"]["DOCKER_HOST"] == provider.inputs["host"]
         assert ready.inputs["environment"]["DOCKER_TUNNEL_INSTANCE"] == f"users-platform-{stack_name}-host-id"
         on_host = [*run.of_type(CONTAINER), *run.of_type("docker:index/network:Network"), *run.of_type("docker:index/remoteImage:RemoteImage")]
@@ -149,5 +151,25 @@ def test_postgres_logs_no_statement_or_detail_that_could_hold_credentials(deploy
     def check():
         postgres = _containers(run)["platform-postgres"]
         assert postgres.inputs["command"] == ["postgres", *server_flags()]
+
+    return run.settled(check)
+
+
+@pulumi.runtime.test
+def test_a_release_replaces_the_app_containers_but_not_postgres_the_networks_or_certbot(deploy, stack_name):
+    """Docker labels are ForceNew on a container and a network (kreuzwerker/terraform-provider-docker,
+    resource_docker_container.go, resource_docker_network.go): a version there recreated PostgreSQL
+    and every network at each VERSION bump."""
+    run = deploy(stack_name, {"domain": "platform.example.com"})
+    version = read_version(REPO_ROOT)
+
+    def check():
+        containers = _containers(run)
+        kept = [containers["platform-postgres"], containers["platform-certbot"], *run.of_type("docker:index/network:Network")]
+        assert len(kept) == 5
+        for resource in kept:
+            assert resource.inputs["labels"] and version not in json.dumps(resource.inputs["labels"]), resource.name
+        for name in ("platform-service", "platform-mail-worker", "platform-web"):
+            assert {"label": VERSION_LABEL, "value": version} in containers[name].inputs["labels"]
 
     return run.settled(check)

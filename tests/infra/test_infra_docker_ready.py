@@ -19,8 +19,8 @@ import pulumi
 import pytest
 from pulumi_harness import PROGRAM_DIR, REPO_ROOT
 
-from infra import docker_tunnel
-from infra.docker_ready import main, ping_url, tls_context, wait_until_ready
+from infra.host import docker_tunnel
+from infra.host.docker_ready import main, ping_url, tls_context, wait_until_ready
 from localplatform.ports import free_port
 
 

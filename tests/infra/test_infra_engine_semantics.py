@@ -7,6 +7,11 @@ monitor) and checks them against the engine's documented behaviour.
   cannot exist twice on one host (pulumi/docs#12418).
 - `replacement_trigger` replaces a resource whenever its value changes (Pulumi docs,
   replacementTrigger): tied to the instance id, a new host gets every Docker object anew.
+- What a delete-before-replace deletes first: calculateDependentReplacements (pulumi/pulumi
+  pkg/resource/deploy/step_generator.go) walks the replaced resource's dependents and keeps those whose
+  provider is in the replace set, those `deleted_with` one in it, and those with an input whose
+  property dependencies reach one in it, if their provider's Diff (with those inputs unknown) says
+  replace. `depends_on` and `replacement_trigger` do not count. The tests rely on nothing more.
 - The CLI runs the program and its providers in Pulumi.yaml's `main` folder (pulumi/pulumi
   pkg/engine/project.go getPwdMain); pulumi-command runs a Command in `dir`, else there.
 """
@@ -113,3 +118,48 @@ def test_only_digests_reach_the_app_containers(settled_stack):
     for container in run.of_type(CONTAINER):
         if container.inputs["name"] in ("platform-service", "platform-web"):
             assert DIGEST.search(container.inputs["image"]), container.inputs["image"]
+
+
+def engine_deletes_first(run, root) -> set[str]:
+    """The resources calculateDependentReplacements may delete before `root` (a delete-before-replace):
+    followed through property dependencies, the provider reference and deleted_with only. Whether each
+    is really replaced is its provider's Diff; this is the set the engine considers at all."""
+    by_urn = {r.urn: r for r in run.mocks.registrations.values() if r.urn}
+    replace_set = {root.urn}
+    changed = True
+    while changed:
+        changed = False
+        for registration in by_urn.values():
+            if registration.urn in replace_set:
+                continue
+            # A provider reference is "<urn>::<id>".
+            provider_urn = registration.provider.rsplit("::", 1)[0] if registration.provider else ""
+            reached = (
+                provider_urn in replace_set
+                or registration.deleted_with in replace_set
+                or any(urn in replace_set for urns in registration.property_dependencies.values() for urn in urns)
+            )
+            if reached:
+                replace_set.add(registration.urn)
+                changed = True
+    return {by_urn[urn].name for urn in replace_set - {root.urn}}
+
+
+def test_a_new_host_detaches_the_volume_and_address_first_and_leaves_the_containers_to_their_trigger(settled_stack):
+    run = settled_stack
+    (instance,) = run.of_type(INSTANCE)
+    first = engine_deletes_first(run, instance)
+    (attachment,) = run.of_type("aws:ec2/volumeAttachment:VolumeAttachment")
+    (association,) = run.of_type("aws:ec2/eipAssociation:EipAssociation")
+    # instance_id forces their replacement (their providers' Diff): deleted before the old instance.
+    assert {attachment.name, association.name} <= first
+    assert "instanceId" in attachment.property_dependencies and "instanceId" in association.property_dependencies
+    # No Docker object takes an input from the instance, and their provider is not replaced with it:
+    # they are replaced afterwards, by their replacement_trigger, not deleted first.
+    docker_objects = {r.name for typ in ON_HOST for r in run.of_type(typ)}
+    assert docker_objects and not docker_objects & first
+    (provider,) = run.of_type("pulumi:providers:docker")
+    assert provider.name not in first
+    # They do depend on the instance, through depends_on and the trigger: edges the engine does not follow here.
+    for registration in (r for typ in ON_HOST for r in run.of_type(typ)):
+        assert not any(instance.urn in urns for urns in registration.property_dependencies.values()), registration.name

@@ -12,8 +12,6 @@ REFUSED = [
     ("dev", {"adminCidrs": ["10.0.0.0/8"], "sshKeyName": "ops"}, r"adminCidrs: 10\.0\.0\.0/8 would open SSH \(22\) to a very broad range"),
     ("dev", {"adminCidrs": ["198.51.100.7/32"]}, r"sshKeyName is empty"),
     ("dev", {"adminCidrs": ["not-a-network"], "sshKeyName": "ops"}, r"'not-a-network' is not a network address"),
-    ("prod", {"protectStateful": False}, r"prod stack needs protectStateful: true and dailySnapshots: true"),
-    ("prod", {"dailySnapshots": False}, r"prod stack needs protectStateful: true and dailySnapshots: true"),
     ("dev", {"postgresImage": "postgres:latest"}, r"postgresImage must name an explicit tag"),
     ("dev", {"postgresImage": "postgres"}, r"postgresImage must name an explicit tag"),
     # Images by digest only: a tag can move under a stack, and `latest` always does.
@@ -28,6 +26,8 @@ INVALID = [
     ("dev", {"amiName": "al2023-ami-2023.*-x86_64"}, r"amiName must be one exact Amazon Linux 2023 x86_64 image name"),
     ("prod", {"amiName": ""}, r"amiName must be one exact"),
     ("dev", {"dockerTunnelPort": 80}, r"dockerTunnelPort must be an unprivileged port"),
+    # promote.yml checks out what dev exports: a branch name would move under it.
+    ("dev", {"sourceCommit": "main"}, r"sourceCommit must be a full commit SHA"),
     # Mail is real on every stack: SES needs a domain to send from.
     ("dev", {"mailDomain": "", "domain": ""}, r"mailDomain \(or domain\) must be a DNS name you control, got ''"),
     ("dev", {"mailDomain": "https://mail.example.com"}, r"mailDomain \(or domain\) must be a DNS name"),
@@ -70,3 +70,14 @@ def test_narrow_networks_are_accepted(deploy):
 
 def _assert_zero(count: int) -> None:
     assert count == 0
+
+
+@pulumi.runtime.test
+def test_a_third_party_image_pinned_by_digest_as_renovate_writes_it_is_accepted(deploy):
+    pinned = f"public.ecr.aws/docker/library/postgres:17-bookworm@sha256:{'cd' * 32}"
+    run = deploy("dev", {"postgresImage": pinned})
+
+    def check():
+        assert pinned in [image.inputs["name"] for image in run.of_type("docker:index/remoteImage:RemoteImage")]
+
+    return run.settled(check)

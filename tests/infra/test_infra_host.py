@@ -170,7 +170,7 @@ def test_docker_starts_only_on_the_mounted_data_volume(settled_stack):
 
 def test_renewed_docker_tls_files_restart_dockerd(tmp_path):
     """The refresh script as the host runs it, with fake `aws` and `systemctl` on PATH."""
-    from infra.user_data import render_user_data
+    from infra.host.user_data import render_user_data
 
     script = render_user_data(region="eu-west-1", parameter_prefix="/p/dev/docker-tls", volume_id="vol-1")
     refresh = script.split("<<'REFRESH'\n", 1)[1].split("\nREFRESH\n", 1)[0]

@@ -1,5 +1,5 @@
 """Mail on the host topology: the SES identity and its DNS, the events topic, the one send permission,
-and the mail worker that uses it (infra/mail.py, infra/mail_credentials.py, infra/containers.py).
+and the mail worker that uses it (infra/mail.py, infra/host/mail_credentials.py, infra/host/containers.py).
 
 The SES resources are the same module the cluster uses; tests/infra/cluster/test_cluster_mail.py
 checks how the cluster wires them."""
@@ -12,6 +12,7 @@ import sys
 
 from pulumi_harness import ACCOUNT_ID, DKIM_TOKENS, REGION, REPO_ROOT
 
+from infra.mail import configuration_set_name
 from service.runtime.settings import load_settings
 
 IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
@@ -127,7 +128,7 @@ def test_only_the_mail_role_may_send_and_only_as_mail_from_through_its_identity(
     assert sorted(statement["Action"]) == ["ses:SendEmail", "ses:SendRawEmail"]
     assert sorted(statement["Resource"]) == sorted([
         f"arn:aws:ses:{REGION}:{ACCOUNT_ID}:identity/{domain}",
-        f"arn:aws:ses:{REGION}:{ACCOUNT_ID}:configuration-set/{prefix}-mail",
+        f"arn:aws:ses:{REGION}:{ACCOUNT_ID}:configuration-set/{configuration_set_name(domain)}",
     ])
     assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": f"no-reply@{domain}"}}
     # Nothing else in the stack can send: no other policy names an SES action.
@@ -180,7 +181,7 @@ def test_the_mail_worker_runs_the_service_image_with_the_service_settings(settle
     domain = _mail_domain(run)
     assert worker_env["MAIL_URL"] == f"ses://{REGION}"
     assert worker_env["MAIL_FROM"] == f"Users platform <no-reply@{domain}>"
-    assert worker_env["MAIL_SES_CONFIGURATION_SET"] == f"users-platform-{stack_name}-mail"
+    assert worker_env["MAIL_SES_CONFIGURATION_SET"] == configuration_set_name(_mail_domain(run))
     # Its AWS keys come from the mounted file only; the service container gets none.
     assert worker_env["AWS_CONFIG_FILE"] == "/run/aws-mail/config"
     assert worker_env["AWS_EC2_METADATA_DISABLED"] == "true"
@@ -197,8 +198,8 @@ def test_the_mail_worker_runs_the_service_image_with_the_service_settings(settle
     for name, container in containers.items():
         if name != "platform-mail-worker":
             assert f"{networks['platform-outbound'].name}-id" not in {a["name"] for a in container.inputs["networksAdvanced"]}, name
-    # The image's health check asks the API, which the worker does not serve.
-    assert worker.inputs["healthcheck"]["tests"] == ["NONE"]
+    # Its own heartbeat, not the image's check (the API, which the worker does not serve).
+    assert worker.inputs["healthcheck"]["tests"] == ["CMD", "python", "-m", "service", "mail-worker-health", "--max-age", "120"]
     # Started once the role it assumes and its grants exist.
     for suffix in ("Role::users-platform-{0}-mail-sender", "RolePolicy::users-platform-{0}-mail-sender-send",
                    "RolePolicy::users-platform-{0}-mail-sender-assume"):
@@ -247,8 +248,8 @@ print(json.dumps(jmespath.search(sys.argv[sys.argv.index("--query") + 1], sts)))
 
 
 def refresh_mail_credentials(tmp_path, failures: int) -> subprocess.CompletedProcess[str]:
-    from infra.host_layout import MAIL_CREDENTIALS_DIR
-    from infra.mail_credentials import mail_credentials_script
+    from infra.host.layout import MAIL_CREDENTIALS_DIR
+    from infra.host.mail_credentials import mail_credentials_script
 
     rendered = mail_credentials_script(role_arn=f"arn:aws:iam::{ACCOUNT_ID}:role/mail-sender", region=REGION)
     script = rendered.split("<<'REFRESH'\n", 1)[1].split("\nREFRESH\n", 1)[0]
@@ -286,3 +287,13 @@ def test_a_role_that_never_works_fails_the_unit_and_leaves_no_keys(tmp_path):
     assert result.returncode == 1
     assert len((tmp_path / "bin" / "calls").read_text().splitlines()) == 30
     assert not (tmp_path / "keys" / "credentials.json").exists()
+
+
+def test_the_configuration_set_is_named_after_its_domain_within_what_ses_accepts():
+    """SESv2 CreateConfigurationSet: up to 64 letters, digits, hyphens and underscores."""
+    long_domain = ".".join(["sub" + str(n) for n in range(20)]) + ".example.com"
+    for domain in ("platform.example.com", long_domain):
+        name = configuration_set_name(domain)
+        assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name), name
+    assert configuration_set_name("platform.example.com") == "mail-platform-example-com"
+    assert configuration_set_name(long_domain) != configuration_set_name(long_domain.replace("sub19", "sub18"))

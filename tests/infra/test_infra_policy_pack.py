@@ -117,4 +117,4 @@ def test_the_pack_is_a_mandatory_python_pack_run_from_the_project_venv():
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "../.venv"}}
     # The pack's __main__ serves gRPC forever once imported, so its text is checked instead.
     main = (REPO_ROOT / "policy" / "__main__.py").read_text()
-    assert "enforcement_level=EnforcementLevel.MANDATORY" in main and "policies=POLICIES" in main
+    assert "enforcement_level=EnforcementLevel.MANDATORY" in main and "policies=[*POLICIES, *production.POLICIES]" in main

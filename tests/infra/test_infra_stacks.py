@@ -1,7 +1,7 @@
 """Per-stack differences: prod protects its state and snapshots daily; every output exists."""
 
 import pulumi
-from pulumi_harness import SERVICE_IMAGE, WEB_IMAGE
+from pulumi_harness import SERVICE_IMAGE, SOURCE_COMMIT, WEB_IMAGE
 
 STATEFUL = ("aws:ebs/volume:Volume", "aws:ec2/eip:Eip")
 DLM = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
@@ -50,7 +50,7 @@ def test_all_outputs_exist(deploy, stack_name):
     run = deploy(stack_name)
     outputs = run.outputs()
     names = ("url", "public_ip", "instance_id", "docker_tunnel_port", "version", "service_image", "web_image")
-    names += ("backup_bucket", "log_group", "mail_dns_records", "mail_events_topic_arn")
+    names += ("backup_bucket", "log_group", "mail_dns_records", "mail_events_topic_arn", "source_commit")
 
     def check(values):
         assert set(outputs) == set(names)
@@ -59,6 +59,8 @@ def test_all_outputs_exist(deploy, stack_name):
         domain = run.setting("domain")
         assert resolved["url"] == (f"https://{domain}" if domain else f"http://{resolved['public_ip']}")
         assert resolved["service_image"] == SERVICE_IMAGE and resolved["web_image"] == WEB_IMAGE
+        # promote.yml reads it back from dev to check out the program dev ran.
+        assert resolved["source_commit"] == SOURCE_COMMIT
         assert resolved["docker_tunnel_port"] == str(run.setting("dockerTunnelPort"))
         assert resolved["backup_bucket"] == f"users-platform-{stack_name}-backups-123456789012"
         assert resolved["log_group"] == f"/users-platform/{stack_name}/containers"

@@ -2,6 +2,7 @@
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -131,3 +132,76 @@ def test_database_url_replaces_the_embedded_database(tmp_path, postgres):
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
     assert "PostgreSQL (embedded" not in server.stdout.read().decode()
+
+
+def held(port: int) -> socket.socket | None:
+    """Listen on `port` as another program would (Mailpit on 8025); None if one already does."""
+    holder = socket.socket()
+    try:
+        holder.bind(("127.0.0.1", port))
+    except OSError:
+        holder.close()
+        return None
+    holder.listen()
+    return holder
+
+
+def test_busy_default_mail_ports_give_way_to_free_ones_and_the_mailbox_address_is_printed(tmp_path, ports):
+    port, pg_port = ports
+    holders = [held(8025), held(8026)]  # busy either way: held here, or already by someone else
+    try:
+        server = start(tmp_path, port, pg_port, mail={})
+        try:
+            assert request(f"http://127.0.0.1:{port}/api/v1/auth/register", "POST",
+                           {"username": "alice", "email": "alice@example.com", "password": PASSWORD}).status == 201
+            assert len(wait_for_mail(tmp_path / "mail", 1)) == 1  # the sink's new port reached MAIL_URL
+        finally:
+            server.send_signal(signal.SIGINT)
+            assert server.wait(timeout=30) == 0
+        output = server.stdout.read().decode()
+        [mailbox_port] = re.findall(r"^Mail: http://127\.0\.0\.1:(\d+)/ ", output, re.MULTILINE)
+        assert mailbox_port not in ("8025", "8026")
+        [sink_port] = re.findall(r"every mail sent to 127\.0\.0\.1:(\d+),", output)
+        assert sink_port not in ("8025", "8026", mailbox_port)
+        assert "Traceback" not in output
+    finally:
+        for holder in holders:
+            if holder:
+                holder.close()
+
+
+@pytest.mark.parametrize("variable", ["PORT", "MAIL_SINK_PORT", "MAILBOX_PORT"])
+def test_a_chosen_port_that_is_busy_is_one_line_naming_its_variable(tmp_path, ports, variable):
+    port, pg_port = ports
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    busy = holder.getsockname()[1]
+    try:
+        env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "APP_ENV")},
+               "VAR_DIR": str(tmp_path), "PORT": str(port), "PG_PORT": str(pg_port), **mail_ports(),
+               variable: str(busy)}
+        result = subprocess.run([sys.executable, "-m", "localplatform.dev_server"], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+    finally:
+        holder.close()
+    assert result.returncode == 1
+    assert result.stderr == f"127.0.0.1:{busy} is already in use; choose another port with {variable}=...\n"
+    assert not (tmp_path / "pg").exists()  # refused before starting anything
+
+
+def test_a_pg_port_held_by_another_program_is_one_line_naming_the_variable(tmp_path, ports):
+    port, pg_port = ports
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", pg_port))
+    holder.listen()  # answers connections, never speaks PostgreSQL
+    try:
+        env = {**{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "APP_ENV")},
+               "VAR_DIR": str(tmp_path), "PORT": str(port), "PG_PORT": str(pg_port), **mail_ports()}
+        result = subprocess.run([sys.executable, "-m", "localplatform.dev_server"], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        holder.close()
+    assert result.returncode == 1
+    assert result.stderr == (f"Port {pg_port} is held by another program, not PostgreSQL. Stop it or choose "
+                             f"another port (PG_PORT=... make run, STACK_PG_PORT=... make stack).\n")

@@ -25,3 +25,14 @@ def test_using_a_running_server_checks_it_is_ours(other_checkout, postgres):
     assert postgres.verify() is postgres
     with pytest.raises(ForeignServer):
         other_checkout.verify()
+
+
+def test_a_server_that_exits_on_a_free_port_points_at_its_log(tmp_path):
+    from localplatform.ports import free_port
+
+    server = LocalPostgres(tmp_path / "broken" / "pg", free_port(), durable=False)
+    server.start().stop()
+    with open(server.data_dir / "postgresql.conf", "a") as conf:
+        conf.write("shared_buffers = 'not a size'\n")  # PostgreSQL refuses to start, for its own reason
+    with pytest.raises(RuntimeError, match=r"^PostgreSQL exited at start-up; see .*"):
+        server.start()

@@ -25,8 +25,14 @@ def launch(launch_front, upstream_peer, request):
     return start
 
 
-def refresh_cookie(session_id: uuid.UUID, secret: str = "c2VjcmV0") -> dict:
-    return {"refresh_token": f"{session_id}.{secret}"}
+def refresh_cookie(session_id: uuid.UUID, secret: str = "c2VjcmV0", name: str = "refresh_token") -> dict:
+    return {name: f"{session_id}.{secret}"}
+
+
+def cookie_header(cookies: dict, before: str = "", after: str = "") -> dict:
+    """The Cookie header itself: requests' jar would have its own opinion about __Secure- names."""
+    pairs = [before, *(f"{name}={value}" for name, value in cookies.items()), after]
+    return {"Cookie": "; ".join(pair for pair in pairs if pair)}
 
 
 def post(front, path, **kwargs):
@@ -64,14 +70,22 @@ def test_cookieless_refreshes_cannot_use_up_a_sessions_refreshes(launch):
     assert post(front, "/api/v1/auth/refresh", cookies=refresh_cookie(mine)).status_code == 200
 
 
-def test_refresh_is_counted_per_session_across_rotations(launch):
+@pytest.mark.parametrize("name", ["refresh_token", "__Secure-refresh_token"])
+@pytest.mark.parametrize("before, after", [("", ""), ("theme=dark", "lang=en")])
+def test_refresh_is_counted_per_session_across_rotations(launch, name, before, after):
+    """Plain-HTTP development's cookie name and production's __Secure- one, alone or among others."""
     front = launch(refresh_rate_per_minute=1, refresh_burst=2)
     mine, other = uuid.uuid4(), uuid.uuid4()
+
+    def refresh(session_id, secret="c2VjcmV0"):
+        return post(front, "/api/v1/auth/refresh",
+                    headers=cookie_header(refresh_cookie(session_id, secret, name), before, after))
+
     # Each rotation brings a new secret after the same session id: still one session's budget.
-    answers = [post(front, "/api/v1/auth/refresh", cookies=refresh_cookie(mine, f"rotation{n}")) for n in range(4)]
+    answers = [refresh(mine, f"rotation{n}") for n in range(4)]
     assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
     assert answers[-1].json() == ENVELOPE and answers[-1].headers["Retry-After"] == "60"
-    assert post(front, "/api/v1/auth/refresh", cookies=refresh_cookie(other)).status_code == 200
+    assert refresh(other).status_code == 200
     assert post(front, "/api/v1/auth/login", json={}).status_code == 200
 
 

@@ -16,6 +16,8 @@ from tests.service.contract_client import ContractClient
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery staple"
+# What the site's script sends with POST /auth/refresh (a cross-site form cannot).
+JSON = {"Content-Type": "application/json"}
 
 
 def settings_for(postgres, **environ):

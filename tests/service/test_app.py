@@ -83,3 +83,27 @@ def test_unhandled_errors_are_logged_and_answered_without_a_traceback(settings, 
     assert "boom" not in result.text
     record = next(r for r in caplog.records if r.name == "service.app")
     assert "RuntimeError: boom" in JsonFormatter().format(record)
+
+
+def test_the_routes_are_the_route_tables(app):
+    from falcon.inspect import inspect_routes
+
+    from service.api.routes import BASE, ROUTES
+
+    assert {route.path for route in inspect_routes(app)} == {BASE + route.path for route in ROUTES}
+
+
+def test_add_routes_wants_exactly_one_resource_per_class_of_the_table(monkeypatch):
+    from service.api import routes
+    from service.api.resources import meta
+
+    monkeypatch.setattr(routes, "ROUTES", (routes.Route("/ping", meta.Ping),))
+    with pytest.raises(routes.RoutesMismatch, match=r"missing: \['Ping'\]"):
+        routes.add_routes(falcon.App(), [])
+    with pytest.raises(routes.RoutesMismatch, match=r"not in the table: \['Health'\]"):
+        routes.add_routes(falcon.App(), [meta.Ping("v"), meta.Health(None)])
+    with pytest.raises(routes.RoutesMismatch, match="built 2 for 1 classes"):
+        routes.add_routes(falcon.App(), [meta.Ping("v"), meta.Ping("w")])
+    app = falcon.App()
+    routes.add_routes(app, [meta.Ping("v")])
+    assert falcon.testing.TestClient(app).simulate_get("/api/v1/ping").json["version"] == "v"

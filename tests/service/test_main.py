@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from service.contract.openapi import build_openapi
-from service.domain.throttle import LoginThrottleStore
+from service.domain.identifiers import throttle_digest
 from service.runtime.settings import read_version
 from tests.service.conftest import PASSWORD, SECRET
 
@@ -184,7 +184,7 @@ def test_prune_deletes_only_ended_windows_and_long_dead_sessions(env, client, re
     assert result.stdout.splitlines()[0] == "pruned 2 ended throttle windows and 2 dead sessions"
     assert client.simulate_get("/api/v1/auth/status", headers=alice.headers).status_code == 200
     remaining = {row[0] for row in database.execute_sql("SELECT key FROM login_throttle").fetchall()}
-    assert remaining == set(LoginThrottleStore.keys("other@example.com", "10.9.9.9").values())
+    assert remaining == {f"login:account:{throttle_digest('other@example.com')}", "login:ip:10.9.9.9"}
 
 
 def test_prune_outlasts_the_request_bounds_when_it_must_wait(env, database):

@@ -54,6 +54,18 @@ describe("api client", () => {
     expect(credentials).toBe("same-origin");
   });
 
+  it("sends refresh as JSON, which a cross-site form cannot, so the service accepts it", async () => {
+    let contentType: string | null = null;
+    server.use(
+      http.post(api("/auth/refresh"), ({ request }) => {
+        contentType = request.headers.get("Content-Type");
+        return HttpResponse.json(authBody(alice, "Token refreshed."));
+      }),
+    );
+    await newApi().client.refresh();
+    expect(contentType).toBe("application/json");
+  });
+
   it("refreshes once on a 401 and retries the request with the new token", async () => {
     const seen: (string | null)[] = [];
     server.use(

@@ -50,6 +50,7 @@ const AUTH_PREFIX = "/api/v1/auth/";
 // These prove identity themselves, so a 401 from them is an answer, not an expired token.
 const CREDENTIAL_ROUTES = new Set(["/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh"]);
 const LOGGED_OUT = "Successfully logged out.";
+const REFRESH_HEADERS = { "Content-Type": "application/json" };
 
 interface Result<T> {
   data?: T;
@@ -128,8 +129,10 @@ export function createApi({ baseUrl, locks = browserLocks() }: ApiOptions) {
     throw errorFromResponse(response, error);
   }
 
+  // The JSON content type is what a cross-site form cannot send: the service refuses refreshes
+  // without it, so a forged form POST can neither use nor clear the cookie.
   function postRefresh() {
-    return withRefreshLock(locks, () => http.POST("/api/v1/auth/refresh"));
+    return withRefreshLock(locks, () => http.POST("/api/v1/auth/refresh", { headers: REFRESH_HEADERS }));
   }
 
   async function refreshWithRetries(): Promise<AuthSession> {

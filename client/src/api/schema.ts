@@ -779,7 +779,7 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
-        /** @description Request body is not JSON. */
+        /** @description Request body is not JSON; on /auth/refresh, the request is not sent as `application/json` (nor `Sec-Fetch-Site: same-origin`), as a cross-site form's would be: nothing is touched. */
         415: {
             headers: {
                 [name: string]: unknown;
@@ -839,7 +839,7 @@ export interface operations {
             /** @description Logged in; sets the refresh cookie. */
             200: {
                 headers: {
-                    /** @description `refresh_token`, HttpOnly, SameSite=Strict, Path=/api/v1/auth */
+                    /** @description `__Secure-refresh_token` (Secure) or, over plain HTTP, `refresh_token`; HttpOnly, SameSite=Strict, Path=/api/v1/auth */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -959,7 +959,7 @@ export interface operations {
             /** @description New access token; the refresh cookie is rotated. */
             200: {
                 headers: {
-                    /** @description `refresh_token`, HttpOnly, SameSite=Strict, Path=/api/v1/auth */
+                    /** @description `__Secure-refresh_token` (Secure) or, over plain HTTP, `refresh_token`; HttpOnly, SameSite=Strict, Path=/api/v1/auth */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -993,7 +993,7 @@ export interface operations {
             /** @description Registered and logged in (sets the refresh cookie); or, when the platform requires a confirmed email, registered only (`verification_required`, no token, no cookie). */
             201: {
                 headers: {
-                    /** @description `refresh_token`, HttpOnly, SameSite=Strict, Path=/api/v1/auth */
+                    /** @description `__Secure-refresh_token` (Secure) or, over plain HTTP, `refresh_token`; HttpOnly, SameSite=Strict, Path=/api/v1/auth */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };

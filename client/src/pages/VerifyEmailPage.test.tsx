@@ -32,10 +32,27 @@ async function openVerify(route = `/verify-email#token=${TOKEN}`) {
   return view;
 }
 
+/** Open the link and press the button, as the address's owner does. */
+async function openAndConfirm() {
+  const view = await openVerify();
+  await view.user.click(await screen.findByRole("button", { name: "Confirm my email address" }));
+  return view;
+}
+
 describe("VerifyEmailPage", () => {
-  it("sends the link's token once, drops it from the address bar and says the address is confirmed", async () => {
+  it("sends nothing on load: a link scanner that runs the page's script confirms no address", async () => {
     const bodies = confirmsWith(confirmed);
     await openVerify();
+    expect(await screen.findByRole("button", { name: "Confirm my email address" })).toBeEnabled();
+    await waitFor(() => expect(currentFragment()).toBe(""));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // any request sent on load would have landed
+    expect(bodies).toEqual([]);
+    expect(screen.queryByText("Your email address is confirmed.")).not.toBeInTheDocument();
+  });
+
+  it("sends the link's token once the button is pressed, drops it from the address bar and says the address is confirmed", async () => {
+    const bodies = confirmsWith(confirmed);
+    await openAndConfirm();
 
     expect(await screen.findByText("Your email address is confirmed.")).toBeInTheDocument();
     expect(within(screen.getByRole("main")).getByRole("link", { name: "Log in" })).toHaveAttribute("href", "/login");
@@ -49,7 +66,7 @@ describe("VerifyEmailPage", () => {
     signedInAs(unconfirmed);
     confirmsWith(confirmed);
     server.use(http.get(api("/auth/status"), () => HttpResponse.json({ status: "success", data: alice })));
-    await openVerify();
+    await openAndConfirm();
 
     expect(await screen.findByRole("link", { name: "Go to my account" })).toHaveAttribute("href", "/status");
     await waitFor(() => expect(screen.queryByRole("region", { name: "Email confirmation" })).not.toBeInTheDocument());
@@ -64,7 +81,7 @@ describe("VerifyEmailPage", () => {
         return HttpResponse.json({ status: "success", message: RESENT }, { status: 202 });
       }),
     );
-    const { user } = await openVerify();
+    const { user } = await openAndConfirm();
 
     expect(await screen.findByText(INVALID_LINK)).toBeInTheDocument();
     const form = screen.getByRole("form", { name: "Ask for a new link" });
@@ -80,7 +97,7 @@ describe("VerifyEmailPage", () => {
   it("fills in the address a signed-in user is waiting to confirm", async () => {
     signedInAs(makeUser({ email: "old@example.com", pending_email: "new@example.com" }));
     confirmsWith(() => fail(400, INVALID_LINK, { token: [INVALID_LINK] }));
-    await openVerify();
+    await openAndConfirm();
     const form = await screen.findByRole("form", { name: "Ask for a new link" });
     await waitFor(() => expect(within(form).getByLabelText("Email")).toHaveValue("new@example.com"));
   });
@@ -92,7 +109,7 @@ describe("VerifyEmailPage", () => {
         fail(429, "Too many confirmation requests. Try again in 12 seconds.", undefined, { "Retry-After": "12" }),
       ),
     );
-    const { user } = await openVerify();
+    const { user } = await openAndConfirm();
     const form = await screen.findByRole("form", { name: "Ask for a new link" });
     await user.type(within(form).getByLabelText("Email"), "alice@example.com");
     await user.click(within(form).getByRole("button", { name: "Email me a new link" }));
@@ -110,7 +127,7 @@ describe("VerifyEmailPage", () => {
   it("lets the user try again when the server cannot be reached", async () => {
     let attempts = 0;
     confirmsWith(() => (++attempts === 1 ? HttpResponse.error() : confirmed()));
-    const { user } = await openVerify();
+    const { user } = await openAndConfirm();
 
     expect(
       await screen.findByText(

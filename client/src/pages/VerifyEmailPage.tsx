@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
+import Button from "react-bootstrap/Button";
 import Alert from "react-bootstrap/Alert";
 import Form from "react-bootstrap/Form";
 import { Link } from "react-router";
@@ -14,22 +15,29 @@ import { EMAIL_RULES, passesAll } from "../validation/rules";
 import { RetryAlert } from "../components/ui/RetryAlert";
 
 type Confirmation =
+  // The link's token is held, waiting for the person to press the button.
+  | { state: "ready" }
   | { state: "confirming" }
   | { state: "confirmed"; message: string }
   | { state: "bad link"; message: string }
   // Not an answer about the link (offline, server error, throttled): worth trying again.
   | { state: "failed"; message: string };
 
-/** Where a mailed confirmation link lands: the token is in the fragment and is sent at once. */
+/**
+ * Where a mailed confirmation link lands: the token is in the fragment, and is sent only when the
+ * person presses the button. Mail scanners that open links and run their script must not confirm
+ * an address for whoever registered it (perhaps someone else than its owner).
+ */
 export function VerifyEmailPage() {
   const api = useApi();
   const { user, setUser } = useAuth();
   const token = useLinkToken();
   const [confirmation, setConfirmation] = useState<Confirmation>(
-    token ? { state: "confirming" } : { state: "bad link", message: INCOMPLETE_LINK },
+    token ? { state: "ready" } : { state: "bad link", message: INCOMPLETE_LINK },
   );
 
   const confirm = useCallback(() => {
+    setConfirmation({ state: "confirming" });
     api.verifyEmail({ token }).then(
       ({ message }) => setConfirmation({ state: "confirmed", message }),
       (error: unknown) => {
@@ -38,14 +46,6 @@ export function VerifyEmailPage() {
       },
     );
   }, [api, token]);
-
-  // A token is good once: a ref keeps React's development double-mount from spending it twice.
-  const sent = useRef(false);
-  useEffect(() => {
-    if (!token || sent.current) return;
-    sent.current = true;
-    confirm();
-  }, [token, confirm]);
 
   const waitingAddress = user?.pending_email ?? user?.email ?? "";
 
@@ -59,6 +59,14 @@ export function VerifyEmailPage() {
   return (
     <div className="mx-auto form-page">
       <h1 className="h3 mb-3">Confirm your email address</h1>
+      {confirmation.state === "ready" && (
+        <>
+          <p>Press the button to confirm that this email address is yours.</p>
+          <Button variant="primary" onClick={confirm}>
+            Confirm my email address
+          </Button>
+        </>
+      )}
       {confirmation.state === "confirming" && <LoadingIndicator label="Confirming your email address…" />}
       {confirmation.state === "confirmed" && (
         <Alert variant="success" role="status">
@@ -75,13 +83,7 @@ export function VerifyEmailPage() {
         </Alert>
       )}
       {confirmation.state === "failed" && (
-        <RetryAlert
-          message={`Could not confirm your email address. ${confirmation.message}`}
-          onRetry={() => {
-            setConfirmation({ state: "confirming" });
-            confirm();
-          }}
-        />
+        <RetryAlert message={`Could not confirm your email address. ${confirmation.message}`} onRetry={confirm} />
       )}
       {confirmation.state === "bad link" && (
         <>

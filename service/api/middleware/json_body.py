@@ -5,7 +5,7 @@ import json
 
 import falcon
 
-from service.api.errors import ApiError, bad_request
+from service.api.errors import ApiError, bad_request, not_json
 
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")  # DELETE /users/me carries the password
 
@@ -30,7 +30,7 @@ class JsonBody:
         if not raw:
             return
         if (req.content_type or "").split(";")[0].strip().lower() != "application/json":
-            raise ApiError(falcon.HTTP_415, "Content-Type must be application/json.")
+            raise not_json()
         try:
             req.context.json = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
         except (UnicodeDecodeError, ValueError, RecursionError):

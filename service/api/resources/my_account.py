@@ -21,6 +21,6 @@ class MyAccount(MyProfile):
 
     def on_delete(self, req, resp):
         body = validated(req, AccountDeleteRequest)
-        self._deletion.delete_own(req.context.user, body.password, req.context.client.ip)
+        self._deletion.delete_own(req.context.user, body.password, req.context.client)
         self._cookie.clear(resp)
         resp.status = falcon.HTTP_204

@@ -13,6 +13,7 @@ from pulumi_harness import StackRun, settled_run
 # (on the dev stack, where no override is needed), and an imported certificate instead of Route 53.
 MINIMAL = {
     "topology": "cluster",
+    "clusterAmiName": "al2023-ami-ecs-hvm-2023.0.20241217-kernel-6.1-x86_64",
     "domain": "dev.platform.example.com",
     "certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-imported",
     "clusterNatGateways": "single",

@@ -1,6 +1,9 @@
 """RDS PostgreSQL: the local major version, TLS only, sane timeouts, backups, insights, secrets."""
 
+import re
+
 import psycopg2
+import pytest
 import yaml
 from cluster_run import named
 from pulumi_harness import REPO_ROOT, settled_run
@@ -137,7 +140,7 @@ def test_prod_replicates_its_automated_backups_to_the_copy_region_under_a_key_th
     # Started from the destination region, naming the source by its full ARN.
     assert replication.inputs["region"] == key.inputs["region"] == copy_region
     assert replication.inputs["sourceDbInstanceArn"] == (
-        f"arn:aws:rds:{prod.setting('aws:region')}:123456789012:db:{instance.name}"
+        f"arn:aws:rds:{prod.setting('aws:region')}:123456789012:db:{instance.inputs['identifier']}"
     )
     # The instance is encrypted, so its copy needs a key of its own in that region.
     assert instance.inputs["storageEncrypted"] is True
@@ -152,3 +155,77 @@ def test_without_a_copy_region_the_backups_stay_home(minimal):
     assert not minimal.settings_file.get("users-platform:backupCopyRegion")
     assert minimal.of_type("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication") == []
     assert [key.name for key in minimal.of_type("aws:kms/key:Key") if key.inputs.get("region")] == []
+
+
+# How long terraform-provider-aws waits before it fails an operation, when no customTimeouts is set
+# (internal/service/rds/instance.go; instance_automated_backups_replication.go).
+PROVIDER_DEFAULT_MINUTES = {
+    ("aws:rds/instance:Instance", "create"): 40,
+    ("aws:rds/instance:Instance", "update"): 80,
+    ("aws:rds/instance:Instance", "delete"): 60,
+    ("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "create"): 75,
+    ("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "delete"): 75,
+}
+# After the instance: the migration task (run_migration's waiter) and the ECS services' steady
+# state (the provider's 20 min), which run beside the replication, not after it.
+AFTER_THE_INSTANCE_MINUTES = 10 + 20
+
+
+def minutes(duration: str) -> float:
+    """A Go duration as customTimeouts takes it ("2h", "90m", "1h30m")."""
+    units = {"h": 60, "m": 1, "s": 1 / 60}
+    parts = re.findall(r"(\d+)([hms])", duration)
+    assert "".join(f"{n}{u}" for n, u in parts) == duration, duration
+    return sum(int(number) * units[unit] for number, unit in parts)
+
+
+@pytest.mark.parametrize(("typ", "operation"), list(PROVIDER_DEFAULT_MINUTES))
+def test_rds_operations_wait_longer_than_the_providers_default(prod, typ, operation):
+    """A first Multi-AZ create or replication can outlast the provider's wait: it would fail the
+    update with the database half made."""
+    (resource,) = prod.of_type(typ)
+    assert minutes(resource.custom_timeouts[operation]) > PROVIDER_DEFAULT_MINUTES[(typ, operation)]
+
+
+def test_the_first_prod_update_fits_in_the_promote_job(prod):
+    (instance,) = prod.of_type("aws:rds/instance:Instance")
+    (replication,) = prod.of_type("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")
+    promote = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "promote.yml").read_text())
+    longest_path = minutes(instance.custom_timeouts["create"]) + max(
+        minutes(replication.custom_timeouts["create"]), AFTER_THE_INSTANCE_MINUTES
+    )
+    assert longest_path < promote["jobs"]["up"]["timeout-minutes"]
+
+
+def test_the_final_snapshot_is_named_per_creation_so_a_recreated_stack_can_be_destroyed_again(prod):
+    """A fixed final_snapshot_identifier made the second destroy fail: the first final snapshot still holds the name."""
+    database = named(prod, "aws:rds/instance:Instance", "-db").inputs
+    (suffix,) = [r for r in prod.of_type("random:index/randomString:RandomString") if r.name.endswith("-db-suffix")]
+    assert suffix.inputs["length"] >= 8 and suffix.inputs["special"] is False and suffix.inputs["upper"] is False
+    assert database["identifier"] == "users-platform-prod-db-k3x9q2vz"
+    assert database["finalSnapshotIdentifier"] == "users-platform-prod-db-k3x9q2vz-final"
+    assert database["skipFinalSnapshot"] is False
+
+
+def test_changes_apply_now_and_a_new_major_version_is_allowed(prod):
+    database = named(prod, "aws:rds/instance:Instance", "-db").inputs
+    assert database["applyImmediately"] is True
+    assert database["allowMajorVersionUpgrade"] is True
+
+
+def test_the_exported_logs_have_log_groups_with_a_retention_declared_before_the_instance(prod):
+    database = named(prod, "aws:rds/instance:Instance", "-db")
+    exported = database.inputs["enabledCloudwatchLogsExports"]
+    assert exported == ["postgresql", "upgrade"]
+    groups = {r.inputs["name"]: r for r in prod.of_type("aws:cloudwatch/logGroup:LogGroup") if r.inputs["name"].startswith("/aws/rds/")}
+    assert set(groups) == {f"/aws/rds/instance/{database.inputs['identifier']}/{log}" for log in exported}
+    for group in groups.values():
+        assert group.inputs["retentionInDays"] == prod.setting("logRetentionDays")
+        # First, or RDS creates the group itself (kept forever) and ours fails as already existing.
+        assert any(urn.endswith(f"::{group.name}") for urn in database.dependencies)
+
+
+def test_insights_point_to_database_insights_now_that_the_performance_insights_console_is_gone(prod):
+    database = named(prod, "aws:rds/instance:Instance", "-db").inputs
+    assert database["databaseInsightsMode"] == "standard"
+    assert database["performanceInsightsRetentionPeriod"] == 7

@@ -23,7 +23,7 @@ def test_the_cluster_sends_from_its_domain_through_the_same_ses_pieces(prod):
     domain = prod.setting("domain")
     identity = named(prod, "aws:sesv2/emailIdentity:EmailIdentity", "-mail").inputs
     assert identity["emailIdentity"] == domain
-    assert identity["configurationSetName"] == "users-platform-prod-mail"
+    assert identity["configurationSetName"] == "mail-platform-example-com"
     destination = named(prod, "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination", "-mail")
     assert destination.inputs["eventDestination"]["enabled"] is True
     # prod has a hosted zone: the DKIM records are published there, and the MAIL FROM domain.
@@ -56,7 +56,7 @@ def test_only_the_mail_workers_task_role_may_send_and_only_as_mail_from(prod):
     assert sorted(statement["Action"]) == ["ses:SendEmail", "ses:SendRawEmail"]
     assert sorted(statement["Resource"]) == sorted([
         f"arn:aws:ses:{REGION}:{ACCOUNT_ID}:identity/{domain}",
-        f"arn:aws:ses:{REGION}:{ACCOUNT_ID}:configuration-set/users-platform-prod-mail",
+        f"arn:aws:ses:{REGION}:{ACCOUNT_ID}:configuration-set/mail-platform-example-com",
     ])
     assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": f"no-reply@{domain}"}}
     # No other role of the cluster can send.
@@ -97,7 +97,7 @@ def test_the_mail_worker_runs_the_service_image_with_the_service_settings(prod):
     domain = prod.setting("domain")
     assert worker_env["MAIL_URL"] == f"ses://{REGION}"
     assert worker_env["MAIL_FROM"] == f"Users platform <no-reply@{domain}>"
-    assert worker_env["MAIL_SES_CONFIGURATION_SET"] == "users-platform-prod-mail"
+    assert worker_env["MAIL_SES_CONFIGURATION_SET"] == "mail-platform-example-com"
     assert worker["portMappings"] == []
     graceful = load_settings({}).graceful_timeout
     assert worker["stopTimeout"] > graceful and service["stopTimeout"] > graceful

@@ -3,8 +3,9 @@
 import json
 
 from cluster_run import depends_on, named
+from pulumi_harness import REPO_ROOT
 
-from infra.cluster.service import RUN_MIGRATION_SCRIPT
+from infra.cluster.service import RUN_MIGRATION_COMMAND
 
 COMMAND = "command:local:Command"
 
@@ -39,8 +40,9 @@ def test_migrations_run_once_per_release_before_the_service_task_definition_chan
     migration = named(prod, COMMAND, "-platform-migrate")
     migration_task = named(prod, "aws:ecs/taskDefinition:TaskDefinition", "-platform-migrate")
     service_task = named(prod, "aws:ecs/taskDefinition:TaskDefinition", "-platform")
-    assert migration.inputs["create"] == f"python3 {RUN_MIGRATION_SCRIPT}"
-    assert RUN_MIGRATION_SCRIPT.is_absolute() and RUN_MIGRATION_SCRIPT.is_file()
+    # The same inputs from every checkout: a path of this machine would replace the Command and migrate again.
+    assert (migration.inputs["create"], migration.inputs["dir"]) == (RUN_MIGRATION_COMMAND, "..")
+    assert str(REPO_ROOT) not in json.dumps(migration.inputs)
     # A new migration task revision (a new image digest) re-runs the command.
     migration_task_arn = f"arn:aws:ecs:eu-west-1:123456789012:task-definition/{migration_task.name}:1"
     assert migration.inputs["triggers"] == [migration_task_arn]
@@ -52,6 +54,8 @@ def test_migrations_run_once_per_release_before_the_service_task_definition_chan
     # The migration needs its secrets and the database to exist first.
     for prerequisite in (*prod.of_type("aws:secretsmanager/secretVersion:SecretVersion"), named(prod, "aws:rds/instance:Instance", "-db")):
         assert depends_on(migration, prerequisite), prerequisite.name
+    # The task pulls and reads its secrets with the execution role's inline policy, which no input names.
+    assert depends_on(migration, named(prod, "aws:iam/rolePolicy:RolePolicy", "-platform-execution"))
 
 
 def test_prune_runs_daily_as_a_task_of_the_migrate_family(prod):

@@ -11,12 +11,9 @@ TAG_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/users-platform/service
 LATEST_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/users-platform/web:latest"
 
 REFUSED = [
-    ("prod", {"dbMultiAz": False}, r"dbMultiAz: false on prod leaves the database in one zone; set allowSingleAzDb"),
     ("prod", {"clusterInstanceSubnets": "public"}, r"clusterInstanceSubnets: 'public' is refused"),
     ("dev", {"topology": "cluster", "domain": "d.example.com", "hostedZoneId": "Z1", "clusterInstanceSubnets": "public"}, r"'public' is refused"),
-    ("prod", {"wafEnabled": False}, r"wafEnabled: false on prod removes the WAF; set allowProdWithoutWaf"),
     ("prod", {"clusterAvailabilityZones": 1}, r"clusterAvailabilityZones must be at least 2"),
-    ("prod", {"clusterMinTasks": 1}, r"clusterMinTasks must be at least 2 on prod"),
     ("prod", {"backupRetentionDays": 7}, r"backupRetentionDays must be 14 to 35"),
     # The copy of the RDS backups reads the host's key, with the host's checks.
     ("prod", {"backupCopyRegion": "eu-west-1"}, r"backupCopyRegion must differ from the stack's region \(eu-west-1\)"),

@@ -16,8 +16,9 @@ def test_the_cluster_exports_where_to_find_it(prod):
     assert set(exported) == {
         "url", "alb_dns_name", "cluster_name", "service_name", "db_endpoint", "db_instance_identifier",
         "alarm_topic_arn", "service_image", "web_image", "version",
-        "mail_worker_service_name", "mail_dns_records", "mail_events_topic_arn",
+        "mail_worker_service_name", "mail_dns_records", "mail_events_topic_arn", "source_commit",
     }  # fmt: skip
+    assert exported["source_commit"] == prod.setting("sourceCommit")
     assert exported["url"] == f"https://{prod.setting('domain')}"
     assert exported["service_image"] == prod.setting("serviceImage") and exported["web_image"] == prod.setting("webImage")
     assert all(exported.values())

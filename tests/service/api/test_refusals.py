@@ -13,16 +13,16 @@ import service.domain
 from service.api.access import Access
 from service.api.refusals import REFUSALS
 from service.app import create_app
-from service.domain.account_deletion import DeletionThrottled
 from service.domain.accounts import Conflict, InvalidCursor, PasswordRefused
 from service.domain.administration import LastActiveAdmin, Refused
-from service.domain.authentication import EmailUnverified, LoginFailed, LoginThrottled
+from service.domain.authentication import EmailUnverified
 from service.domain.email_verification import InvalidVerificationToken
 from service.domain.identifiers import IdentifierRefused
+from service.domain.password_check import LoginFailed
 from service.domain.password_reset import InvalidResetToken
 from service.domain.refusals import WrongPassword
-from service.domain.request_throttle import RequestThrottled
-from service.domain.sessions import RefreshRaced, RefreshReuse
+from service.domain.sessions import AccountGone, RefreshRaced, RefreshReuse
+from service.domain.throttle import Throttled
 from service.security.tokens import InvalidToken
 
 RESET_LINK = "This reset link is invalid or has expired. Ask for a new one."
@@ -50,6 +50,7 @@ CELLS = [
     (InvalidResetToken(), 400, fail(RESET_LINK, {"token": [RESET_LINK]}), {}),
     (InvalidVerificationToken(), 400, fail(VERIFICATION_LINK, {"token": [VERIFICATION_LINK]}), {}),
     (LoginFailed(), 401, fail("Invalid email or password."), BEARER),
+    (AccountGone(), 401, fail("Invalid email or password."), BEARER),
     (InvalidToken("Token expired."), 401, fail("Token expired."), BEARER),
     (RefreshReuse("Invalid refresh token."), 401, fail("Invalid refresh token."), BEARER),
     (EmailUnverified(), 403, fail("Confirm your email address first. We can send you a new link.",
@@ -59,12 +60,9 @@ CELLS = [
     (Conflict({"username": ["Username is already taken."]}), 409,
      fail("That username or email is already taken.", {"username": ["Username is already taken."]}), {}),
     (RefreshRaced(), 409, fail("Refresh token already replaced; retry with the current cookie."), {}),
-    (LoginThrottled(7), 429, fail("Too many failed attempts. Try again in 7 seconds."), {"retry-after": "7"}),
-    (DeletionThrottled(8), 429, fail("Too many failed attempts. Try again in 8 seconds."), {"retry-after": "8"}),
-    (RequestThrottled(9, "password-reset"), 429, fail("Too many reset requests. Try again in 9 seconds."),
-     {"retry-after": "9"}),
-    (RequestThrottled(9, "verify-email"), 429, fail("Too many confirmation requests. Try again in 9 seconds."),
-     {"retry-after": "9"}),
+    (Throttled(7, "account"), 429, fail("Too many attempts. Try again in 7 seconds."), {"retry-after": "7"}),
+    (Throttled(1, "ip"), 429, fail("Too many attempts. Try again in 1 second."), {"retry-after": "1"}),
+    (Throttled(9, "email"), 429, fail("Too many attempts. Try again in 9 seconds."), {"retry-after": "9"}),
 ]
 
 
@@ -80,7 +78,8 @@ class Refusing:
         raise self._refusal
 
 
-@pytest.mark.parametrize(("refusal", "status", "body", "headers"), CELLS, ids=lambda v: repr(v)[:60])
+@pytest.mark.parametrize(("refusal", "status", "body", "headers"), CELLS,
+                         ids=[f"{type(cell[0]).__name__}-{cell[1]}" for cell in CELLS])
 def test_each_refusal_is_answered_by_the_app_as_its_table_row_says(settings, database, refusal, status, body,
                                                                    headers):
     app = create_app(settings, database)

@@ -1,9 +1,13 @@
-"""The OpenAPI document is the contract: complete, valid, and the one the client was built from."""
+"""The OpenAPI document is the contract: complete, valid, derived from the app's own routes and access
+policies (so the two cannot drift), and the one the client was built from."""
 import json
 from pathlib import Path
 
+from falcon.inspect import inspect_routes
 from jsonschema import Draft202012Validator
 
+from service.api.access import Access
+from service.api.resources import users
 from service.contract.openapi import build_openapi
 from service.runtime.settings import read_version
 
@@ -23,17 +27,49 @@ def test_every_documented_operation_is_served(client):
                 "User not found.", "Session not found."), (method, path)
 
 
-def served_templates(nodes):
-    for node in nodes:
-        if node.resource is not None:
-            yield node.uri_template
-        yield from served_templates(node.children)
+UNDOCUMENTED_BY_DESIGN = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/init.js"}
 
 
-def test_no_api_route_is_served_without_documentation(app):
-    undocumented_by_design = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/init.js"}
-    served = {t.replace("{user_id}", "{id}") for t in served_templates(app._router._roots)}
-    assert served - undocumented_by_design == set(build_openapi("x")["paths"])
+def served_operations(app):
+    """(METHOD, path as documented) of every responder of ours the app serves, with its resource."""
+    for route in inspect_routes(app):
+        if route.path in UNDOCUMENTED_BY_DESIGN:
+            continue
+        resource = app._router.find(route.path)[0]
+        for method in route.methods:
+            if not method.internal:
+                yield (method.method, route.path.replace("{user_id}", "{id}")), resource
+
+
+def documented_operations(document):
+    return {(method.upper(), path): operation
+            for path, operations in document["paths"].items() for method, operation in operations.items()}
+
+
+def test_the_app_serves_exactly_the_documented_operations(app):
+    served = {operation for operation, _ in served_operations(app)}
+    assert len(served) >= 25
+    assert served == set(documented_operations(build_openapi("x")))
+
+
+# What the document must say for each access policy a resource declares.
+SECURITY_OF = {Access.PUBLIC: [], Access.OPTIONAL: [{}, {"bearer": []}], Access.USER: [{"bearer": []}],
+               Access.ADMIN: [{"bearer": []}]}
+
+
+def test_each_operations_security_is_its_resources_access(app):
+    documented = documented_operations(build_openapi("x"))
+    for (method, path), resource in served_operations(app):
+        security = documented[method, path]["security"]
+        if path == "/api/v1/auth/refresh":  # public: the refresh cookie is the credential
+            assert resource.access[method] is Access.PUBLIC and security == [{"refreshCookie": []}]
+        else:
+            assert security == SECURITY_OF[resource.access[method]], (method, path)
+
+
+def test_a_change_of_access_changes_the_document(monkeypatch):
+    monkeypatch.setattr(users.UserCollection, "access", {"GET": Access.ADMIN, "POST": Access.ADMIN})
+    assert build_openapi("x")["paths"]["/api/v1/users"]["get"]["security"] == [{"bearer": []}]
 
 
 def test_component_schemas_are_valid_json_schema():

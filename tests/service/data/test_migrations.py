@@ -23,7 +23,8 @@ def empty_database(postgres):
 
 
 def test_migrations_build_an_empty_database_and_rerunning_changes_nothing(empty_database):
-    everything = ["0001_initial", "0002_normalised_identifiers", "0003_account_lifecycle", "0004_email_verification"]
+    everything = ["0001_initial", "0002_normalised_identifiers", "0003_account_lifecycle", "0004_email_verification",
+                  "0006_former_refresh_secrets"]
     assert database_module.pending_migrations(empty_database) == everything
     assert database_module.migrate(empty_database) == everything
     assert database_module.migrate(empty_database) == []
@@ -52,9 +53,9 @@ def test_0002_backfills_the_normalised_keys_of_rows_made_under_0001(empty_databa
     insert_0001_user(empty_database, "decomposed", unicodedata.normalize("NFD", "jos\u00e9@example.com"))
     empty_database.execute_sql("INSERT INTO login_throttle VALUES ('account:keep@example.com', 3, now()), "
                                "('ip:10.0.0.1', 3, now())")
-    # 0003 and 0004 follow, in order.
+    # The later ones follow, in order.
     assert database_module.migrate(empty_database) == ["0002_normalised_identifiers", "0003_account_lifecycle",
-                                                       "0004_email_verification"]
+                                                       "0004_email_verification", "0006_former_refresh_secrets"]
     # Nothing proved these accounts own their address: 0004 leaves them unverified.
     assert empty_database.execute_sql(
         "SELECT count(*) FROM users WHERE email_verified_at IS NULL AND pending_email IS NULL").fetchone() == (3,)
@@ -83,10 +84,27 @@ def test_0002_stops_on_accounts_that_normalise_alike_and_changes_nothing(empty_d
     # The refused 0002 stops the run: 0003 is not applied before it.
     assert database_module.pending_migrations(empty_database) == ["0002_normalised_identifiers",
                                                                   "0003_account_lifecycle",
-                                                                  "0004_email_verification"]
+                                                                  "0004_email_verification",
+                                                                  "0006_former_refresh_secrets"]
     columns = {row[0] for row in empty_database.execute_sql(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'users'").fetchall()}
     assert "email_key" not in columns
+
+
+def test_0006_keeps_each_sessions_previous_secret_as_its_newest_former_one(empty_database):
+    Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0001_initial")
+    insert_0001_user(empty_database, "alice", "alice@example.com")
+    Runner(empty_database, str(database_module.MIGRATIONS_DIR)).up(target="0004_email_verification")
+    for session_id, previous in (("11111111-1111-1111-1111-111111111111", "a" * 64),
+                                 ("22222222-2222-2222-2222-222222222222", "")):
+        empty_database.execute_sql(
+            "INSERT INTO sessions (id, user_id, refresh_hash, previous_hash, created_at, last_used_at, expires_at, "
+            "user_agent, ip) VALUES (%s, 1, %s, %s, now(), now(), now() + interval '1 day', '', '')",
+            (session_id, "c" * 64, previous))
+    assert database_module.migrate(empty_database) == ["0006_former_refresh_secrets"]
+    rows = empty_database.execute_sql("SELECT id::text, former_hashes FROM sessions ORDER BY id").fetchall()
+    assert rows == [("11111111-1111-1111-1111-111111111111", ["a" * 64]),
+                    ("22222222-2222-2222-2222-222222222222", [])]
 
 
 def test_the_user_listing_uses_the_keyset_index(database):

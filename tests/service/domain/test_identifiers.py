@@ -36,7 +36,7 @@ def test_every_overlong_attempt_counts_against_the_address(client, database):
     for n in range(6):
         assert login(client, DOTTED_I * 147 + "x" * n, "whatever123").status_code == 401
     assert login(client, "someone@example.com", "whatever123").status_code == 429
-    failures = database.execute_sql("SELECT failures FROM login_throttle WHERE key LIKE 'ip:%%'").fetchone()[0]
+    failures = database.execute_sql("SELECT failures FROM login_throttle WHERE key LIKE 'login:ip:%%'").fetchone()[0]
     assert failures == 6
 
 

@@ -9,7 +9,7 @@ import pytest
 from localplatform.mail_sink import html_of, text_of
 from service.app import create_app
 from service.data.models import EmailVerificationToken, MailOutbox, User, utcnow
-from tests.service.conftest import PASSWORD, settings_for
+from tests.service.conftest import JSON, PASSWORD, settings_for
 from tests.service.contract_client import ContractClient
 from tests.service.mail_delivery import deliver, last_mail, token_from
 
@@ -242,5 +242,6 @@ def test_with_verification_required_sign_up_opens_no_session_and_login_waits_for
 
 def test_turning_verification_on_leaves_existing_sessions_alone(client, user, strict_client):
     assert login(strict_client).json["reason"] == "email_unverified"
-    refreshed = strict_client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie})
+    refreshed = strict_client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie},
+                                            headers=JSON)
     assert refreshed.status_code == 200

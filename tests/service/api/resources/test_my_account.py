@@ -6,7 +6,7 @@ import pytest
 from localplatform.mail_sink import text_of
 from service.data.models import MailOutbox, PasswordResetToken, Session, User
 from service.domain.administration import LastActiveAdmin
-from tests.service.conftest import PASSWORD
+from tests.service.conftest import JSON, PASSWORD
 from tests.service.mail_delivery import deliver
 
 ME = "/api/v1/users/me"
@@ -33,7 +33,7 @@ def test_a_deleted_accounts_tokens_and_cookie_are_refused(client, user):
     assert delete_me(client, user).status_code == 204
     status = client.simulate_get("/api/v1/auth/status", headers=user.headers)
     assert status.status_code == 401 and status.json["message"] == "Token revoked."
-    refresh = client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie})
+    refresh = client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie}, headers=JSON)
     assert refresh.status_code == 401
     login = client.simulate_post("/api/v1/auth/login", json={"email": "alice@example.com", "password": PASSWORD})
     assert login.status_code == 401

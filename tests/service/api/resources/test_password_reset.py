@@ -106,6 +106,23 @@ def test_an_expired_token_is_refused(client, user, database, mail_sink, mailbox)
     assert login(client, PASSWORD).status_code == 200
 
 
+def test_logging_in_retires_an_unused_link(client, user, database, mail_sink, mailbox):
+    """The browser's history keeps the link (fragment and all) after the page strips it from the
+    address bar; once its owner has logged in with the password instead, it must be worthless."""
+    token = mailed_token(client, database, mail_sink, mailbox)
+    assert login(client, PASSWORD).status_code == 200
+    refused = confirm(client, token)
+    assert refused.status_code == 400
+    assert refused.json["errors"] == {"token": [INVALID_LINK]}
+    assert login(client, PASSWORD).status_code == 200  # the password was not changed
+
+
+def test_a_failed_login_leaves_the_link_alone(client, user, database, mail_sink, mailbox):
+    token = mailed_token(client, database, mail_sink, mailbox)
+    assert login(client, "not the password 42").status_code == 401
+    assert confirm(client, token).status_code == 200
+
+
 def test_an_unknown_token_is_refused_with_the_same_message(client, user):
     answer = confirm(client, "A" * 43)
     assert answer.status_code == 400 and answer.json["message"] == INVALID_LINK

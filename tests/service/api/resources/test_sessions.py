@@ -7,7 +7,7 @@ from localplatform.mail_sink import text_of
 from service.app import create_app
 from service.data.models import MailOutbox
 from service.domain.devices import device_name
-from tests.service.conftest import PASSWORD, settings_for
+from tests.service.conftest import JSON, PASSWORD, settings_for
 from tests.service.contract_client import ContractClient
 from tests.service.mail_delivery import deliver
 
@@ -47,7 +47,7 @@ def test_a_session_ended_from_another_device_is_refused_on_its_next_request(clie
     assert client.simulate_delete(f"{MINE}/{laptop_id}", headers=user.headers).status_code == 204
     refused = client.simulate_get("/api/v1/auth/status", headers=laptop)
     assert refused.status_code == 401 and refused.json["message"] == "Token revoked."
-    refresh = client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": laptop_cookie})
+    refresh = client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": laptop_cookie}, headers=JSON)
     assert refresh.status_code == 401
     assert [s["current"] for s in sessions(client, user.headers)] == [True]
 

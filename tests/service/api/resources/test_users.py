@@ -1,4 +1,6 @@
 """/users: public directory, admin management, and a user's own profile and password."""
+import base64
+
 import pytest
 
 from tests.service.conftest import PASSWORD
@@ -73,6 +75,32 @@ def test_invalid_cursor_is_400(client, cursor):
     result = client.simulate_get("/api/v1/users", params={"cursor": cursor})
     assert result.status_code == 400
     assert result.json["errors"] == {"cursor": ["Invalid cursor."]}
+
+
+def cursor_of(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("moment", [
+    "2026-01-01T00:00:00-23:59",  # PostgreSQL refuses offsets past 15:59: this was a 500
+    "2026-01-01T00:00:00+16:00",
+    "0001-01-01T00:00:00+01:00",  # the bounds of the UTC conversion: before year 1 in UTC,
+    "9999-12-31T23:59:59-01:00",  # after year 9999
+])
+def test_a_cursor_time_postgresql_or_utc_cannot_hold_is_400(client, user, moment):
+    result = client.simulate_get("/api/v1/users", params={"cursor": cursor_of(f"{moment}|1")})
+    assert result.status_code == 400
+    assert result.json["errors"] == {"cursor": ["Invalid cursor."]}
+
+
+def test_a_cursor_in_any_offset_pages_from_the_same_instant(client, register, database):
+    for name in ("ann", "bob", "cid"):
+        register(name)
+    database.execute_sql("UPDATE users SET created_at = timestamptz '2026-01-01 12:00:00+00' + id * interval '1 hour'")
+    # 14:00 UTC, the second user's time, written at +15:30 and at -15:30: the first user only, either way.
+    for moment in ("2026-01-02T05:30:00+15:30", "2025-12-31T22:30:00-15:30"):
+        result = client.simulate_get("/api/v1/users", params={"cursor": cursor_of(f"{moment}|1")})
+        assert [row["username"] for row in result.json["data"]["users"]] == ["ann"], moment
 
 
 def test_get_one_user_public_and_admin_views(client, user, admin):

@@ -3,8 +3,8 @@ import logging
 
 import pytest
 
-from service.domain.throttle import LoginThrottleStore
-from tests.service.conftest import PASSWORD
+from service.domain.identifiers import throttle_digest
+from tests.service.conftest import JSON, PASSWORD
 
 URL = "/api/v1/auth/login"
 GENERIC = {"status": "fail", "message": "Invalid email or password."}
@@ -54,12 +54,20 @@ def test_repeated_failures_for_one_account_are_throttled_with_retry_after(client
     retry_after = int(result.headers["retry-after"])
     assert 1 <= retry_after <= 60
     assert result.json == {"status": "fail",
-                           "message": f"Too many failed attempts. Try again in {retry_after} seconds."}
+                           "message": f"Too many attempts. Try again in {retry_after} seconds."}
 
 
 def test_throttling_per_ip_covers_many_accounts(client, user):
     for n in range(6):  # LOGIN_MAX_FAILURES_PER_IP=6, each email fails once
         assert login(client, email=f"guess{n}@example.com").status_code == 401
+    assert login(client).status_code == 429
+
+
+def test_a_right_password_gives_its_attempt_back_to_the_address(client, user):
+    for n in range(5):
+        assert login(client, email=f"guess{n}@example.com").status_code == 401
+    assert login(client).status_code == 200  # reserved like any attempt, then given back
+    assert login(client, email="guess5@example.com").status_code == 401  # the 6th failure
     assert login(client).status_code == 429
 
 
@@ -93,7 +101,7 @@ def test_a_new_window_starts_counting_from_one(client, user, database):
     database.execute_sql("UPDATE login_throttle SET window_started_at = window_started_at - interval '61 seconds'")
     login(client, password="wrong password 1")
     counts = dict(database.execute_sql("SELECT key, failures FROM login_throttle").fetchall())
-    assert counts[LoginThrottleStore.keys("alice@example.com", "")["account"]] == 1
+    assert counts[f"login:account:{throttle_digest('alice@example.com')}"] == 1
 
 
 def test_success_resets_the_account_count(client, user, database):
@@ -162,9 +170,10 @@ def test_every_auth_event_gets_one_line_without_tokens(client, user, database, c
         for _ in range(3):
             login(client, password="wrong password 1")
         login(client)  # throttled
-        first = client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie})
+        cookies = {"refresh_token": user.refresh_cookie}
+        first = client.simulate_post("/api/v1/auth/refresh", cookies=cookies, headers=JSON)
         database.execute_sql("UPDATE sessions SET rotated_at = rotated_at - interval '1 hour'")
-        client.simulate_post("/api/v1/auth/refresh", cookies={"refresh_token": user.refresh_cookie})  # reuse
+        client.simulate_post("/api/v1/auth/refresh", cookies=cookies, headers=JSON)  # reuse
         other = client.simulate_post("/api/v1/auth/register", json={
             "username": "bob", "email": "bob@example.com", "password": PASSWORD})
         client.simulate_post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {other.json['auth_token']}"})

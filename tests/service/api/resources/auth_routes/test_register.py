@@ -36,7 +36,8 @@ def test_the_refresh_cookie_is_secure_when_settings_say_so(settings, database):
     from tests.service.contract_client import ContractClient
 
     client = ContractClient(create_app(settings.with_overrides(cookie_secure=True), database))
-    assert register(client, username="bob", email="bob@example.com", password=PASSWORD).cookies["refresh_token"].secure
+    cookies = register(client, username="bob", email="bob@example.com", password=PASSWORD).cookies
+    assert cookies["__Secure-refresh_token"].secure  # the prefix goes with the flag (test_refresh_cookie.py)
 
 
 def test_password_is_stored_hashed_with_bcrypt(client, database):

@@ -1,12 +1,15 @@
 """Refresh rotation, reuse detection, and revocation taking effect on the very next request."""
-from tests.service.conftest import PASSWORD
+import pytest
+
+from service.domain.sessions import FORMER_SECRETS_KEPT
+from tests.service.conftest import JSON, PASSWORD
 
 REFRESH = "/api/v1/auth/refresh"
 STATUS = "/api/v1/auth/status"
 
 
 def refresh(client, cookie):
-    return client.simulate_post(REFRESH, cookies={"refresh_token": cookie} if cookie else None)
+    return client.simulate_post(REFRESH, cookies={"refresh_token": cookie} if cookie else None, headers=JSON)
 
 
 def status(client, actor_or_token):
@@ -31,6 +34,34 @@ def test_refresh_without_a_cookie_is_401(client):
     assert result.json["message"] == "Missing refresh token."
 
 
+def test_refresh_without_a_cookie_sets_no_cookie(client):
+    """A cross-site POST carries no SameSite=Strict cookie; clearing one in its answer would log out
+    the victim whose browser followed it."""
+    result = refresh(client, None)
+    assert result.status_code == 401
+    assert "set-cookie" not in result.headers
+
+
+@pytest.mark.parametrize("headers", [
+    {},
+    {"Content-Type": "application/x-www-form-urlencoded"},
+    {"Content-Type": "text/plain", "Sec-Fetch-Site": "cross-site"},
+    {"Content-Type": "multipart/form-data; boundary=x", "Sec-Fetch-Site": "same-site"},
+])
+def test_refresh_refuses_what_a_cross_site_form_can_send_and_leaves_the_session_alone(client, user, headers):
+    result = client.simulate_post(REFRESH, cookies={"refresh_token": user.refresh_cookie}, headers=headers)
+    assert result.status_code == 415
+    assert result.json == {"status": "fail", "message": "Content-Type must be application/json."}
+    assert "set-cookie" not in result.headers
+    assert refresh(client, user.refresh_cookie).status_code == 200  # the cookie was not used up
+
+
+def test_a_same_origin_fetch_may_refresh_without_a_content_type(client, user):
+    result = client.simulate_post(REFRESH, cookies={"refresh_token": user.refresh_cookie},
+                                  headers={"Sec-Fetch-Site": "same-origin"})
+    assert result.status_code == 200
+
+
 def test_refresh_with_a_garbage_cookie_is_401(client):
     for cookie in ("garbage", "not-a-uuid.secret", "00000000-0000-0000-0000-000000000000.secret", "x" * 300):
         result = refresh(client, cookie)
@@ -52,6 +83,51 @@ def test_reusing_an_old_refresh_token_revokes_the_whole_session(client, user, da
     assert reuse.json["message"] == "Refresh token reuse detected; the session is revoked."
     assert refresh(client, second.cookies["refresh_token"].value).status_code == 401
     assert status(client, second.json["auth_token"]).status_code == 401
+
+
+def test_a_made_up_secret_for_a_known_session_id_is_a_plain_401_that_leaves_the_session_alone(client, user):
+    """The session id is no secret (it is in the JWT, the session list, log paths): pairing it with
+    any secret must not count as reuse, or anyone who saw the id could log its owner out."""
+    session_id = user.refresh_cookie.partition(".")[0]
+    forged = refresh(client, f"{session_id}.made-up-secret")
+    assert forged.status_code == 401
+    assert forged.json["message"] == "Invalid refresh token."
+    assert status(client, user).status_code == 200
+    assert refresh(client, user.refresh_cookie).status_code == 200
+
+
+def test_a_made_up_secret_after_rotations_still_leaves_the_session_alone(client, user, database):
+    first = refresh(client, user.refresh_cookie)
+    database.execute_sql("UPDATE sessions SET rotated_at = rotated_at - interval '1 hour'")
+    session_id = user.refresh_cookie.partition(".")[0]
+    assert refresh(client, f"{session_id}.made-up-secret").status_code == 401
+    assert refresh(client, first.cookies["refresh_token"].value).status_code == 200
+
+
+def test_any_remembered_former_secret_is_reuse(client, user, database):
+    cookies = [user.refresh_cookie]
+    for _ in range(3):
+        cookies.append(refresh(client, cookies[-1]).cookies["refresh_token"].value)
+    database.execute_sql("UPDATE sessions SET rotated_at = rotated_at - interval '1 hour'")
+    reuse = refresh(client, cookies[0])  # three rotations old
+    assert reuse.status_code == 401
+    assert reuse.json["message"] == "Refresh token reuse detected; the session is revoked."
+    assert refresh(client, cookies[-1]).status_code == 401
+
+
+def test_former_secrets_are_remembered_up_to_the_bound(client, user, database):
+    cookies = [user.refresh_cookie]
+    for _ in range(FORMER_SECRETS_KEPT + 1):
+        cookies.append(refresh(client, cookies[-1]).cookies["refresh_token"].value)
+    [(kept,)] = database.execute_sql("SELECT cardinality(former_hashes) FROM sessions").fetchall()
+    assert kept == FORMER_SECRETS_KEPT
+    database.execute_sql("UPDATE sessions SET rotated_at = rotated_at - interval '1 hour'")
+    # The oldest fell off the list: refused, but it no longer proves a copy, so the session lives.
+    forgotten = refresh(client, cookies[0])
+    assert forgotten.status_code == 401
+    assert forgotten.json["message"] == "Invalid refresh token."
+    # The oldest still remembered does (and it finds the session still live, so unrevoked above).
+    assert refresh(client, cookies[1]).json["message"] == "Refresh token reuse detected; the session is revoked."
 
 
 def test_a_just_replaced_token_is_a_conflict_that_leaves_the_cookie_alone(client, user):

@@ -1,11 +1,11 @@
 """Waits until the host's Docker API answers over mutual TLS; run by the deploy before any container.
 
-The Pulumi command provider runs it as `python3 -m infra.docker_ready` from the repo root (the
+The Pulumi command provider runs it as `python3 -m infra.host.docker_ready` from the repo root (the
 Command's `dir`), with the environment: DOCKER_HOST=tcp://127.0.0.1:<dockerTunnelPort>,
 DOCKER_CA_PEM, DOCKER_CERT_PEM, DOCKER_KEY_PEM, optional DOCKER_READY_TIMEOUT seconds (default 900),
 and DOCKER_TUNNEL_INSTANCE + DOCKER_TUNNEL_REGION: when the API does not answer, the SSM tunnel to
 that instance is (re)opened, since a new host is not behind a tunnel opened before it existed.
-Exits 0 once `GET /_ping` returns OK. Standard library only, like infra.docker_tunnel.
+Exits 0 once `GET /_ping` returns OK. Standard library only, like infra.host.docker_tunnel.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from infra import docker_tunnel
+from infra.host import docker_tunnel
 
 POLL_SECONDS = 5
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.iam import trust_policy
 from infra.private_bucket import lock_down
 
 DLM_SERVICE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole"
@@ -36,14 +37,7 @@ class SnapshotPolicy(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             f"{name}-dlm",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "dlm.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy(service="dlm.amazonaws.com"),
             tags=args.tags,
             opts=child,
         )
@@ -148,30 +142,10 @@ class DumpBucket(pulumi.ComponentResource):
             # Lifecycle rules on a versioned bucket apply once versioning is on.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
-        aws.s3.BucketPolicy(name, bucket=self.bucket.id, policy=tls_only_policy(args.bucket_name), opts=child)
         aws.iam.RolePolicy(
             f"{name}-host-writes", role=args.host_role_name, policy=host_dump_policy(args.bucket_name), opts=child
         )
         self.register_outputs({"bucket": self.bucket.id})
-
-
-def tls_only_policy(bucket_name: str) -> str:
-    bucket_arn = f"arn:aws:s3:::{bucket_name}"
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "DenyPlainHttp",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [bucket_arn, f"{bucket_arn}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                }
-            ],
-        }
-    )
 
 
 def host_dump_policy(bucket_name: str) -> str:
@@ -204,7 +178,7 @@ def dump_timer_script(*, bucket_name: str, region: str, stack: str, data_mount: 
         "user": db_user, "db": db_name, "dumps": f"{data_mount}/dumps",
     }.items()}
     return f"""
-# Nightly logical backup (infra/backups.py): pg_dump inside the database container, checked with
+# Nightly logical backup (infra/host/backups.py): pg_dump inside the database container, checked with
 # pg_restore --list, uploaded to the stack's bucket, then a metric the backup alarm watches.
 cat > /usr/local/sbin/platform-pg-dump <<'DUMP'
 #!/bin/bash

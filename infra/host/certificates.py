@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_docker as docker
 
-from infra.host_layout import DATA_MOUNT, WEB_TLS_DIR
+from infra.host.layout import DATA_MOUNT, WEB_TLS_DIR
 
 CERTBOT_CONTAINER = "platform-certbot"
 # Shared with the web container, which serves /.well-known/acme-challenge/ from it (read-only there).
@@ -62,7 +62,7 @@ class CertificateRenewalArgs:
     certbot_image: str
     provider: docker.Provider
     network_id: pulumi.Input[str]
-    # The renewal container lives on the host: a new host gets a new one (as infra/containers.py).
+    # The renewal container lives on the host: a new host gets a new one (as infra/host/containers.py).
     instance_id: pulumi.Input[str]
     logging: dict
     labels: dict[str, str]

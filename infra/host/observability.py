@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from infra.backups import DUMP_METRIC_NAME, DUMP_METRIC_NAMESPACE
 from infra.encrypted_topic import cloudwatch_alarms, encrypted_topic
+from infra.host.backups import DUMP_METRIC_NAME, DUMP_METRIC_NAMESPACE
 
 AGENT_NAMESPACE = "CWAgent"
 AGENT_CONFIG = "/opt/aws/amazon-cloudwatch-agent/etc/platform.json"
@@ -63,7 +63,7 @@ def cloudwatch_agent_script(disk_paths: tuple[str, ...]) -> str:
         },
     }
     return f"""
-# Disk usage for the disk alarms (infra/observability.py): the CloudWatch agent from the AL2023 repo.
+# Disk usage for the disk alarms (infra/host/observability.py): the CloudWatch agent from the AL2023 repo.
 dnf install -y amazon-cloudwatch-agent
 cat > {AGENT_CONFIG} <<'AGENT'
 {json.dumps(config, indent=2)}

@@ -1,9 +1,20 @@
 """The EC2 host: a pinned Amazon Linux 2023 image, IMDSv2 only, encrypted volumes, least-privilege role,
 on the Elastic IP.
 
-Replacing the host (a new `amiName`) is deliberate and ordered: `delete_before_replace` on the instance
-makes the engine delete its dependents first (the containers, the volume attachment, the address
-association), so the data volume detaches from a stopped host before the new one boots and waits for it.
+Replacing the host (a new `amiName`) is deliberate and ordered. `delete_before_replace` on the instance
+makes the engine delete first the dependents it finds in calculateDependentReplacements (pulumi/pulumi
+pkg/resource/deploy/step_generator.go): those with an input whose value came from the instance (a
+property dependency) and which their provider's Diff then says must be replaced, those whose provider is
+replaced, and those `deleted_with` it. `depends_on` and `replacement_trigger` do not count. Here that is
+the volume attachment and the address association (`instance_id` forces their replacement), so the data
+volume detaches before the old host goes and attaches to the new one.
+
+The Docker objects are not among them: no input of theirs comes from the instance. They are replaced
+after the new host exists, through their `replacement_trigger` (the instance id); their
+delete-before-replace deletes then reach the new host through the reopened tunnel, where they do not
+exist, and kreuzwerker's provider treats that as deleted ("No such container" is ignored by
+resourceDockerContainerDelete; a network that inspects as missing counts as removed). The old
+containers went with the old instance.
 """
 
 from __future__ import annotations
@@ -14,7 +25,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from infra.user_data import render_user_data
+from infra.host.user_data import render_user_data
+from infra.iam import trust_policy
+from infra.machine_image import pinned_amazon_linux
 
 DATA_DEVICE = "/dev/sdf"
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
@@ -42,20 +55,6 @@ class HostArgs:
     tags: dict[str, str]
     # Backup timer and CloudWatch agent lines for the user data.
     operations_script: str = ""
-
-
-def pinned_amazon_linux(region: str, ami_name: str) -> aws.ec2.GetAmiResult:
-    """The one image with this exact name from Amazon: the same release in every region, never a moving target."""
-    return aws.ec2.get_ami(
-        owners=["amazon"],
-        filters=[
-            aws.ec2.GetAmiFilterArgs(name="name", values=[ami_name]),
-            aws.ec2.GetAmiFilterArgs(name="architecture", values=["x86_64"]),
-        ],
-        # A pinned release stays deployable after Amazon deprecates it.
-        include_deprecated=True,
-        region=region,
-    )
 
 
 class Host(pulumi.ComponentResource):
@@ -134,14 +133,7 @@ class Host(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         role = aws.iam.Role(
             f"{name}-role",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                    ],
-                }
-            ),
+            assume_role_policy=trust_policy(service="ec2.amazonaws.com"),
             tags=args.tags,
             opts=child,
         )

@@ -11,7 +11,10 @@ deleteBeforeReplace):
   nginx's upstream rely on them) and the web container holds ports 80/443, so each is replaced
   delete-before-replace: a release costs a short outage (docs/deploy.md, Releases);
 - everything on the host is tied to the instance (`replacement_trigger`), so a new host gets every
-  container anew instead of Pulumi believing the old ones still exist;
+  container anew instead of Pulumi believing the old ones still exist. That replaces them after the
+  new instance exists, not before the old one goes: the engine deletes first only what takes an input
+  from the instance (infra/host/instance.py); the old containers' deletes find nothing on the new host,
+  which the provider accepts;
 - the web container is replaced with the service, so nginx resolves the new service address.
 
 Stopping: the provider removes a container with `force` (SIGKILL) unless `destroy_grace_seconds` is
@@ -29,8 +32,8 @@ import pulumi
 import pulumi_command as command
 import pulumi_docker as docker
 
-from infra.certificates import ACME_WEBROOT, ACME_WEBROOT_IN_CONTAINER
-from infra.host_layout import (
+from infra.host.certificates import ACME_WEBROOT, ACME_WEBROOT_IN_CONTAINER
+from infra.host.layout import (
     DATA_DIR,
     MAIL_CREDENTIALS_DIR,
     MAIL_CREDENTIALS_IN_CONTAINER,
@@ -40,9 +43,17 @@ from infra.host_layout import (
     WEB_CONTAINER,
     WEB_TLS_DIR,
 )
-from infra.mail_credentials import worker_environment
-from infra.observability import ContainerLogging
+from infra.host.mail_credentials import worker_environment
+from infra.host.observability import ContainerLogging
 from infra.postgres_log_safety import server_flags
+from infra.service_runtime import (
+    MAIL_WORKER_COMMAND,
+    MAIL_WORKER_HEALTH,
+    SERVE_COMMAND,
+    platform_environment,
+    service_environment,
+)
+from infra.versioning import without_version
 
 BACKEND_SUBNET = "172.30.0.0/24"
 SERVICE_PORT = 8080
@@ -57,8 +68,8 @@ STOP_SECONDS = 30
 DB_NAME = "platform"
 DB_USER = "platform"
 # The Pulumi CLI runs the program and its providers with infra/ (Pulumi.yaml `main`) as the working
-# directory; the readiness command runs from the repo root, where `-m infra.docker_ready` resolves.
-READY_COMMAND = "python3 -m infra.docker_ready"
+# directory; the readiness command runs from the repo root, where `-m infra.host.docker_ready` resolves.
+READY_COMMAND = "python3 -m infra.host.docker_ready"
 READY_COMMAND_DIR = ".."
 
 
@@ -95,10 +106,40 @@ class ContainersArgs:
 
 
 class Containers(pulumi.ComponentResource):
+    """The host's containers, one method each; __init__ reads as the order they come up in."""
+
     def __init__(self, name: str, args: ContainersArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:containers:Containers", name, None, opts)
-        self.host_ready = command.local.Command(
-            f"{name}-docker-ready",
+        self._prefix = name
+        self._inputs = args
+        self.host_ready = self._host_ready()
+        self.provider = self._docker_provider()
+        # Fixed names and ports: the old object goes before its replacement; a new host gets new objects.
+        self._on_host = pulumi.ResourceOptions(
+            parent=self,
+            provider=self.provider,
+            depends_on=[self.host_ready],
+            delete_before_replace=True,
+            replacement_trigger=args.instance_id,
+        )
+        self._release_labels = [docker.ContainerLabelArgs(label=key, value=value) for key, value in args.labels.items()]
+        # Labels force a new container or network: what outlives a release carries no version.
+        self._stable = without_version(args.labels)
+        self.backend, self.frontend, self.outbound = self._networks()
+        self._pulled = self._images_by_digest()
+        platform = platform_environment(args.public_url, args.mail_url, args.mail_from, args.mail_configuration_set)
+        database_url = pulumi.Output.concat("postgresql://", DB_USER, ":", args.db_password, f"@postgres:5432/{DB_NAME}")
+        secrets = {"DATABASE_URL": database_url, "SECRET_KEY": args.secret_key, "PASSWORD_PEPPER": args.password_pepper}
+        self.postgres = self._postgres()
+        self.service = self._service(platform, secrets)
+        self.mail_worker = self._mail_worker(platform, secrets)
+        self.web = self._web()
+        self.register_outputs({})
+
+    def _host_ready(self) -> command.local.Command:
+        args = self._inputs
+        return command.local.Command(
+            f"{self._prefix}-docker-ready",
             create=READY_COMMAND,
             dir=READY_COMMAND_DIR,
             environment={
@@ -113,8 +154,11 @@ class Containers(pulumi.ComponentResource):
             triggers=[args.instance_id, args.server_cert_pem],
             opts=pulumi.ResourceOptions(parent=self, depends_on=args.host_dependencies),
         )
-        self.provider = docker.Provider(
-            f"{name}-host",
+
+    def _docker_provider(self) -> docker.Provider:
+        args = self._inputs
+        return docker.Provider(
+            f"{self._prefix}-host",
             host=args.docker_host,
             ca_material=args.ca_pem,
             cert_material=args.client_cert_pem,
@@ -130,51 +174,46 @@ class Containers(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.host_ready]),
         )
-        # Fixed names and ports: the old object goes before its replacement; a new host gets new objects.
-        on_host = pulumi.ResourceOptions(
-            parent=self,
-            provider=self.provider,
-            depends_on=[self.host_ready],
-            delete_before_replace=True,
-            replacement_trigger=args.instance_id,
-        )
-        labels = [docker.ContainerLabelArgs(label=key, value=value) for key, value in args.labels.items()]
-        network_labels = [docker.NetworkLabelArgs(label=key, value=value) for key, value in args.labels.items()]
 
+    def _networks(self) -> tuple[docker.Network, docker.Network, docker.Network]:
+        labels = [docker.NetworkLabelArgs(label=key, value=value) for key, value in self._stable.items()]
         # Internal: no route to the outside, so PostgreSQL and the service are reachable only from nginx.
-        self.backend = docker.Network(
-            f"{name}-backend",
+        backend = docker.Network(
+            f"{self._prefix}-backend",
             name="platform-backend",
             internal=True,
             ipam_configs=[docker.NetworkIpamConfigArgs(subnet=BACKEND_SUBNET)],
-            labels=network_labels,
-            opts=on_host,
+            labels=labels,
+            opts=self._on_host,
         )
-        self.frontend = docker.Network(f"{name}-frontend", name="platform-frontend", labels=network_labels, opts=on_host)
+        frontend = docker.Network(f"{self._prefix}-frontend", name="platform-frontend", labels=labels, opts=self._on_host)
         # The mail worker's way out to the SES API; nothing else joins it, and nothing listens on it.
-        self.outbound = docker.Network(f"{name}-outbound", name="platform-outbound", labels=network_labels, opts=on_host)
+        outbound = docker.Network(f"{self._prefix}-outbound", name="platform-outbound", labels=labels, opts=self._on_host)
+        return backend, frontend, outbound
 
+    def _images_by_digest(self) -> dict[str, docker.RemoteImage]:
         # Pulled by digest; a replaced release's image is removed from the host once unused
         # (keep_locally=False), and the image-prune timer catches whatever else is left behind.
-        images = {
-            image: docker.RemoteImage(f"{name}-{image}", name=reference, keep_locally=False, opts=on_host)
+        return {
+            image: docker.RemoteImage(f"{self._prefix}-{image}", name=reference, keep_locally=False, opts=self._on_host)
             for image, reference in (
-                ("service", args.service_image),
-                ("web", args.web_image),
-                ("postgres", args.postgres_image),
+                ("service", self._inputs.service_image),
+                ("web", self._inputs.web_image),
+                ("postgres", self._inputs.postgres_image),
             )
         }
 
-        self.postgres = docker.Container(
-            f"{name}-postgres",
+    def _postgres(self) -> docker.Container:
+        return docker.Container(
+            f"{self._prefix}-postgres",
             name=POSTGRES_CONTAINER,
-            image=images["postgres"].name,
+            image=self._pulled["postgres"].name,
             # Credentials stay out of its log (the image's entrypoint passes `postgres -c ...` through).
             command=["postgres", *server_flags()],
             envs=[
                 f"POSTGRES_USER={DB_USER}",
                 f"POSTGRES_DB={DB_NAME}",
-                pulumi.Output.concat("POSTGRES_PASSWORD=", args.db_password),
+                pulumi.Output.concat("POSTGRES_PASSWORD=", self._inputs.db_password),
             ],
             # A bind *mount* (not a volume bind) refuses a missing source, and DATA_DIR exists only on the
             # mounted data volume: no volume, no database, never a fresh cluster on the root disk.
@@ -188,38 +227,29 @@ class Containers(pulumi.ComponentResource):
                 start_period="30s",
             ),
             restart=RESTART_POLICY,
-            labels=labels,
-            opts=on_host,
-            **args.logging.for_container(POSTGRES_CONTAINER),
+            labels=[docker.ContainerLabelArgs(label=key, value=value) for key, value in self._stable.items()],
+            opts=self._on_host,
+            **self._inputs.logging.for_container(POSTGRES_CONTAINER),
         )
 
-        database_url = pulumi.Output.concat("postgresql://", DB_USER, ":", args.db_password, f"@postgres:5432/{DB_NAME}")
-        # What the service and the mail worker read alike: the database, the keys, and where mail comes from.
-        platform_env = [
-            "APP_ENV=production",
-            pulumi.Output.concat("DATABASE_URL=", database_url),
-            pulumi.Output.concat("SECRET_KEY=", args.secret_key),
-            pulumi.Output.concat("PASSWORD_PEPPER=", args.password_pepper),
-            pulumi.Output.concat("PUBLIC_URL=", args.public_url),
-            f"MAIL_URL={args.mail_url}",
-            f"MAIL_FROM={args.mail_from}",
-            pulumi.Output.concat("MAIL_SES_CONFIGURATION_SET=", args.mail_configuration_set),
-        ]
-        self.service = docker.Container(
-            f"{name}-service",
+    def _service(self, platform: dict, secrets: dict) -> docker.Container:
+        args = self._inputs
+        environment = service_environment(
+            platform,
+            listen_host="0.0.0.0",
+            port=SERVICE_PORT,
+            web_concurrency=args.web_concurrency,
+            trusted_proxies=BACKEND_SUBNET,
+            cookie_secure=args.cookie_secure,
+            require_verified_email=args.require_verified_email,
+        )
+        return docker.Container(
+            f"{self._prefix}-service",
             name=SERVICE_CONTAINER,
-            image=images["service"].name,
+            image=self._pulled["service"].name,
             # The image's entrypoint runs the (idempotent) migrations, then execs this command: granian.
-            command=["python", "-m", "service", "serve"],
-            envs=[
-                *platform_env,
-                "HOST=0.0.0.0",
-                f"PORT={SERVICE_PORT}",
-                f"WEB_CONCURRENCY={args.web_concurrency}",
-                f"TRUSTED_PROXIES={BACKEND_SUBNET}",
-                f"COOKIE_SECURE={'true' if args.cookie_secure else 'false'}",
-                f"REQUIRE_VERIFIED_EMAIL={'true' if args.require_verified_email else 'false'}",
-            ],
+            command=SERVE_COMMAND,
+            envs=docker_environment({**environment, **secrets}),
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=self.backend.id, aliases=["service"])],
             healthcheck=docker.ContainerHealthcheckArgs(
                 tests=[
@@ -236,18 +266,20 @@ class Containers(pulumi.ComponentResource):
             restart=RESTART_POLICY,
             stop_timeout=STOP_SECONDS,
             destroy_grace_seconds=STOP_SECONDS,
-            labels=labels,
-            opts=pulumi.ResourceOptions.merge(on_host, pulumi.ResourceOptions(depends_on=[self.postgres])),
+            labels=self._release_labels,
+            opts=pulumi.ResourceOptions.merge(self._on_host, pulumi.ResourceOptions(depends_on=[self.postgres])),
             **args.logging.for_container(SERVICE_CONTAINER),
         )
 
-        # The same image and settings as the service; it sends what the service put in the outbox.
-        self.mail_worker = docker.Container(
-            f"{name}-mail-worker",
+    def _mail_worker(self, platform: dict, secrets: dict) -> docker.Container:
+        """The same image and settings as the service; it sends what the service put in the outbox."""
+        args = self._inputs
+        return docker.Container(
+            f"{self._prefix}-mail-worker",
             name=MAIL_WORKER_CONTAINER,
-            image=images["service"].name,
-            command=["python", "-m", "service", "mail-worker"],
-            envs=[*platform_env, *worker_environment()],
+            image=self._pulled["service"].name,
+            command=MAIL_WORKER_COMMAND,
+            envs=[*docker_environment({**platform, **secrets}), *worker_environment()],
             mounts=[
                 # The directory, not the file: each refresh renames a new file in, which a file mount would not see.
                 docker.ContainerMountArgs(
@@ -258,22 +290,24 @@ class Containers(pulumi.ComponentResource):
                 docker.ContainerNetworksAdvancedArgs(name=self.backend.id),
                 docker.ContainerNetworksAdvancedArgs(name=self.outbound.id),
             ],
-            # The image's check asks for the API on 8080, which the worker does not serve.
-            healthcheck=docker.ContainerHealthcheckArgs(tests=["NONE"]),
+            # The worker's heartbeat, not the image's check (the API on 8080, which the worker does not
+            # serve). Docker only reports `unhealthy`; it restarts a container on exit alone (docs/deploy.md).
+            healthcheck=docker.ContainerHealthcheckArgs(**MAIL_WORKER_HEALTH.for_docker()),
             restart=RESTART_POLICY,
             stop_timeout=STOP_SECONDS,
             destroy_grace_seconds=STOP_SECONDS,
-            labels=labels,
+            labels=self._release_labels,
             opts=pulumi.ResourceOptions.merge(
-                on_host, pulumi.ResourceOptions(depends_on=[self.postgres, *args.mail_sender_ready])
+                self._on_host, pulumi.ResourceOptions(depends_on=[self.postgres, *args.mail_sender_ready])
             ),
             **args.logging.for_container(MAIL_WORKER_CONTAINER),
         )
 
-        self.web = docker.Container(
-            f"{name}-web",
+    def _web(self) -> docker.Container:
+        return docker.Container(
+            f"{self._prefix}-web",
             name=WEB_CONTAINER,
-            image=images["web"].name,
+            image=self._pulled["web"].name,
             ports=[
                 docker.ContainerPortArgs(internal=WEB_HTTP_PORT, external=80),
                 docker.ContainerPortArgs(internal=WEB_HTTPS_PORT, external=443),
@@ -287,12 +321,19 @@ class Containers(pulumi.ComponentResource):
                 docker.ContainerVolumeArgs(host_path=ACME_WEBROOT, container_path=ACME_WEBROOT_IN_CONTAINER, read_only=True),
             ],
             restart=RESTART_POLICY,
-            labels=labels,
+            labels=self._release_labels,
             opts=pulumi.ResourceOptions.merge(
-                on_host,
+                self._on_host,
                 # nginx resolves `service` once at start: a new service container means a new nginx.
-                pulumi.ResourceOptions(depends_on=[self.service], replacement_trigger=[args.instance_id, self.service.id]),
+                pulumi.ResourceOptions(depends_on=[self.service], replacement_trigger=[self._inputs.instance_id, self.service.id]),
             ),
-            **args.logging.for_container(WEB_CONTAINER),
+            **self._inputs.logging.for_container(WEB_CONTAINER),
         )
-        self.register_outputs({})
+
+
+def docker_environment(environment: dict[str, pulumi.Input[str]]) -> list[pulumi.Input[str]]:
+    """`NAME=value` lines, as Docker takes them; a secret value stays an Output (and secret)."""
+    return [
+        f"{name}={value}" if isinstance(value, str) else pulumi.Output.concat(name, "=", value)
+        for name, value in environment.items()
+    ]

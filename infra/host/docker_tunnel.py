@@ -8,7 +8,7 @@ rest of the deploy; its pid is kept per local port, so a new host's tunnel repla
 Standard library only: the Pulumi command provider runs this with whatever `python3` is on PATH.
 
 Workflows open the tunnel before `pulumi up` (the stack already has a host):
-    python3 -m infra.docker_tunnel --instance i-0123 --region eu-west-1 --local-port 23760
+    python3 -m infra.host.docker_tunnel --instance i-0123 --region eu-west-1 --local-port 23760
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from infra.host_layout import DOCKER_API_PORT
+from infra.host.layout import DOCKER_API_PORT
 
 # session-manager-plugin prints this once the local port accepts connections.
 LISTENING_MARK = "Waiting for connections"

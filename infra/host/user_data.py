@@ -11,7 +11,7 @@ from __future__ import annotations
 import shlex
 from string import Template
 
-from infra.host_layout import DATA_DIR, DATA_MOUNT, DOCKER_API_PORT, DOCKER_TLS_DIR, SERVICE_CONTAINER, WEB_TLS_DIR
+from infra.host.layout import DATA_DIR, DATA_MOUNT, DOCKER_API_PORT, DOCKER_TLS_DIR, SERVICE_CONTAINER, WEB_TLS_DIR
 
 # Images no container has used for this long are removed (older releases: rollback pulls them again).
 IMAGE_PRUNE_AFTER_HOURS = 72
@@ -179,7 +179,7 @@ systemctl enable --now platform-prune.timer docker-tls-refresh.timer docker-imag
 
 
 def render_user_data(*, region: str, parameter_prefix: str, volume_id: str, operations: str = "") -> str:
-    """operations: backup and monitoring lines (infra/backups.py, infra/observability.py), run before Docker starts."""
+    """operations: backup and monitoring lines (infra/host/backups.py, infra/host/observability.py), run before Docker starts."""
     return _SCRIPT.substitute(
         region=shlex.quote(region),
         parameter_prefix=parameter_prefix,

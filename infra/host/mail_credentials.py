@@ -1,7 +1,7 @@
 """The host's mail worker gets AWS credentials for sending mail and nothing else.
 
 Containers on the host cannot reach the instance role, on purpose: IMDS answers one hop only and
-dockerd rejects container traffic to 169.254.169.254 (infra/host.py, infra/user_data.py), because
+dockerd rejects container traffic to 169.254.169.254 (infra/host/instance.py, infra/host/user_data.py), because
 that role can read the Docker TLS server key. So the send permission lives on its own role, which
 the instance role may only assume. A host timer assumes it every 15 minutes and writes its one-hour
 keys to a directory that only the worker mounts, read-only; the worker's SDK reads them through
@@ -11,14 +11,14 @@ keys to a directory that only the worker mounts, read-only; the worker's SDK rea
 
 from __future__ import annotations
 
-import json
 import shlex
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from infra.host_layout import MAIL_CREDENTIALS_DIR, MAIL_CREDENTIALS_IN_CONTAINER, SERVICE_IMAGE_GID
+from infra.host.layout import MAIL_CREDENTIALS_DIR, MAIL_CREDENTIALS_IN_CONTAINER, SERVICE_IMAGE_GID
+from infra.iam import may_assume, trust_policy
 
 # Role chaining caps a session at one hour (IAM User Guide, "Role chaining"); a refresh every
 # 15 minutes keeps at least 45 minutes of validity on disk, beyond botocore's 15-minute refresh window.
@@ -77,22 +77,12 @@ class MailSenderRole(pulumi.ComponentResource):
 
 
 def assumed_by(host_role_arn: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"AWS": host_role_arn}, "Action": "sts:AssumeRole"}],
-        }
-    )
+    return trust_policy(role_arn=host_role_arn)
 
 
 def assume_policy(mail_role_arn: str) -> str:
     """The instance role's one grant here: become the mail sender, nothing more."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": mail_role_arn}],
-        }
-    )
+    return may_assume(mail_role_arn)
 
 
 def mail_credentials_script(*, role_arn: str, region: str) -> str:
@@ -105,7 +95,7 @@ def mail_credentials_script(*, role_arn: str, region: str) -> str:
         "SessionToken: Credentials.SessionToken, Expiration: Credentials.Expiration}"
     )
     return f"""
-# The mail worker's credentials (infra/mail_credentials.py): the mail-sending role's short-lived
+# The mail worker's credentials (infra/host/mail_credentials.py): the mail-sending role's short-lived
 # keys, group-readable by the service image's user only, in a directory only the worker mounts.
 install -d -m 0750 -o root -g {SERVICE_IMAGE_GID} {directory}
 cat > {directory}/{CONFIG_FILE} <<'CONFIG'

@@ -17,7 +17,7 @@ SERVICE_CONTAINER = "platform-service"
 WEB_CONTAINER = "platform-web"
 MAIL_WORKER_CONTAINER = "platform-mail-worker"
 
-# The mail worker's short-lived AWS keys (infra/mail_credentials.py), mounted read-only into it alone.
+# The mail worker's short-lived AWS keys (infra/host/mail_credentials.py), mounted read-only into it alone.
 MAIL_CREDENTIALS_DIR = "/srv/platform/mail-credentials"
 MAIL_CREDENTIALS_IN_CONTAINER = "/run/aws-mail"
 # The service image runs as 10001:10001 (service/Dockerfile); files it must read are group-readable by it.

@@ -8,34 +8,35 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from infra.backups import DumpBucket, DumpBucketArgs, SnapshotPolicy, SnapshotPolicyArgs, dump_timer_script
-from infra.certificates import CERTBOT_CONTAINER, CertificateRenewal, CertificateRenewalArgs
 from infra.config import StackSettings, registry_of
-from infra.containers import DB_NAME, DB_USER, Containers, ContainersArgs
-from infra.credentials import PlatformCredentials
-from infra.docker_tls import DockerTls, DockerTlsArgs
-from infra.host import Host, HostArgs
-from infra.host_layout import DATA_MOUNT, POSTGRES_CONTAINER
-from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
-from infra.mail_credentials import (
+from infra.host.backups import DumpBucket, DumpBucketArgs, SnapshotPolicy, SnapshotPolicyArgs, dump_timer_script
+from infra.host.certificates import CERTBOT_CONTAINER, CertificateRenewal, CertificateRenewalArgs
+from infra.host.containers import DB_NAME, DB_USER, Containers, ContainersArgs
+from infra.host.credentials import PlatformCredentials
+from infra.host.docker_tls import DockerTls, DockerTlsArgs
+from infra.host.instance import Host, HostArgs
+from infra.host.layout import DATA_MOUNT, POSTGRES_CONTAINER
+from infra.host.mail_credentials import (
     MailSenderRole,
     MailSenderRoleArgs,
     mail_credentials_script,
     mail_sender_role_name,
     role_arn,
 )
-from infra.network import NetworkRules, NetworkRulesArgs
-from infra.observability import (
+from infra.host.network import NetworkRules, NetworkRulesArgs
+from infra.host.observability import (
     ContainerLogging,
     Observability,
     ObservabilityArgs,
     cloudwatch_agent_script,
     container_log_group_name,
 )
-from infra.placement import default_placement
-from infra.versioning import platform_labels, platform_tags, read_version
+from infra.host.placement import default_placement
+from infra.host.settings import HostSettings
+from infra.mail import MailSending, MailSendingArgs, reputation_alarms, ses_mail_url
+from infra.versioning import platform_labels, platform_tags, read_version, without_version
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,9 @@ class HostStack:
     outputs: dict[str, pulumi.Input[str]]
 
 
-def deploy_host_topology(settings: StackSettings) -> HostStack:
+def deploy_host_topology(settings: StackSettings, host_settings: HostSettings) -> HostStack:
     version = read_version(REPO_ROOT)
-    tags = platform_tags(settings.project, settings.stack, version)
+    tags = platform_tags(settings.project, settings.stack, version, settings.environment)
     prefix = f"{settings.project}-{settings.stack}"
     parameter_prefix = f"/{settings.project}/{settings.stack}/docker-tls"
     snapshot_tag = {"Snapshot": f"{prefix}-pgdata"}
@@ -66,7 +67,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
 
     credentials = PlatformCredentials(f"{prefix}-secrets")
     network = NetworkRules(
-        f"{prefix}-net", NetworkRulesArgs(placement.vpc_id, settings.admin_cidrs, settings.protect_stateful, tags)
+        f"{prefix}-net", NetworkRulesArgs(placement.vpc_id, host_settings.admin_cidrs, settings.protect_stateful, tags)
     )
     docker_tls = DockerTls(f"{prefix}-docker-tls", DockerTlsArgs(parameter_prefix, tags))
     host = Host(
@@ -79,14 +80,14 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             security_group_id=network.security_group.id,
             elastic_ip_allocation_id=network.elastic_ip.allocation_id,
             boot_dependencies=list(docker_tls.parameters.values()),
-            instance_type=settings.instance_type,
-            root_volume_gb=settings.root_volume_gb,
-            data_volume_gb=settings.data_volume_gb,
-            ssh_key_name=settings.ssh_key_name,
-            detailed_monitoring=settings.detailed_monitoring,
+            instance_type=host_settings.instance_type,
+            root_volume_gb=host_settings.root_volume_gb,
+            data_volume_gb=host_settings.data_volume_gb,
+            ssh_key_name=host_settings.ssh_key_name,
+            detailed_monitoring=host_settings.detailed_monitoring,
             protect_stateful=settings.protect_stateful,
             tls_parameter_prefix=parameter_prefix,
-            ami_name=settings.ami_name,
+            ami_name=host_settings.ami_name,
             snapshot_tag=snapshot_tag,
             tags=tags,
             operations_script=dump_timer_script(
@@ -116,10 +117,10 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             tags=tags,
         ),
     )
-    if settings.daily_snapshots:
+    if host_settings.daily_snapshots:
         SnapshotPolicy(
             f"{prefix}-snapshots",
-            SnapshotPolicyArgs(snapshot_tag, settings.snapshot_retention_days, settings.backup_copy_region, tags),
+            SnapshotPolicyArgs(snapshot_tag, host_settings.snapshot_retention_days, settings.backup_copy_region, tags),
         )
     dumps = DumpBucket(
         f"{prefix}-dumps",
@@ -150,7 +151,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
     containers = Containers(
         f"{prefix}-platform",
         ContainersArgs(
-            docker_host=f"tcp://127.0.0.1:{settings.docker_tunnel_port}",
+            docker_host=f"tcp://127.0.0.1:{host_settings.docker_tunnel_port}",
             region=settings.region,
             instance_id=host.instance.id,
             ca_pem=docker_tls.ca_cert.cert_pem,
@@ -162,7 +163,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             registry_password=ecr_login.password,
             service_image=settings.service_image,
             web_image=settings.web_image,
-            postgres_image=settings.postgres_image,
+            postgres_image=host_settings.postgres_image,
             db_password=credentials.db_password,
             secret_key=credentials.secret_key,
             password_pepper=credentials.password_pepper,
@@ -185,12 +186,12 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
             CertificateRenewalArgs(
                 domain=settings.domain,
                 contact_email=settings.alarm_email,
-                certbot_image=settings.certbot_image,
+                certbot_image=host_settings.certbot_image,
                 provider=containers.provider,
                 network_id=containers.frontend.id,
                 instance_id=host.instance.id,
                 logging=logging.for_container(CERTBOT_CONTAINER),
-                labels=platform_labels(settings.project, settings.stack, version),
+                labels=without_version(platform_labels(settings.project, settings.stack, version)),
                 depends_on=[containers.host_ready],
             ),
         )
@@ -198,7 +199,7 @@ def deploy_host_topology(settings: StackSettings) -> HostStack:
         "url": site_url,
         "public_ip": network.public_ip,
         "instance_id": host.instance.id,
-        "docker_tunnel_port": str(settings.docker_tunnel_port),
+        "docker_tunnel_port": str(host_settings.docker_tunnel_port),
         "version": version,
         "service_image": settings.service_image,
         "web_image": settings.web_image,

@@ -1,7 +1,7 @@
 """Network rules and the public address: the web is public on 80/443, SSH only from listed networks.
 
 No inbound rule exists for the Docker API: it listens on the host's loopback and deployers reach it
-through SSM port forwarding (infra/docker_tunnel.py), which needs no open port.
+through SSM port forwarding (infra/host/docker_tunnel.py), which needs no open port.
 """
 
 from __future__ import annotations
