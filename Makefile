@@ -42,8 +42,24 @@ test: venv client-deps
 	@$(MAKE) --no-print-directory -k -j2 --output-sync=target test-python test-client lint
 
 # The e2e, fuzz and fault suites serve the built client through nginx.
+# Two pytest runs side by side: the suites that keep a core busy in-process (Pulumi's mocks, the
+# app over PostgreSQL) beside the rest, which mostly wait on the servers they start. Each keeps its
+# own coverage data; they are combined into one report, then both runs' closing lines come last.
+PYTEST_IN_PROCESS := tests/infra tests/service
+PYTEST_OTHERS := $(PYTEST_IN_PROCESS:%=--ignore=%)
+PYTEST_LOGS := var/pytest
 test-python: venv client-build
-	$(PY) -m pytest
+	@mkdir -p $(PYTEST_LOGS)
+	@COVERAGE_FILE=.coverage.in-process $(PY) -m pytest --cov-report= $(PYTEST_IN_PROCESS) \
+		> $(PYTEST_LOGS)/in-process.log 2>&1 & in_process=$$!; \
+	COVERAGE_FILE=.coverage.servers $(PY) -m pytest --cov-report= $(PYTEST_OTHERS) \
+		> $(PYTEST_LOGS)/servers.log 2>&1; servers=$$?; \
+	wait $$in_process; in_process=$$?; \
+	cat $(PYTEST_LOGS)/in-process.log $(PYTEST_LOGS)/servers.log; \
+	$(VENV_BIN)/coverage combine --quiet .coverage.in-process .coverage.servers && $(VENV_BIN)/coverage report; \
+	echo "$(PYTEST_IN_PROCESS): $$(tail -n1 $(PYTEST_LOGS)/in-process.log)"; \
+	echo "the other suites: $$(tail -n1 $(PYTEST_LOGS)/servers.log)"; \
+	[ $$in_process -eq 0 ] && [ $$servers -eq 0 ]
 
 lint: lint-python lint-docker lint-workflows
 
