@@ -11,7 +11,6 @@ from service.domain.client_info import ClientInfo
 from service.domain.credential_events import CredentialEvents, Event
 from service.domain.email_verification import EmailVerification
 from service.domain.password_check import PasswordCheck
-from service.domain.password_reset import PasswordResets
 from service.domain.sessions import Opened, RefreshReuse, Sessions
 from service.security.passwords import PasswordHasher
 from service.security.tokens import AccessTokens, InvalidToken, RefreshToken
@@ -75,10 +74,9 @@ class Authentication:
         if self._hasher.needs_rehash(user.password_hash):
             self._accounts.set_password_hash(user, password)
         events.info("login succeeded", extra={"event": "login_succeeded", "user_id": user.id, **client.log_fields()})
-        # Whoever knows the password needs no reset link: one left unused (asked for, then the password
-        # came back to mind) would otherwise work for its full 30 minutes from the browser history,
-        # which keeps the link's fragment even after the page takes it out of the address bar.
-        PasswordResets.links.retire(user)
+        # Whoever knows the password needs no reset link (the SIGNED_IN row): one left unused would
+        # otherwise work for its full 30 minutes from the browser's history.
+        self._credential_events.apply(Event.SIGNED_IN, user)
         opened = self._sessions.open(user, client)  # AccountGone, a LoginFailed, if deleted meanwhile
         if self._after_login:
             self._after_login(user, opened.session)

@@ -34,6 +34,7 @@ class Event(enum.Enum):
     ADMIN_ENDED_SESSIONS = "an admin ends a user's sessions"
     REFRESH_REUSE = "refresh-token reuse detected"
     ACCOUNT_DELETED = "delete my account"
+    SIGNED_IN = "sign in with the password"
 
 
 class Pending(enum.Enum):
@@ -94,6 +95,7 @@ EFFECTS: dict[Event, Effects] = {
     Event.REFRESH_REUSE: Effects(True, False, Pending.KEPT, False, False),
     Event.ACCOUNT_DELETED: Effects(True, True, Pending.CANCELLED, True, True,
                                    (Notice("account_deleted", To.ADDRESS),)),
+    Event.SIGNED_IN: Effects(False, False, Pending.KEPT, True, False),
 }
 
 

@@ -146,6 +146,12 @@ def account_deleted(scene, **_):
                                         json={"password": PASSWORD}).status_code == 204
 
 
+def signed_in(scene, **_):
+    """A new sign-in with the password: the new session is "this" one, alice's two are the others."""
+    scene.this, scene.others = Actor(scene.client, scene.client.simulate_post("/api/v1/auth/login", json={
+        "email": "alice@example.com", "password": PASSWORD})), [scene.alice, scene.other]
+
+
 PERFORM = {
     Event.PASSWORD_CHANGED: password_changed,
     Event.PASSWORD_RESET: password_reset,
@@ -160,6 +166,7 @@ PERFORM = {
     Event.ADMIN_ENDED_SESSIONS: admin_ended_sessions,
     Event.REFRESH_REUSE: refresh_reuse,
     Event.ACCOUNT_DELETED: account_deleted,
+    Event.SIGNED_IN: signed_in,
 }
 COLUMNS = ("this_session", "other_sessions", "pending_email", "reset_links", "verification_links", "notices")
 
