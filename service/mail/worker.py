@@ -87,11 +87,18 @@ class MailWorker:
             try:
                 with self._db.connection_context():
                     self.drain()
-            except Exception:  # noqa: BLE001 - the worker must outlive any one pass (database, bug, anything)
+            except (peewee.DatabaseError, peewee.InterfaceError) as error:
+                # Expected while PostgreSQL restarts or before the first migration: one line, no traceback.
+                log.error("mail worker cannot reach the database: %s", error)
+                self._drop_connection()
+            except Exception:  # noqa: BLE001 - the worker must outlive any one pass (a bug, anything)
                 log.exception("mail worker pass failed; trying again in %ss", poll_seconds)
-                with contextlib.suppress(Exception):
-                    self._db.close()  # a broken connection is dropped; the next pass reconnects
+                self._drop_connection()
             stop.wait(poll_seconds)
+
+    def _drop_connection(self) -> None:
+        with contextlib.suppress(Exception):
+            self._db.close()  # a broken connection is dropped; the next pass reconnects
 
     def _beat(self) -> None:
         if self._heartbeat:

@@ -131,7 +131,7 @@ def test_make_bench_runs_end_to_end_on_a_small_scale():
                  "/ping vs bare Falcon on our server:", "login vs bcrypt ceiling:", "through nginx:"):
         assert line in result.stdout, output
     verdicts = [line for line in result.stdout.splitlines() if line.startswith(("met ", "MISSED "))]
-    assert len(verdicts) == 12, output
+    assert len(verdicts) == 14, output
     # Through nginx too: its rate limits would answer 429 for a benchmark that is one client.
     assert "runs had failed requests" not in result.stdout, output
     assert result.returncode == (1 if any(v.startswith("MISSED") for v in verdicts) else 0)

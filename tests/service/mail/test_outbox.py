@@ -187,3 +187,26 @@ def test_the_worker_polls_until_told_to_stop(postgres, database, tmp_path):
             process.kill()
         sink.stop()
     assert MailOutbox.get().status == "sent"
+
+
+def test_the_worker_outlives_a_pass_that_fails_for_any_reason_and_says_so_with_its_traceback(database, caplog):
+    """A bug in one pass (here, resolving link requests) is logged whole; the next pass still runs."""
+    passes = []
+
+    def resolve_badly():
+        passes.append(1)
+        raise RuntimeError("a bug in one pass")
+
+    stop = threading.Event()
+    running = MailWorker(database, SmtpSender(parse_smtp_url("smtp://127.0.0.1:1?tls=off")), 3, 1,
+                         resolve_requests=resolve_badly)
+    thread = threading.Thread(target=running.run, args=(stop, 0.05), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while len(passes) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(10)
+    assert len(passes) >= 2
+    failures = [r for r in caplog.records if r.getMessage().startswith("mail worker pass failed")]
+    assert failures and failures[0].exc_info[0] is RuntimeError

@@ -91,7 +91,7 @@ def test_a_result_the_database_refused_is_recorded_on_the_next_pass_and_not_sent
             time.sleep(0.2)
         assert thread.is_alive()
         assert (MailOutbox.get().status, MailOutbox.get().attempts) == ("sent", 1)
-        assert any(r.getMessage().startswith("mail worker pass failed") for r in caplog.records)
+        assert any(r.getMessage().startswith("mail worker cannot reach the database") for r in caplog.records)
     finally:
         stop.set()
         thread.join(30)
