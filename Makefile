@@ -42,24 +42,29 @@ test: venv client-deps
 	@$(MAKE) --no-print-directory -k -j2 --output-sync=target test-python test-client lint
 
 # The e2e, fuzz and fault suites serve the built client through nginx.
-# Two pytest runs side by side: the suites that keep a core busy in-process (Pulumi's mocks, the
-# app over PostgreSQL) beside the rest, which mostly wait on the servers they start. Each keeps its
-# own coverage data; they are combined into one report, then both runs' closing lines come last.
-PYTEST_IN_PROCESS := tests/infra tests/service
-PYTEST_OTHERS := $(PYTEST_IN_PROCESS:%=--ignore=%)
+# Three pytest runs side by side: the two suites that keep a core busy in-process (tests/infra,
+# Pulumi's mocks; tests/service, the app over PostgreSQL) each get a run, beside a third for the
+# rest, which mostly waits on the servers it starts. Two runs left the CPU-bound half a core
+# short while the other waited (1.46 of 2 cores busy in the CI rehearsal). Each run keeps its own
+# coverage data, combined into one report; each prints its 25 slowest tests, so the budget has a
+# profile; the runs' closing lines come last.
+PYTEST_GROUPS := infra service
+PYTEST_OTHERS := $(PYTEST_GROUPS:%=--ignore=tests/%)
 PYTEST_LOGS := var/pytest
+PYTEST_RUN = $(PY) -m pytest --cov-report= --durations=25
 test-python: venv client-build
 	@mkdir -p $(PYTEST_LOGS)
-	@COVERAGE_FILE=.coverage.in-process $(PY) -m pytest --cov-report= $(PYTEST_IN_PROCESS) \
-		> $(PYTEST_LOGS)/in-process.log 2>&1 & in_process=$$!; \
-	COVERAGE_FILE=.coverage.servers $(PY) -m pytest --cov-report= $(PYTEST_OTHERS) \
-		> $(PYTEST_LOGS)/servers.log 2>&1; servers=$$?; \
-	wait $$in_process; in_process=$$?; \
-	cat $(PYTEST_LOGS)/in-process.log $(PYTEST_LOGS)/servers.log; \
-	$(VENV_BIN)/coverage combine --quiet .coverage.in-process .coverage.servers && $(VENV_BIN)/coverage report; \
-	echo "$(PYTEST_IN_PROCESS): $$(tail -n1 $(PYTEST_LOGS)/in-process.log)"; \
-	echo "the other suites: $$(tail -n1 $(PYTEST_LOGS)/servers.log)"; \
-	[ $$in_process -eq 0 ] && [ $$servers -eq 0 ]
+	@COVERAGE_FILE=.coverage.run-infra $(PYTEST_RUN) tests/infra > $(PYTEST_LOGS)/infra.log 2>&1 & infra=$$!; \
+	COVERAGE_FILE=.coverage.run-service $(PYTEST_RUN) tests/service > $(PYTEST_LOGS)/service.log 2>&1 & service=$$!; \
+	COVERAGE_FILE=.coverage.run-others $(PYTEST_RUN) $(PYTEST_OTHERS) > $(PYTEST_LOGS)/others.log 2>&1; others=$$?; \
+	wait $$infra; infra=$$?; wait $$service; service=$$?; \
+	cat $(PYTEST_LOGS)/infra.log $(PYTEST_LOGS)/service.log $(PYTEST_LOGS)/others.log; \
+	$(VENV_BIN)/coverage combine --quiet .coverage.run-infra .coverage.run-service .coverage.run-others \
+		&& $(VENV_BIN)/coverage report; \
+	echo "tests/infra: $$(tail -n1 $(PYTEST_LOGS)/infra.log)"; \
+	echo "tests/service: $$(tail -n1 $(PYTEST_LOGS)/service.log)"; \
+	echo "the other suites: $$(tail -n1 $(PYTEST_LOGS)/others.log)"; \
+	[ $$infra -eq 0 ] && [ $$service -eq 0 ] && [ $$others -eq 0 ]
 
 lint: lint-python lint-docker lint-workflows
 
