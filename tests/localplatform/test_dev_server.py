@@ -47,7 +47,7 @@ def family(process) -> list:
     return psutil.Process(process.pid).children(recursive=True)
 
 
-def all_gone(processes, timeout=20) -> bool:
+def all_gone(processes, timeout=60) -> bool:
     _, alive = psutil.wait_procs(processes, timeout=timeout)
     return not alive
 
