@@ -107,3 +107,13 @@ def test_parallel_wrong_deletion_passwords_check_at_most_the_limit(guessing_app,
                              json={"password": WRONG})
     assert checked["verify"] <= LIMIT, statuses
     assert statuses == {400: checked["verify"], 429: GUESSES - checked["verify"]}
+
+
+def test_parallel_wrong_passwords_on_an_email_change_check_at_most_the_limit(guessing_app, database, checked):
+    app = guessing_app()
+    headers = signed_in(app)
+    checked.clear()
+    statuses = guess_at_once(app, database, "PATCH", "/api/v1/users/me", headers=headers,
+                             json={"email": "elsewhere@example.com", "current_password": WRONG})
+    assert checked["verify"] <= LIMIT, statuses
+    assert statuses == {400: checked["verify"], 429: GUESSES - checked["verify"]}
